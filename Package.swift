@@ -1,0 +1,95 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "faultline",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "faultline", targets: ["faultline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // System libraries (Debian: librdkafka-dev, libpq-dev).
+        .systemLibrary(name: "CRDKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // I/O layers.
+        .target(name: "Kafka", dependencies: [
+            "CRDKafka",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Postgres", dependencies: [
+            "CLibPQ",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+
+        // Pure model and transforms.
+        .target(name: "EventModel"),
+        .target(name: "Grouping", dependencies: [
+            "EventModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // Configuration, schema and shared service plumbing.
+        .target(name: "Core", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Store", dependencies: [
+            "Core", "Postgres", "EventModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // HTTP plumbing shared by Relay and Query (they share one listener in dev mode).
+        .target(name: "Web", dependencies: [
+            "Store",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+
+        // Services.
+        .target(name: "Relay", dependencies: [
+            "Core", "EventModel", "Kafka", "Postgres", "Store", "Web",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        .target(name: "Processor", dependencies: [
+            "Core", "EventModel", "Grouping", "Kafka", "Postgres", "Store",
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "Query", dependencies: [
+            "Core", "EventModel", "Postgres", "Store", "Web",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
+        .executableTarget(name: "faultline", dependencies: [
+            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
+        .testTarget(name: "FaultlineTests", dependencies: [
+            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ]
+)

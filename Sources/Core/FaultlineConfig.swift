@@ -1,0 +1,89 @@
+import Foundation
+
+/// The one configuration type. Built from environment variables, then overridden by flags
+/// (see the README's configuration table).
+public struct FaultlineConfig: Sendable {
+    /// libpq URL of the PostgreSQL database.
+    public var databaseURL: String
+    /// Kafka bootstrap servers; empty means librdkafka's embedded mock cluster in-process.
+    public var kafkaBrokers: String
+    /// Extra librdkafka properties, from `FAULTLINE_KAFKA_<PROPERTY>` (dots as underscores)
+    /// e.g. `FAULTLINE_KAFKA_SECURITY_PROTOCOL=ssl`.
+    public var kafkaProperties: [String: String]
+    /// Address the HTTP listener binds to.
+    public var host: String
+    /// Port of this service's HTTP listener (ingest, API, or `/metrics` for the processor).
+    public var port: Int?
+    /// Base URL that SDKs and tools reach this installation at, used in DSNs.
+    public var publicURL: String?
+    public var topics: Topics
+    /// Partitions of each topic when Faultline creates it.
+    public var topicPartitions: Int32
+    public var consumerGroup: String
+    /// Most messages the processor takes into one database transaction.
+    public var batchSize: Int
+    public var logLevel: String
+
+    public init(databaseURL: String = FaultlineConfig.defaultDatabaseURL, kafkaBrokers: String = "",
+                kafkaProperties: [String: String] = [:], host: String = "127.0.0.1", port: Int? = nil,
+                publicURL: String? = nil, topics: Topics = Topics(), topicPartitions: Int32 = 4,
+                consumerGroup: String = "faultline-processor", batchSize: Int = 1000, logLevel: String = "info") {
+        self.databaseURL = databaseURL
+        self.kafkaBrokers = kafkaBrokers
+        self.kafkaProperties = kafkaProperties
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.topics = topics
+        self.topicPartitions = topicPartitions
+        self.consumerGroup = consumerGroup
+        self.batchSize = batchSize
+        self.logLevel = logLevel
+    }
+
+    public static let defaultDatabaseURL = "postgresql://faultline@127.0.0.1:5433/faultline"
+
+    /// Reads every `FAULTLINE_*` variable; unknown ones are ignored, malformed numbers are errors.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> FaultlineConfig {
+        var config = FaultlineConfig()
+        func value(_ key: String) -> String? {
+            guard let value = environment[key], !value.isEmpty else { return nil }
+            return value
+        }
+        func integer(_ key: String) throws -> Int? {
+            guard let text = value(key) else { return nil }
+            guard let number = Int(text) else { throw ConfigError("\(key)=\(text) is not a number") }
+            return number
+        }
+        if let url = value("FAULTLINE_DATABASE_URL") { config.databaseURL = url }
+        config.kafkaBrokers = environment["FAULTLINE_KAFKA_BROKERS"] ?? ""
+        if let host = value("FAULTLINE_HOST") { config.host = host }
+        config.port = try integer("FAULTLINE_PORT")
+        config.publicURL = value("FAULTLINE_PUBLIC_URL")
+        if let partitions = try integer("FAULTLINE_TOPIC_PARTITIONS") { config.topicPartitions = Int32(partitions) }
+        if let group = value("FAULTLINE_CONSUMER_GROUP") { config.consumerGroup = group }
+        if let batch = try integer("FAULTLINE_BATCH_SIZE") { config.batchSize = batch }
+        if let level = value("FAULTLINE_LOG_LEVEL") { config.logLevel = level }
+        for (key, path) in Topics.environmentKeys {
+            if let name = value(key) { config.topics[keyPath: path] = name }
+        }
+        for (key, raw) in environment where key.hasPrefix("FAULTLINE_KAFKA_") && key != "FAULTLINE_KAFKA_BROKERS" {
+            let property = key.dropFirst("FAULTLINE_KAFKA_".count).lowercased().replacingOccurrences(of: "_", with: ".")
+            config.kafkaProperties[property] = raw
+        }
+        return config
+    }
+
+    /// The URL printed in DSNs: `publicURL`, else the listener's own address.
+    public func baseURL(defaultPort: Int) -> String {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
+        return "http://\(shownHost):\(port ?? defaultPort)"
+    }
+}
+
+/// A configuration value that cannot be used, with what to fix.
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,21 @@
+/// Why a body is not a valid envelope; the description is sent to the client.
+public enum EnvelopeError: Error, Equatable, Sendable, CustomStringConvertible {
+    case empty
+    case invalidHeader(String)
+    case invalidItemHeader(index: Int, reason: String)
+    case missingItemType(index: Int)
+    case truncatedPayload(index: Int, declared: Int, available: Int)
+    case missingNewline(index: Int)
+
+    public var description: String {
+        switch self {
+        case .empty: return "invalid envelope: empty body"
+        case .invalidHeader(let reason): return "invalid envelope: envelope header is not a JSON object (\(reason))"
+        case .invalidItemHeader(let index, let reason): return "invalid envelope: item \(index) header is not a JSON object (\(reason))"
+        case .missingItemType(let index): return "invalid envelope: item \(index) has no type"
+        case .truncatedPayload(let index, let declared, let available):
+            return "invalid envelope: item \(index) declares length \(declared) but only \(available) bytes follow"
+        case .missingNewline(let index): return "invalid envelope: item \(index) payload is not followed by a newline"
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// A message read from a topic partition.
+public struct KafkaMessage: Sendable {
+    public let topic: String
+    public let partition: Int32
+    public let offset: Int64
+    public let key: [UInt8]?
+    public let value: [UInt8]
+
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8]) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+    }
+}
+
+/// Where a produced message landed.
+public struct DeliveryReport: Sendable, Equatable {
+    public let partition: Int32
+    public let offset: Int64
+}
+
+/// One partition of one topic.
+public struct TopicPartition: Hashable, Sendable, CustomStringConvertible {
+    public let topic: String
+    public let partition: Int32
+
+    public init(topic: String, partition: Int32) {
+        self.topic = topic
+        self.partition = partition
+    }
+
+    public var description: String { "\(topic)[\(partition)]" }
+}

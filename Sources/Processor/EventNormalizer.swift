@@ -1,0 +1,94 @@
+import EventModel
+import Foundation
+import Grouping
+
+/// Turns one ingest message into a `ProcessedEvent`. Pure. This first version covers the
+/// fields the pipeline needs (ids, time, platform, level, user, grouping); Sentry's full
+/// normalization and PII scrubbing are the Processor issue's work.
+public enum EventNormalizer {
+    /// How far a timestamp may be in the future or the past before the received time replaces it
+    /// (Sentry's relay: 60 seconds ahead, 30 days back).
+    static let maxSecondsInFuture: TimeInterval = 60
+    static let maxSecondsInPast: TimeInterval = 30 * 24 * 3600
+
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case undecodable(String)
+
+        public var description: String {
+            switch self {
+            case .undecodable(let reason): return reason
+            }
+        }
+    }
+
+    public static func normalize(_ message: IngestMessage) throws(Failure) -> ProcessedEvent {
+        let event: SentryEvent
+        do {
+            event = try SentryEvent.parse(message.payload)
+        } catch {
+            throw .undecodable(error.description)
+        }
+        let received = Date(timeIntervalSince1970: message.metadata.received)
+        let eventID = message.metadata.eventID.flatMap(EventID.normalize) ?? event.eventID ?? EventID.generate()
+        var timestamp = event.timestamp ?? received
+        if timestamp.timeIntervalSince(received) > maxSecondsInFuture
+            || received.timeIntervalSince(timestamp) > maxSecondsInPast {
+            timestamp = received
+        }
+        let platform = event.platform.flatMap { $0.isEmpty ? nil : $0 } ?? "other"
+        let level = normalizedLevel(event.level)
+
+        var json = event.json
+        json["event_id"] = .string(eventID)
+        json["project"] = .int(message.metadata.projectID)
+        json["timestamp"] = .double(timestamp.timeIntervalSince1970)
+        json["received"] = .double(received.timeIntervalSince1970)
+        json["platform"] = .string(platform)
+        json["level"] = .string(level)
+        if case .object(var user)? = json["user"], user["ip_address"]?.string == "{{auto}}" {
+            user["ip_address"] = message.metadata.clientIP.map(JSON.string) ?? .null
+            json["user"] = .object(user)
+        }
+        let normalized = SentryEvent(json: json)
+        let grouping = Grouper.group(normalized)
+        json["title"] = .string(grouping.title)
+        json["culprit"] = .string(grouping.culprit)
+        json["hashes"] = .array(grouping.hashes.map(JSON.string))
+
+        let stored = JSON.object(json).withoutNulCharacters()
+        return ProcessedEvent(
+            projectID: message.metadata.projectID, eventID: eventID, timestamp: timestamp, received: received,
+            platform: platform, level: level, release: normalized.release, environment: normalized.environment,
+            traceID: normalized.traceID, userKey: normalized.userKey, grouping: grouping,
+            payload: stored.encodedString())
+    }
+
+    static let levels: Set<String> = ["fatal", "error", "warning", "info", "debug"]
+
+    static func normalizedLevel(_ level: String?) -> String {
+        guard let level = level?.lowercased() else { return "error" }
+        if level == "warn" { return "warning" }
+        if level == "critical" { return "fatal" }
+        return levels.contains(level) ? level : "error"
+    }
+}
+
+extension JSON {
+    /// PostgreSQL's jsonb cannot hold U+0000; it becomes U+FFFD.
+    func withoutNulCharacters() -> JSON {
+        switch self {
+        case .string(let text) where text.contains("\u{0}"):
+            return .string(text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
+        case .array(let items):
+            return .array(items.map { $0.withoutNulCharacters() })
+        case .object(let members):
+            var cleaned: [String: JSON] = [:]
+            for (key, value) in members {
+                cleaned[key.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")] = value.withoutNulCharacters()
+            }
+            return .object(cleaned)
+        default:
+            return self
+        }
+    }
+}

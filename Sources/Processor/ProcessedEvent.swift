@@ -1,0 +1,19 @@
+import Foundation
+import Grouping
+
+/// An event ready to be written: normalized fields, grouping, and the JSON to store.
+public struct ProcessedEvent: Sendable {
+    public var projectID: Int64
+    public var eventID: String
+    public var timestamp: Date
+    public var received: Date
+    public var platform: String
+    public var level: String
+    public var release: String?
+    public var environment: String?
+    public var traceID: String?
+    public var userKey: String?
+    public var grouping: GroupingResult
+    /// The normalized event JSON, as stored in `events.payload`.
+    public var payload: String
+}

@@ -1,0 +1,217 @@
+import Core
+import EventModel
+import Foundation
+import Kafka
+import Logging
+import Metrics
+import Postgres
+
+/// One consumer-group member on its own thread: poll a batch, process it, write it and its
+/// offsets in one PostgreSQL transaction, repeat. Exactly once comes from the offsets living in
+/// that transaction (see `OffsetStore`); Kafka's committed offsets are only advisory.
+public final class ProcessorWorker: @unchecked Sendable {
+    public struct Settings: Sendable {
+        public var kafka: KafkaConfig
+        public var databaseURL: String
+        public var group: String
+        public var topic: String
+        public var batchSize: Int
+        /// Keep reading until the topic is drained before stopping (for the in-memory broker,
+        /// whose log dies with the process).
+        public var drainOnStop: Bool
+
+        public init(kafka: KafkaConfig, databaseURL: String, group: String, topic: String, batchSize: Int, drainOnStop: Bool) {
+            self.kafka = kafka
+            self.databaseURL = databaseURL
+            self.group = group
+            self.topic = topic
+            self.batchSize = batchSize
+            self.drainOnStop = drainOnStop
+        }
+    }
+
+    private let settings: Settings
+    private let logger: Logger
+    private let lock = NSLock()
+    private var stopRequested = false
+    private var finished = false
+    private var connection: PGConnection?
+    private var databaseDown = false
+    private var clusterID = ""
+
+    public init(settings: Settings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Runs until `stop()`; blocks the calling thread. Returns after leaving the group.
+    public func run() throws {
+        defer { lock.withLock { finished = true } }
+        let consumer = try KafkaConsumer(
+            config: settings.kafka, groupID: settings.group, topics: [settings.topic],
+            rebalance: RebalanceHandler(
+                assigned: { [self] partitions in startPositions(partitions) },
+                revoked: { _ in }),
+            logger: logger)
+        defer { consumer.close() }
+        guard let cluster = consumer.clusterID() else {
+            throw KafkaError(.consumer, "cannot read the cluster id from \(settings.kafka.bootstrapServers): is the broker reachable?")
+        }
+        clusterID = cluster
+        logger.info("processor: consuming \(settings.topic) as group \(settings.group)")
+        var emptyPolls = 0
+        while true {
+            let stopping = lock.withLock { stopRequested }
+            if stopping && (!settings.drainOnStop || emptyPolls >= 2) { break }
+            let messages = consumer.poll(maxMessages: settings.batchSize, timeoutMs: stopping ? 500 : 250)
+            if messages.isEmpty { emptyPolls += 1; continue }
+            emptyPolls = 0
+            process(messages, consumer: consumer)
+        }
+        logger.info("processor: stopped")
+    }
+
+    public func stop() { lock.withLock { stopRequested = true } }
+
+    public var isFinished: Bool { lock.withLock { finished } }
+
+    /// Offsets from PostgreSQL for newly assigned partitions. Waits for the database if it is
+    /// down: starting elsewhere would re-read or skip.
+    private func startPositions(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        var attempt = 0
+        while true {
+            do {
+                let positions = try withConnection { try OffsetStore($0, group: settings.group, clusterID: clusterID).positions(partitions) }
+                return positions
+            } catch {
+                attempt += 1
+                noteDatabaseFailure(error)
+                if attempt >= 30 {
+                    // Kafka's committed offsets never run ahead of PostgreSQL's, and the fence
+                    // rejects anything already written, so falling back cannot double count.
+                    logger.error("processor: no offsets from PostgreSQL after \(attempt) attempts; starting from Kafka's committed offsets")
+                    return [:]
+                }
+                Thread.sleep(forTimeInterval: backoff(attempt))
+            }
+        }
+    }
+
+    private func process(_ messages: [KafkaMessage], consumer: KafkaConsumer) {
+        var batch = Batch()
+        for message in messages {
+            batch.cover(message)
+            do {
+                let ingest = try IngestMessage.decode(message.value)
+                batch.events.append(try EventNormalizer.normalize(ingest))
+            } catch {
+                batch.deadLetters.append(DeadLetter(
+                    topic: message.topic, partition: message.partition, offset: message.offset,
+                    projectID: (try? IngestMessage.decode(message.value))?.metadata.projectID,
+                    reason: String(describing: error), payload: message.value))
+            }
+        }
+        commit(batch, messages: messages, consumer: consumer)
+    }
+
+    /// Writes the batch, retrying transient failures until it lands; isolates a message that
+    /// fails on its own into a dead letter.
+    private func commit(_ batch: Batch, messages: [KafkaMessage], consumer: KafkaConsumer) {
+        var attempt = 0
+        while true {
+            do {
+                let (result, fenced) = try withConnection { db in
+                    try db.transaction { tx -> (EventWriter.Result, [TopicPartition]) in
+                        let fenced = try OffsetStore(tx, group: settings.group, clusterID: clusterID).advance(batch.spans)
+                        if !fenced.isEmpty { throw Fenced(partitions: fenced) }
+                        let result = try EventWriter(tx).write(batch.events)
+                        try DeadLetterStore(tx).record(batch.deadLetters)
+                        return (result, [])
+                    }
+                }
+                _ = fenced
+                noteDatabaseRecovered()
+                record(result, deadLetters: batch.deadLetters.count)
+                consumer.commitAdvisory(batch.spans.mapValues(\.next))
+                return
+            } catch let fenced as Fenced {
+                resync(fenced.partitions, consumer: consumer)
+                let remaining = batch.spans.keys.filter { !fenced.partitions.contains($0) }
+                guard !remaining.isEmpty else { return }
+                let kept = messages.filter { remaining.contains(TopicPartition(topic: $0.topic, partition: $0.partition)) }
+                process(kept, consumer: consumer)
+                return
+            } catch let error as PGError where error.isTransient {
+                attempt += 1
+                noteDatabaseFailure(error)
+                Thread.sleep(forTimeInterval: backoff(attempt))
+            } catch {
+                if messages.count > 1 {
+                    logger.warning("processor: batch of \(messages.count) failed (\(error)); writing its messages one by one")
+                    for message in messages { process([message], consumer: consumer) }
+                    return
+                }
+                guard let message = messages.first else { return }
+                var poisoned = Batch()
+                poisoned.cover(message)
+                poisoned.deadLetters.append(DeadLetter(
+                    topic: message.topic, partition: message.partition, offset: message.offset,
+                    projectID: batch.events.first?.projectID, reason: "write failed: \(error)", payload: message.value))
+                logger.error("processor: dead-lettered \(message.topic)[\(message.partition)]@\(message.offset): \(error)")
+                commit(poisoned, messages: [], consumer: consumer)
+                return
+            }
+        }
+    }
+
+    /// After a failed fence another member owns newer work: jump to the stored position.
+    private func resync(_ partitions: [TopicPartition], consumer: KafkaConsumer) {
+        guard let positions = try? withConnection({ try OffsetStore($0, group: settings.group, clusterID: clusterID).positions(partitions) }) else { return }
+        for partition in partitions {
+            if let offset = positions[partition] {
+                logger.warning("processor: \(partition) already processed to \(offset) by another member; skipping ahead")
+                try? consumer.seek(partition, to: offset)
+            }
+        }
+    }
+
+    private func record(_ result: EventWriter.Result, deadLetters: Int) {
+        Counter(label: "faultline_processor_events_total", dimensions: [("result", "inserted")]).increment(by: result.inserted)
+        Counter(label: "faultline_processor_events_total", dimensions: [("result", "duplicate")]).increment(by: result.duplicates)
+        Counter(label: "faultline_processor_events_total", dimensions: [("result", "dead_letter")]).increment(by: deadLetters)
+        Counter(label: "faultline_processor_issues_created_total").increment(by: result.newIssues)
+    }
+
+    private func withConnection<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        if connection?.isHealthy != true {
+            connection = nil
+            connection = try PGConnection(url: settings.databaseURL)
+        }
+        do {
+            return try body(connection!)
+        } catch let error as PGError where error.kind == .connection {
+            connection = nil
+            throw error
+        }
+    }
+
+    private func noteDatabaseFailure(_ error: any Error) {
+        if !databaseDown {
+            logger.error("processor: PostgreSQL unavailable (\(error)); pausing and retrying")
+            databaseDown = true
+        }
+    }
+
+    private func noteDatabaseRecovered() {
+        if databaseDown {
+            logger.notice("processor: PostgreSQL reachable again; resuming")
+            databaseDown = false
+        }
+    }
+
+    private func backoff(_ attempt: Int) -> TimeInterval { min(5, 0.1 * pow(2, Double(min(attempt, 10)))) }
+}
+
+private struct Fenced: Error {
+    let partitions: [TopicPartition]
+}

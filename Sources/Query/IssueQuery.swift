@@ -1,0 +1,42 @@
+import Foundation
+
+/// The part of Sentry's issue search this version understands: `is:<status>` and free text.
+/// The full syntax is the Query issue's work.
+struct IssueQuery {
+    var statuses: [String]?
+    var text: String?
+
+    static func parse(_ query: String?) throws -> IssueQuery {
+        var result = IssueQuery()
+        var words: [String] = []
+        for token in (query ?? "is:unresolved").split(separator: " ") {
+            if token.hasPrefix("is:") {
+                let status = String(token.dropFirst(3))
+                guard ["unresolved", "resolved", "ignored"].contains(status) else {
+                    throw QueryError(.badRequest, "Invalid value for is: \(status)")
+                }
+                result.statuses = (result.statuses ?? []) + [status]
+            } else {
+                words.append(String(token))
+            }
+        }
+        if !words.isEmpty { result.text = words.joined(separator: " ") }
+        return result
+    }
+
+    /// `24h`, `14d`, `30m`, `2w` → seconds.
+    static func period(_ text: String?) throws -> TimeInterval? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let unit = text.last, let amount = Double(text.dropLast()), amount >= 0 else {
+            throw QueryError(.badRequest, "Invalid statsPeriod: \(text)")
+        }
+        switch unit {
+        case "s": return amount
+        case "m": return amount * 60
+        case "h": return amount * 3600
+        case "d": return amount * 86400
+        case "w": return amount * 7 * 86400
+        default: throw QueryError(.badRequest, "Invalid statsPeriod: \(text)")
+        }
+    }
+}

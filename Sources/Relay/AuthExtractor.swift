@@ -1,0 +1,31 @@
+import EventModel
+
+/// Finds the DSN key of an ingest request in its possible places, as Sentry's relay does:
+/// `X-Sentry-Auth`, `Authorization: Sentry …`, `?sentry_key=`, and the envelope header's `dsn`.
+enum AuthExtractor {
+    static func extract(sentryAuthHeader: String?, authorizationHeader: String?, query: [String: String],
+                        envelopeDSN: String?) throws(RelayError) -> SentryAuth {
+        var found: [SentryAuth] = []
+        if let header = sentryAuthHeader {
+            guard let auth = SentryAuth.parseHeader(header) else {
+                throw RelayError(.unauthorized, "bad x-sentry-auth header")
+            }
+            found.append(auth)
+        }
+        if let header = authorizationHeader, let auth = SentryAuth.parseHeader(header) {
+            found.append(auth)
+        }
+        if let auth = SentryAuth.from(query) { found.append(auth) }
+        if let text = envelopeDSN {
+            guard let dsn = DSN(text) else { throw RelayError(.badRequest, "invalid envelope: dsn in envelope header is not a valid DSN") }
+            found.append(SentryAuth(publicKey: dsn.publicKey))
+        }
+        guard var auth = found.first else { throw RelayError.missingAuth }
+        if found.contains(where: { $0.publicKey != auth.publicKey }) {
+            throw RelayError(.badRequest, "multiple authorization payloads requested")
+        }
+        auth.client = auth.client ?? found.lazy.compactMap(\.client).first
+        auth.version = auth.version ?? found.lazy.compactMap(\.version).first
+        return auth
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+public struct Organization: Sendable, Equatable, Codable {
+    public let id: Int64
+    public let slug: String
+    public let name: String
+    public let createdAt: Date
+}
+
+public struct Project: Sendable, Equatable, Codable {
+    public let id: Int64
+    public let organizationID: Int64
+    public let organizationSlug: String
+    public let slug: String
+    public let name: String
+    public let platform: String?
+    public let createdAt: Date
+}
+
+public struct ProjectKey: Sendable, Equatable, Codable {
+    public let id: Int64
+    public let projectID: Int64
+    public let publicKey: String
+    public let label: String
+    public let isActive: Bool
+    public let createdAt: Date
+}
+
+public struct APIToken: Sendable, Equatable, Codable {
+    public let id: Int64
+    public let organizationID: Int64
+    public let organizationSlug: String
+    public let prefix: String
+    public let label: String
+    public let scopes: [String]
+    public let createdAt: Date
+    public let revokedAt: Date?
+}
+
+/// A token that just authenticated: its organization and scopes.
+public struct TokenGrant: Sendable, Equatable {
+    public let tokenID: Int64
+    public let organizationID: Int64
+    public let scopes: Set<String>
+}

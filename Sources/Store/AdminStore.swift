@@ -1,0 +1,166 @@
+import Foundation
+import Postgres
+
+/// Organizations, projects, DSN keys and API tokens.
+public struct AdminStore {
+    let db: PGConnection
+
+    public init(_ db: PGConnection) { self.db = db }
+
+    public func createOrganization(slug: String, name: String? = nil) throws -> Organization {
+        try Self.validate(slug: slug)
+        let rows = try db.query("""
+            INSERT INTO organizations (slug, name) VALUES ($1, $2)
+            ON CONFLICT (slug) DO NOTHING
+            RETURNING id, slug, name, created_at
+            """, [slug, name ?? slug])
+        guard let row = rows.first else { throw StoreError("organization \(slug) already exists") }
+        return try Self.organization(row)
+    }
+
+    public func organization(slug: String) throws -> Organization? {
+        try db.query("SELECT id, slug, name, created_at FROM organizations WHERE slug = $1", [slug]).first.map(Self.organization)
+    }
+
+    public func organizations() throws -> [Organization] {
+        try db.query("SELECT id, slug, name, created_at FROM organizations ORDER BY slug").rows.map(Self.organization)
+    }
+
+    public func createProject(organization: String, slug: String, name: String? = nil, platform: String? = nil) throws -> Project {
+        try Self.validate(slug: slug)
+        guard let org = try self.organization(slug: organization) else { throw StoreError("no organization \(organization)") }
+        let rows = try db.query("""
+            INSERT INTO projects (organization_id, slug, name, platform) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (organization_id, slug) DO NOTHING
+            RETURNING id
+            """, [org.id, slug, name ?? slug, platform])
+        guard let id = try rows.first?.int("id") else { throw StoreError("project \(organization)/\(slug) already exists") }
+        guard let project = try project(id: id) else { throw StoreError("project \(id) vanished") }
+        return project
+    }
+
+    static let projectColumns = """
+        p.id, p.organization_id, o.slug AS organization_slug, p.slug, p.name, p.platform, p.created_at
+        FROM projects p JOIN organizations o ON o.id = p.organization_id
+        """
+
+    public func project(id: Int64) throws -> Project? {
+        try db.query("SELECT \(Self.projectColumns) WHERE p.id = $1", [id]).first.map(Self.project)
+    }
+
+    public func project(organization: String, slug: String) throws -> Project? {
+        try db.query("SELECT \(Self.projectColumns) WHERE o.slug = $1 AND p.slug = $2", [organization, slug]).first.map(Self.project)
+    }
+
+    public func projects(organization: String? = nil) throws -> [Project] {
+        try db.query("SELECT \(Self.projectColumns) WHERE ($1::text IS NULL OR o.slug = $1) ORDER BY o.slug, p.slug",
+                     [organization]).rows.map(Self.project)
+    }
+
+    public func createKey(organization: String, project: String, label: String = "Default") throws -> ProjectKey {
+        guard let target = try self.project(organization: organization, slug: project) else {
+            throw StoreError("no project \(organization)/\(project)")
+        }
+        let rows = try db.query("""
+            INSERT INTO project_keys (project_id, public_key, label) VALUES ($1, $2, $3)
+            RETURNING id, project_id, public_key, label, is_active, created_at
+            """, [target.id, Secrets.publicKey(), label])
+        guard let row = rows.first else { throw StoreError("key not created") }
+        return try Self.key(row)
+    }
+
+    public func keys(organization: String? = nil, project: String? = nil) throws -> [ProjectKey] {
+        try db.query("""
+            SELECT k.id, k.project_id, k.public_key, k.label, k.is_active, k.created_at
+            FROM project_keys k JOIN projects p ON p.id = k.project_id JOIN organizations o ON o.id = p.organization_id
+            WHERE ($1::text IS NULL OR o.slug = $1) AND ($2::text IS NULL OR p.slug = $2)
+            ORDER BY k.id
+            """, [organization, project]).rows.map(Self.key)
+    }
+
+    /// Enables or disables a key; relays stop accepting it once their cache refreshes.
+    public func setKeyActive(publicKey: String, active: Bool) throws {
+        let rows = try db.query("UPDATE project_keys SET is_active = $2 WHERE public_key = $1", [publicKey, active])
+        if rows.affected == 0 { throw StoreError("no key \(publicKey)") }
+    }
+
+    /// Creates a token and returns it in clear text together with its record; only the hash is stored.
+    public func createToken(organization: String, label: String = "", scopes: [String] = Scope.all) throws -> (String, APIToken) {
+        guard let org = try self.organization(slug: organization) else { throw StoreError("no organization \(organization)") }
+        let unknown = Set(scopes).subtracting(Scope.all)
+        if !unknown.isEmpty { throw StoreError("unknown scopes: \(unknown.sorted().joined(separator: ", "))") }
+        let token = Secrets.apiToken()
+        let rows = try db.query("""
+            INSERT INTO api_tokens (organization_id, token_hash, token_prefix, label, scopes)
+            VALUES ($1, $2, $3, $4, $5::text[])
+            RETURNING id
+            """, [org.id, Secrets.hash(token: token), String(token.prefix(12)), label, PGArray(scopes)])
+        guard let id = try rows.first?.int("id"), let record = try tokens(organization: organization).first(where: { $0.id == id }) else {
+            throw StoreError("token not created")
+        }
+        return (token, record)
+    }
+
+    public func tokens(organization: String? = nil) throws -> [APIToken] {
+        try db.query("""
+            SELECT t.id, t.organization_id, o.slug AS organization_slug, t.token_prefix, t.label,
+                   array_to_string(t.scopes, ' ') AS scopes, t.created_at, t.revoked_at
+            FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
+            WHERE ($1::text IS NULL OR o.slug = $1)
+            ORDER BY t.id
+            """, [organization]).rows.map { row in
+            APIToken(id: try row.int("id"), organizationID: try row.int("organization_id"),
+                     organizationSlug: try row.string("organization_slug"), prefix: try row.string("token_prefix"),
+                     label: try row.string("label"),
+                     scopes: try row.string("scopes").split(separator: " ").map(String.init),
+                     createdAt: try row.date("created_at"), revokedAt: try row.optionalDate("revoked_at"))
+        }
+    }
+
+    public func revokeToken(id: Int64) throws {
+        let rows = try db.query("UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", [id])
+        if rows.affected == 0 { throw StoreError("no active token \(id)") }
+    }
+
+    /// The organization and scopes of a valid, unrevoked token; nil otherwise.
+    public func authenticate(token: String) throws -> TokenGrant? {
+        let rows = try db.query("""
+            SELECT id, organization_id, array_to_string(scopes, ' ') AS scopes FROM api_tokens
+            WHERE token_hash = $1 AND revoked_at IS NULL
+            """, [Secrets.hash(token: token)])
+        guard let row = rows.first else { return nil }
+        return TokenGrant(tokenID: try row.int("id"), organizationID: try row.int("organization_id"),
+                          scopes: Set(try row.string("scopes").split(separator: " ").map(String.init)))
+    }
+
+    /// The key a relay authenticates an SDK request with.
+    public func key(publicKey: String) throws -> ProjectKey? {
+        try db.query("""
+            SELECT id, project_id, public_key, label, is_active, created_at FROM project_keys WHERE public_key = $1
+            """, [publicKey]).first.map(Self.key)
+    }
+
+    static func validate(slug: String) throws {
+        let allowed = slug.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }
+        guard !slug.isEmpty, slug.utf8.count <= 50, allowed else {
+            throw StoreError("slug '\(slug)' must be 1-50 characters of a-z, 0-9, '-' and '_'")
+        }
+    }
+
+    static func organization(_ row: PGRow) throws -> Organization {
+        Organization(id: try row.int("id"), slug: try row.string("slug"), name: try row.string("name"),
+                     createdAt: try row.date("created_at"))
+    }
+
+    static func project(_ row: PGRow) throws -> Project {
+        Project(id: try row.int("id"), organizationID: try row.int("organization_id"),
+                organizationSlug: try row.string("organization_slug"), slug: try row.string("slug"),
+                name: try row.string("name"), platform: try row.optionalString("platform"),
+                createdAt: try row.date("created_at"))
+    }
+
+    static func key(_ row: PGRow) throws -> ProjectKey {
+        ProjectKey(id: try row.int("id"), projectID: try row.int("project_id"), publicKey: try row.string("public_key"),
+                   label: try row.string("label"), isActive: try row.bool("is_active"), createdAt: try row.date("created_at"))
+    }
+}

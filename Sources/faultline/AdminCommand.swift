@@ -1,0 +1,190 @@
+import ArgumentParser
+import Core
+import EventModel
+import Foundation
+import Postgres
+import Store
+
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Manage organizations, projects, DSN keys and API tokens.",
+        subcommands: [CreateOrg.self, CreateProject.self, CreateKey.self, CreateToken.self, SetKey.self,
+                      RevokeToken.self, List.self, Bootstrap.self])
+
+    static func withStore<T>(_ options: ServiceOptions, _ body: (AdminStore, FaultlineConfig) throws -> T) throws -> T {
+        let config = try options.config()
+        let connection: PGConnection
+        do {
+            connection = try PGConnection(url: config.databaseURL)
+        } catch let error as PGError {
+            throw Failure("cannot connect to PostgreSQL at \(Runtime.redacted(config.databaseURL)): \(error.message) — set FAULTLINE_DATABASE_URL or --database-url")
+        }
+        defer { connection.close() }
+        return try body(AdminStore(connection), config)
+    }
+
+    static func dsn(_ key: ProjectKey, _ config: FaultlineConfig) -> String {
+        DSN(baseURL: config.baseURL(defaultPort: 9000), publicKey: key.publicKey, projectID: key.projectID)?.description ?? key.publicKey
+    }
+
+    struct CreateOrg: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create-org", abstract: "Create an organization.")
+        @OptionGroup var options: ServiceOptions
+        @Argument(help: "Slug (a-z, 0-9, -, _).") var slug: String
+        @Option(help: "Display name.") var name: String?
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let org = try AdminCommand.withStore(options) { store, _ in try store.createOrganization(slug: slug, name: name) }
+                print("organization \(org.slug) id=\(org.id)")
+            }
+        }
+    }
+
+    struct CreateProject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create-project", abstract: "Create a project in an organization.")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument var slug: String
+        @Option var name: String?
+        @Option var platform: String?
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let project = try AdminCommand.withStore(options) { store, _ in
+                    try store.createProject(organization: organization, slug: slug, name: name, platform: platform)
+                }
+                print("project \(project.organizationSlug)/\(project.slug) id=\(project.id)")
+            }
+        }
+    }
+
+    struct CreateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create-key", abstract: "Create a DSN key and print its DSN.")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument var project: String
+        @Option var label: String = "Default"
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let dsn = try AdminCommand.withStore(options) { store, config in
+                    AdminCommand.dsn(try store.createKey(organization: organization, project: project, label: label), config)
+                }
+                print(dsn)
+            }
+        }
+    }
+
+    struct CreateToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-token", abstract: "Create an API token; it is printed once and only its hash is kept.")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Option(help: "Comma-separated scopes (default: all).") var scopes: String?
+        @Option var label: String = ""
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let list = scopes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Scope.all
+                let (token, _) = try AdminCommand.withStore(options) { store, _ in
+                    try store.createToken(organization: organization, label: label, scopes: list)
+                }
+                print(token)
+            }
+        }
+    }
+
+    struct SetKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-key", abstract: "Enable or disable a DSN key by its public key (relays notice within seconds).")
+        @OptionGroup var options: ServiceOptions
+        @Argument var publicKey: String
+        @Flag(inversion: .prefixedEnableDisable) var active = true
+
+        func run() async throws {
+            try await CommandRunner.run {
+                try AdminCommand.withStore(options) { store, _ in try store.setKeyActive(publicKey: publicKey, active: active) }
+                print("key \(publicKey) \(active ? "enabled" : "disabled")")
+            }
+        }
+    }
+
+    struct RevokeToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "revoke-token", abstract: "Revoke an API token by id.")
+        @OptionGroup var options: ServiceOptions
+        @Argument var id: Int64
+
+        func run() async throws {
+            try await CommandRunner.run {
+                try AdminCommand.withStore(options) { store, _ in try store.revokeToken(id: id) }
+                print("token \(id) revoked")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List organizations, projects, keys and tokens.")
+        @OptionGroup var options: ServiceOptions
+
+        func run() async throws {
+            try await CommandRunner.run {
+                try AdminCommand.withStore(options) { store, config in
+                    for org in try store.organizations() {
+                        print("organization \(org.slug) id=\(org.id)")
+                        for project in try store.projects(organization: org.slug) {
+                            print("  project \(project.slug) id=\(project.id)")
+                            for key in try store.keys(organization: org.slug, project: project.slug) {
+                                print("    key id=\(key.id) \(key.isActive ? "active" : "disabled") \(AdminCommand.dsn(key, config))")
+                            }
+                        }
+                        for token in try store.tokens(organization: org.slug) {
+                            let state = token.revokedAt == nil ? "active" : "revoked"
+                            print("  token id=\(token.id) \(token.prefix)… \(state) scopes=\(token.scopes.joined(separator: ","))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    struct Bootstrap: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bootstrap",
+            abstract: "Create an organization, project, DSN key and API token unless the env file exists, and write them to it.")
+        @OptionGroup var options: ServiceOptions
+        @Option var org: String = "acme"
+        @Option var project: String = "web"
+        @Option(help: "Where to write FAULTLINE_DSN, FAULTLINE_URL, FAULTLINE_TOKEN, FAULTLINE_ORG, FAULTLINE_PROJECT.")
+        var envFile: String
+
+        func run() async throws {
+            try await CommandRunner.run {
+                if FileManager.default.fileExists(atPath: envFile) {
+                    print("keeping \(envFile)")
+                    return
+                }
+                let lines = try AdminCommand.withStore(options) { store, config -> String in
+                    if try store.organization(slug: org) == nil { _ = try store.createOrganization(slug: org) }
+                    if try store.project(organization: org, slug: project) == nil {
+                        _ = try store.createProject(organization: org, slug: project, platform: "python")
+                    }
+                    let key = try store.createKey(organization: org, project: project)
+                    let (token, _) = try store.createToken(organization: org, label: "dev")
+                    return """
+                        FAULTLINE_DSN=\(AdminCommand.dsn(key, config))
+                        FAULTLINE_URL=\(config.baseURL(defaultPort: 9000))
+                        FAULTLINE_TOKEN=\(token)
+                        FAULTLINE_ORG=\(org)
+                        FAULTLINE_PROJECT=\(project)
+
+                        """
+                }
+                try lines.write(toFile: envFile, atomically: true, encoding: .utf8)
+                chmod(envFile, 0o600)
+                print("wrote \(envFile)")
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Hummingbird
+import Kafka
+import Postgres
+import Processor
+import Query
+import Relay
+import Web
+
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Relay, processor and query in one process, with the embedded broker unless one is configured; one port serves ingest and API (9000).")
+
+    @OptionGroup var options: ServiceOptions
+
+    func run() async throws {
+        try await CommandRunner.run {
+            let config = try options.config()
+            let logger = Runtime.bootstrap(config)
+            try Runtime.checkDatabase(config)
+            let (kafka, broker) = try Runtime.kafka(config, logger: logger)
+            let producer = try KafkaProducer(config: kafka, logger: logger)
+            let pool = PGPool(url: config.databaseURL, size: 8)
+            let processor = ProcessorService(
+                settings: .init(kafka: kafka, databaseURL: config.databaseURL, group: config.consumerGroup,
+                                topic: config.topics.events, batchSize: config.batchSize, drainOnStop: broker != nil),
+                logger: logger)
+            let router = Router(context: FaultlineRequestContext.self)
+            MetricsRoute.add(to: router, registry: Runtime.registry)
+            IngestRoutes(producer: producer, keys: KeyCache(pool: pool), topics: config.topics, logger: logger).add(to: router)
+            APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
+            try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor], logger: logger)
+            producer.close()
+            broker?.shutdown()
+            await pool.shutdown()
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Postgres
+import Store
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply the database schema migrations.")
+
+    @OptionGroup var options: ServiceOptions
+
+    func run() async throws {
+        try await CommandRunner.run {
+            let config = try options.config()
+            let connection: PGConnection
+            do {
+                connection = try PGConnection(url: config.databaseURL)
+            } catch let error as PGError {
+                throw Failure("cannot connect to PostgreSQL at \(Runtime.redacted(config.databaseURL)): \(error.message) — set FAULTLINE_DATABASE_URL or --database-url")
+            }
+            defer { connection.close() }
+            let applied = try Migrator.migrate(connection)
+            let current = try Migrator.currentVersion(connection) ?? 0
+            print(applied.isEmpty ? "schema up to date (version \(current))" : "applied \(applied.map(String.init).joined(separator: ", ")); schema at version \(current)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Core
+import Foundation
+import Kafka
+import Logging
+import Metrics
+import Postgres
+import Prometheus
+import Store
+
+/// Process-wide setup and the checks every service does before it serves.
+enum Runtime {
+    nonisolated(unsafe) private static var bootstrapped = false
+    static let registry = PrometheusCollectorRegistry()
+
+    static func bootstrap(_ config: FaultlineConfig) -> Logger {
+        if !bootstrapped {
+            bootstrapped = true
+            let level = Logger.Level(rawValue: config.logLevel.lowercased()) ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        }
+        return Logger(label: "faultline")
+    }
+
+    /// Connects once and checks the schema, so a wrong URL or an unmigrated database is one clear line.
+    static func checkDatabase(_ config: FaultlineConfig) throws {
+        let connection: PGConnection
+        do {
+            connection = try PGConnection(url: config.databaseURL)
+        } catch let error as PGError {
+            throw Failure("cannot connect to PostgreSQL at \(redacted(config.databaseURL)): \(error.message) — set FAULTLINE_DATABASE_URL or --database-url")
+        }
+        defer { connection.close() }
+        let version = try Migrator.currentVersion(connection)
+        let latest = Migrations.all.last?.version ?? 0
+        guard let version, version >= latest else {
+            throw Failure("database schema is at version \(version.map(String.init) ?? "none"), expected \(latest): run `faultline migrate`")
+        }
+    }
+
+    /// The Kafka to use: the configured cluster (topics created if missing) or an embedded mock
+    /// cluster started in this process.
+    static func kafka(_ config: FaultlineConfig, logger: Logger) throws -> (KafkaConfig, EmbeddedBroker?) {
+        let specs = config.topics.all.map { TopicSpec(name: $0, partitions: config.topicPartitions) }
+        if config.kafkaBrokers.isEmpty {
+            let broker = try EmbeddedBroker()
+            for spec in specs { try broker.createTopic(spec) }
+            logger.info("kafka: embedded mock cluster at \(broker.bootstrapServers) (in memory; set FAULTLINE_KAFKA_BROKERS for a real cluster)")
+            return (KafkaConfig(bootstrapServers: broker.bootstrapServers, properties: config.kafkaProperties), broker)
+        }
+        let kafka = KafkaConfig(bootstrapServers: config.kafkaBrokers, properties: config.kafkaProperties)
+        do {
+            try KafkaAdmin.createTopics(specs, config: kafka)
+        } catch let error as KafkaError {
+            throw Failure("cannot reach Kafka at \(config.kafkaBrokers): \(error.message) — check FAULTLINE_KAFKA_BROKERS")
+        }
+        return (kafka, nil)
+    }
+
+    /// The URL without its password, for messages.
+    static func redacted(_ url: String) -> String {
+        guard let at = url.lastIndex(of: "@"), let scheme = url.range(of: "://"), scheme.upperBound < at else { return url }
+        let credentials = url[scheme.upperBound..<at]
+        guard let colon = credentials.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at...])
+    }
+}
+
+/// A startup failure with what to fix: printed as one line, exit status 1.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the whole Faultline stack on this machine: installs what is missing, builds in release
+# mode, starts a private PostgreSQL under .faultline/, migrates, creates org `acme`, project
+# `web`, a DSN key and an API token on first run, and runs `faultline dev` in the foreground.
+#   ./deploy/dev.sh [--port N] [other `faultline dev` flags]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PORT=9000
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+    case "${args[$i]}" in
+        --port) PORT="${args[$((i + 1))]}" ;;
+        --port=*) PORT="${args[$i]#--port=}" ;;
+    esac
+done
+
+ensure_packages
+log "building (release)"
+(cd "$ROOT" && swift build -c release --product faultline 2>&1 | tail -3)
+BIN="$ROOT/.build/release/faultline"
+pg_start
+
+export FAULTLINE_DATABASE_URL="${FAULTLINE_DATABASE_URL:-postgresql://faultline@127.0.0.1:$PG_PORT/faultline}"
+export FAULTLINE_PUBLIC_URL="${FAULTLINE_PUBLIC_URL:-http://127.0.0.1:$PORT}"
+"$BIN" migrate
+"$BIN" admin bootstrap --org acme --project web --env-file "$STATE/dev.env" >/dev/null
+
+set -a; source "$STATE/dev.env"; set +a
+cat <<MSG
+
+  Faultline is starting.
+    DSN    $FAULTLINE_DSN
+    URL    $FAULTLINE_URL
+    Token  $FAULTLINE_TOKEN
+    (also in .faultline/dev.env)
+
+MSG
+exec "$BIN" dev --port "$PORT" "${args[@]/#--port*/}"
