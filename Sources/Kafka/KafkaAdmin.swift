@@ -3,12 +3,36 @@ import Foundation
 
 /// Topic administration against a real cluster (Kafka, Redpanda, MSK).
 public enum KafkaAdmin {
-    /// Creates the topics that do not exist yet; existing ones are left as they are.
-    public static func createTopics(_ specs: [TopicSpec], config: KafkaConfig, timeoutMs: Int32 = 15_000) throws {
+    /// Creates the topics that do not exist yet; existing ones are left as they are. Reads the
+    /// cluster's metadata first, which also tells an unreachable broker within `timeoutMs`.
+    public static func createTopics(_ specs: [TopicSpec], config: KafkaConfig, timeoutMs: Int32 = 10_000) throws {
         guard !specs.isEmpty else { return }
-        let conf = try RDConf.make(RDConf.pairs(config, defaults: []))
+        // Quiet: when the cluster is unreachable the thrown error says so, once.
+        let conf = try RDConf.make(RDConf.pairs(config, defaults: [("log_level", "0")]))
         let rk = try RDConf.client(type: RD_KAFKA_PRODUCER, conf: conf)
         defer { rd_kafka_destroy(rk) }
+        let existing = try topicNames(rk, timeoutMs: timeoutMs)
+        let missing = specs.filter { !existing.contains($0.name) }
+        guard !missing.isEmpty else { return }
+        try create(missing, rk: rk, timeoutMs: timeoutMs)
+    }
+
+    static func topicNames(_ rk: OpaquePointer, timeoutMs: Int32) throws -> Set<String> {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(rk, 1, nil, &metadata, timeoutMs)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+            throw KafkaError(.admin, "no metadata within \(timeoutMs) ms (\(String(cString: rd_kafka_err2str(err))))", code: err.rawValue)
+        }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        var names = Set<String>()
+        for index in 0..<Int(metadata.pointee.topic_cnt) {
+            let topic = metadata.pointee.topics[index]
+            if topic.err == RD_KAFKA_RESP_ERR_NO_ERROR { names.insert(String(cString: topic.topic)) }
+        }
+        return names
+    }
+
+    static func create(_ specs: [TopicSpec], rk: OpaquePointer, timeoutMs: Int32) throws {
         let queue = rd_kafka_queue_new(rk)
         defer { rd_kafka_queue_destroy(queue) }
 

@@ -33,6 +33,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         ("session.timeout.ms", "10000"),
         ("heartbeat.interval.ms", "1000"),
         ("enable.partition.eof", "false"),
+        ("reconnect.backoff.max.ms", "1000"),
     ]
 
     public init(config: KafkaConfig, groupID: String, topics: [String], rebalance: RebalanceHandler, logger: Logger) throws {

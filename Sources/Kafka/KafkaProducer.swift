@@ -20,6 +20,8 @@ public final class KafkaProducer: @unchecked Sendable {
         ("message.timeout.ms", "10000"),
         ("queue.buffering.max.messages", "100000"),
         ("compression.type", "lz4"),
+        // Reconnect quickly after a broker outage so the relay stops answering 503 within seconds.
+        ("reconnect.backoff.max.ms", "1000"),
     ]
 
     public init(config: KafkaConfig, logger: Logger) throws {

@@ -14,6 +14,7 @@ enum RDConf {
                 throw KafkaError(.configuration, "\(key)=\(value): \(String(cString: errstr))")
             }
         }
+        KafkaLog.install(on: conf)
         return conf
     }
 

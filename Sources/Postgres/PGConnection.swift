@@ -12,7 +12,7 @@ public final class PGConnection {
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             if let connection { PQfinish(connection) }
-            throw PGError(.connection, message.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw PGError(.connection, Self.oneLine(message))
         }
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         conn = connection
@@ -69,7 +69,7 @@ public final class PGConnection {
 
     private static func read(_ result: OpaquePointer?, conn: OpaquePointer) throws -> PGRows {
         guard let result else {
-            throw PGError(.connection, String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines))
+            throw PGError(.connection, oneLine(String(cString: PQerrorMessage(conn))))
         }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
@@ -89,13 +89,21 @@ public final class PGConnection {
             }
             return PGRows(columns: columns, values: values, affected: rowCount)
         default:
-            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let message = oneLine(String(cString: PQresultErrorMessage(result)))
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             if PQstatus(conn) != CONNECTION_OK {
                 throw PGError(.connection, message.isEmpty ? "server closed the connection" : message, sqlState: state)
             }
             throw PGError(.query, message, sqlState: state)
         }
+    }
+
+    /// libpq's messages span lines; logs and CLI errors want one.
+    static func oneLine(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
     }
 
     /// Adds a connect timeout, so an unreachable server fails in seconds instead of minutes.

@@ -1,0 +1,75 @@
+import EventModel
+import Foundation
+import Kafka
+import Postgres
+import Store
+import Testing
+@testable import Processor
+
+@Suite struct EventWriterTests {
+    static func event(project: Int64, type: String, id: String = EventID.generate(), user: String? = nil,
+                      release: String? = nil, at: Double = Date().timeIntervalSince1970) throws -> ProcessedEvent {
+        var json: [String: JSON] = [
+            "platform": "python",
+            "exception": ["values": [["type": .string(type), "value": "boom",
+                                      "stacktrace": ["frames": [["function": "f", "module": "app", "in_app": true]]]]]],
+        ]
+        if let user { json["user"] = ["id": .string(user)] }
+        if let release { json["release"] = .string(release) }
+        let message = IngestMessage(metadata: .init(type: "event", eventID: id, projectID: project, keyID: 1, received: at,
+                                                    clientIP: nil, sdk: nil, sentAt: nil),
+                                    payload: JSON.object(json).encoded())
+        return try EventNormalizer.normalize(message)
+    }
+
+    static func project(_ db: PGConnection) throws -> Int64 {
+        let store = AdminStore(db)
+        _ = try store.createOrganization(slug: "acme")
+        return try store.createProject(organization: "acme", slug: "web").id
+    }
+
+    @Test func groupsCountsAndDeduplicates() async throws {
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            let project = try Self.project(db)
+            let retried = EventID.generate()
+            var events = try (0..<5).map { i in try Self.event(project: project, type: "ValueError", user: "u\(i % 2)", release: "1.0") }
+            events += try (0..<3).map { _ in try Self.event(project: project, type: "KeyError") }
+            events.append(try Self.event(project: project, type: "KeyError", id: retried))
+            events.append(try Self.event(project: project, type: "KeyError", id: retried))
+
+            let first = try db.transaction { try EventWriter($0).write(events) }
+            #expect(first == EventWriter.Result(inserted: 9, duplicates: 1, newIssues: 2))
+            // The same batch again (a replay after a crash) adds nothing.
+            let replay = try db.transaction { try EventWriter($0).write(events) }
+            #expect(replay.inserted == 0)
+            #expect(replay.duplicates == 10)
+
+            let issues = try db.query("SELECT title, times_seen, user_count, short_id, last_release FROM issues ORDER BY title").rows
+            #expect(try issues.map { try $0.string("title") } == ["KeyError: boom", "ValueError: boom"])
+            #expect(try issues.map { try $0.int("times_seen") } == [4, 5])
+            #expect(try issues.map { try $0.int("user_count") } == [0, 2])
+            #expect(try Set(issues.map { try $0.int("short_id") }) == [1, 2])
+            #expect(try issues[1].optionalString("last_release") == "1.0")
+            #expect(try db.query("SELECT count(*) AS c FROM events").first?.int("c") == 9)
+        }
+    }
+
+    @Test func offsetsAreFencedAgainstStaleMembers() async throws {
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            let partition = TopicPartition(topic: "ingest-events", partition: 0)
+            let store = OffsetStore(db, group: "g", clusterID: "c1")
+            #expect(try store.advance([partition: OffsetSpan(first: 0, next: 10)]).isEmpty)
+            #expect(try store.positions([partition]) == [partition: 10])
+            // A member that still thinks it starts at 5 is behind: fenced.
+            #expect(try store.advance([partition: OffsetSpan(first: 5, next: 12)]) == [partition])
+            #expect(try store.advance([partition: OffsetSpan(first: 10, next: 20)]).isEmpty)
+            // Another cluster (a restarted in-memory broker) starts over.
+            let restarted = OffsetStore(db, group: "g", clusterID: "c2")
+            #expect(try restarted.positions([partition]).isEmpty)
+            #expect(try restarted.advance([partition: OffsetSpan(first: 0, next: 3)]).isEmpty)
+            #expect(try restarted.positions([partition]) == [partition: 3])
+        }
+    }
+}

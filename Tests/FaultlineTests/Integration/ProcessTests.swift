@@ -1,0 +1,105 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Store
+import Testing
+
+/// The `faultline` executable itself: startup failures are one clear line, and separate relay,
+/// processor and query processes share a `faultline broker`.
+@Suite(.serialized) struct ProcessTests {
+    @Test func unreachableDatabaseIsOneLineAndExitStatusOne() async throws {
+        let executable = try TestEnvironment.executable
+        for command in ["relay", "processor", "query", "dev", "migrate"] {
+            let result = try await ChildProcess.run(executable, [command, "--database-url", "postgresql://nobody@127.0.0.1:1/none"])
+            #expect(result.status == 1, "\(command): \(result.stderr)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(command) printed: \(result.stderr)")
+            #expect(result.stderr.hasPrefix("faultline: error: cannot connect to PostgreSQL"), "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("FAULTLINE_DATABASE_URL"))
+        }
+    }
+
+    @Test func unmigratedDatabaseAndBusyPortSayWhatToFix() async throws {
+        let executable = try TestEnvironment.executable
+        let admin = try TestEnvironment.adminDatabaseURL
+        let empty = try await ChildProcess.run(executable, ["query", "--database-url", admin])
+        #expect(empty.status == 1)
+        #expect(empty.stderr.contains("run `faultline migrate`"), "\(empty.stderr)")
+
+        try await withTestDatabase { database in
+            let first = ChildProcess(executable, ["query", "--database-url", database.url, "--port", "19431"])
+            try first.start()
+            defer { first.kill() }
+            #expect(await first.waitForOutput("listening on"))
+            let second = try await ChildProcess.run(executable, ["query", "--database-url", database.url, "--port", "19431"])
+            #expect(second.status == 1)
+            #expect(second.stderr.contains("port 19431 on 127.0.0.1 is already in use"), "\(second.stderr)")
+            #expect(second.stderr.split(separator: "\n").last?.hasPrefix("faultline: error:") == true)
+        }
+    }
+
+    @Test func unreachableBrokerIsOneLine() async throws {
+        let executable = try TestEnvironment.executable
+        try await withTestDatabase { database in
+            let result = try await ChildProcess.run(executable, ["relay", "--database-url", database.url,
+                                                                 "--kafka-brokers", "127.0.0.1:1"], timeout: 60)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("faultline: error: cannot reach Kafka at 127.0.0.1:1"), "\(result.stderr)")
+        }
+    }
+
+    @Test func separateProcessesShareABrokerAndSurviveSIGTERM() async throws {
+        let executable = try TestEnvironment.executable
+        let python = try TestEnvironment.python
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let store = AdminStore(db)
+            _ = try store.createOrganization(slug: "acme")
+            let project = try store.createProject(organization: "acme", slug: "web")
+            let key = try store.createKey(organization: "acme", project: "web")
+            let (token, _) = try store.createToken(organization: "acme")
+
+            let broker = ChildProcess(executable, ["broker"])
+            try broker.start()
+            defer { broker.kill() }
+            #expect(await broker.waitForOutput("bootstrap "))
+            let bootstrap = try #require(broker.stdout.split(separator: "\n").first { $0.hasPrefix("bootstrap ") }?
+                .dropFirst("bootstrap ".count)).description
+            let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap]
+            let relay = ChildProcess(executable, ["relay", "--port", "19432"], environment: environment)
+            let processor = ChildProcess(executable, ["processor", "--port", "19433"], environment: environment)
+            let query = ChildProcess(executable, ["query", "--port", "19434"], environment: environment)
+            for child in [relay, processor, query] { try child.start() }
+            defer { for child in [relay, processor, query] { child.kill(SIGKILL) } }
+            for child in [relay, query] { #expect(await child.waitForOutput("listening on")) }
+
+            let dsn = "http://\(key.publicKey)@127.0.0.1:19432/\(project.id)"
+            let sdk = try await ChildProcess.run(python, [TestEnvironment.compatScript("capture_exceptions.py"), "--times", "4", "--kinds", "2"],
+                                                 environment: ["FAULTLINE_DSN": dsn])
+            #expect(sdk.status == 0, "\(sdk.stderr)")
+
+            var counts: [String] = []
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                var request = URLRequest(url: URL(string: "http://127.0.0.1:19434/api/0/projects/acme/web/issues/")!)
+                request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                if let (data, _) = try? await URLSession.shared.data(for: request),
+                   let issues = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] {
+                    counts = issues.compactMap { $0["count"] as? String }.sorted()
+                    if counts == ["4", "4"] { break }
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(counts == ["4", "4"])
+
+            // SIGTERM: each service stops accepting, flushes or commits, and exits 0.
+            for child in [relay, processor, query] { child.kill(SIGTERM) }
+            for (name, child) in [("relay", relay), ("processor", processor), ("query", query)] {
+                let status = await child.wait(timeout: 30)
+                #expect(status == 0, "\(name) exited \(String(describing: status)): \(child.stderr.suffix(500))")
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Core
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Kafka
+import Logging
+import Postgres
+import Processor
+import Query
+import Relay
+import Store
+import Web
+
+/// The `faultline dev` wiring inside the test process: embedded broker, relay and API routes
+/// on one router, and a processor, against a fresh database.
+struct InProcessStack {
+    let database: TestDatabase
+    let broker: EmbeddedBroker
+    let producer: KafkaProducer
+    let pool: PGPool
+    let app: Application<RouterResponder<FaultlineRequestContext>>
+    let dsnKey: ProjectKey
+    let token: String
+    let projectID: Int64
+
+    static func make(database: TestDatabase) throws -> InProcessStack {
+        var logger = Logger(label: "stack")
+        logger.logLevel = .warning
+        let db = try database.connect()
+        defer { db.close() }
+        let store = AdminStore(db)
+        _ = try store.createOrganization(slug: "acme")
+        let project = try store.createProject(organization: "acme", slug: "web", platform: "python")
+        let key = try store.createKey(organization: "acme", project: "web")
+        let (token, _) = try store.createToken(organization: "acme", label: "test")
+
+        let topics = Topics()
+        let broker = try EmbeddedBroker()
+        for topic in topics.all { try broker.createTopic(TopicSpec(name: topic, partitions: 4)) }
+        let kafka = KafkaConfig(bootstrapServers: broker.bootstrapServers)
+        let producer = try KafkaProducer(config: kafka, logger: logger)
+        let pool = PGPool(url: database.url, size: 4)
+        let processor = ProcessorService(
+            settings: .init(kafka: kafka, databaseURL: database.url, group: "faultline-processor", topic: topics.events,
+                            batchSize: 500, drainOnStop: true),
+            logger: logger)
+        let router = Router(context: FaultlineRequestContext.self)
+        IngestRoutes(producer: producer, keys: KeyCache(pool: pool), topics: topics, logger: logger).add(to: router)
+        APIRoutes(pool: pool, baseURL: "http://127.0.0.1").add(to: router)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              services: [processor], logger: logger)
+        return InProcessStack(database: database, broker: broker, producer: producer, pool: pool, app: app,
+                              dsnKey: key, token: token, projectID: project.id)
+    }
+
+    func dsn(port: Int) -> String { "http://\(dsnKey.publicKey)@127.0.0.1:\(port)/\(projectID)" }
+
+    func shutdown() async {
+        producer.close()
+        broker.shutdown()
+        await pool.shutdown()
+    }
+}

@@ -1,0 +1,55 @@
+import Core
+import Foundation
+import Postgres
+import Testing
+@testable import Query
+
+@Suite struct SmallPartsTests {
+    @Test func arrayLiteralsEscapeQuotesBackslashesAndNulls() {
+        #expect(PGArray(["a", "b\"c", "d\\e", "{,}"]).pgText == #"{"a","b\"c","d\\e","{,}"}"#)
+        #expect(PGArray([Optional("x"), nil]).pgText == #"{"x",NULL}"#)
+        #expect(PGArray([Int64(1), 2]).pgText == #"{"1","2"}"#)
+    }
+
+    @Test func bytesAreHex() {
+        #expect(PGBytes([0, 15, 255]).pgText == "\\x000fff")
+    }
+
+    @Test func shortIDsUseSentrysBase32() {
+        #expect(ShortID.format(projectSlug: "web", number: 1) == "WEB-1")
+        #expect(ShortID.format(projectSlug: "web", number: 32) == "WEB-10")
+        #expect(ShortID.format(projectSlug: "web", number: 42) == "WEB-1A")
+    }
+
+    @Test func cursorsRoundTripAndLinkHeaderFollowsSentry() {
+        #expect(Cursor("0:50:0") == Cursor(offset: 50))
+        #expect(Cursor("junk") == nil)
+        let link = Cursor.linkHeader(url: "http://h/api/0/x/?limit=25", offset: 0, limit: 25, hasMore: true)
+        #expect(link.contains(#"rel="previous"; results="false"; cursor="0:0:0""#))
+        #expect(link.contains(#"rel="next"; results="true"; cursor="0:25:0""#))
+    }
+
+    @Test func issueQueryAndPeriods() throws {
+        #expect(try IssueQuery.parse(nil).statuses == ["unresolved"])
+        #expect(try IssueQuery.parse("is:resolved boom").text == "boom")
+        #expect(try IssueQuery.period("24h") == 86400)
+        #expect(try IssueQuery.period("14d") == 14 * 86400)
+        #expect(throws: QueryError.self) { try IssueQuery.period("3y") }
+        #expect(throws: QueryError.self) { try IssueQuery.parse("is:sleeping") }
+    }
+
+    @Test func configReadsEnvironment() throws {
+        let config = try FaultlineConfig.fromEnvironment([
+            "FAULTLINE_DATABASE_URL": "postgresql://x@db/y", "FAULTLINE_KAFKA_BROKERS": "k1:9092,k2:9092",
+            "FAULTLINE_PORT": "7000", "FAULTLINE_TOPIC_EVENTS": "my-events",
+            "FAULTLINE_KAFKA_SECURITY_PROTOCOL": "ssl",
+        ])
+        #expect(config.databaseURL == "postgresql://x@db/y")
+        #expect(config.kafkaBrokers == "k1:9092,k2:9092")
+        #expect(config.port == 7000)
+        #expect(config.topics.events == "my-events")
+        #expect(config.kafkaProperties["security.protocol"] == "ssl")
+        #expect(config.baseURL(defaultPort: 9000) == "http://127.0.0.1:7000")
+        #expect(throws: ConfigError.self) { try FaultlineConfig.fromEnvironment(["FAULTLINE_PORT": "eighty"]) }
+    }
+}
