@@ -6,11 +6,12 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PORT=9000
-args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do
-    case "${args[$i]}" in
-        --port) PORT="${args[$((i + 1))]}" ;;
-        --port=*) PORT="${args[$i]#--port=}" ;;
+rest=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --port) PORT="${2:?--port needs a value}"; shift 2 ;;
+        --port=*) PORT="${1#--port=}"; shift ;;
+        *) rest+=("$1"); shift ;;
     esac
 done
 
@@ -35,4 +36,4 @@ cat <<MSG
     (also in .faultline/dev.env)
 
 MSG
-exec "$BIN" dev --port "$PORT" "${args[@]/#--port*/}"
+exec "$BIN" dev --port "$PORT" "${rest[@]}"

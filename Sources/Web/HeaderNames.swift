@@ -1,11 +1,9 @@
 import HTTPTypes
 
+/// Header names Sentry's protocol uses that HTTPTypes does not predefine.
 extension HTTPField.Name {
     public static let xSentryAuth = HTTPField.Name("X-Sentry-Auth")!
     public static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     public static let xSentryRateLimits = HTTPField.Name("X-Sentry-Rate-Limits")!
-}
-
-extension HTTPField.Name {
     public static let link = HTTPField.Name("Link")!
 }

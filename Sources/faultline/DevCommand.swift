@@ -27,7 +27,7 @@ struct DevCommand: AsyncParsableCommand {
                                 topic: config.topics.events, batchSize: config.batchSize, drainOnStop: broker != nil),
                 logger: logger)
             let router = Router(context: FaultlineRequestContext.self)
-            MetricsRoute.add(to: router, registry: Runtime.registry)
+            OperationalRoutes.add(to: router, registry: Runtime.registry)
             IngestRoutes(producer: producer, keys: KeyCache(pool: pool), topics: config.topics, logger: logger).add(to: router)
             APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor], logger: logger)

@@ -25,7 +25,7 @@ struct ProcessorCommand: AsyncParsableCommand {
                                 topic: config.topics.events, batchSize: config.batchSize, drainOnStop: broker != nil),
                 workers: workers, logger: logger)
             let router = Router(context: FaultlineRequestContext.self)
-            MetricsRoute.add(to: router, registry: Runtime.registry)
+            OperationalRoutes.add(to: router, registry: Runtime.registry)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9002, services: [service], logger: logger)
             broker?.shutdown()
         }

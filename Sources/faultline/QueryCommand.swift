@@ -17,7 +17,7 @@ struct QueryCommand: AsyncParsableCommand {
             try Runtime.checkDatabase(config)
             let pool = PGPool(url: config.databaseURL, size: 8)
             let router = Router(context: FaultlineRequestContext.self)
-            MetricsRoute.add(to: router, registry: Runtime.registry)
+            OperationalRoutes.add(to: router, registry: Runtime.registry)
             APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9001)).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9001, logger: logger)
             await pool.shutdown()

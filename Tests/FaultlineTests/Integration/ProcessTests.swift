@@ -102,4 +102,54 @@ import Testing
             }
         }
     }
+
+    @Test func relayAnswers503WhileTheBrokerIsDownAndRecovers() async throws {
+        let executable = try TestEnvironment.executable
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let store = AdminStore(db)
+            _ = try store.createOrganization(slug: "acme")
+            let project = try store.createProject(organization: "acme", slug: "web")
+            let key = try store.createKey(organization: "acme", project: "web")
+
+            let broker = ChildProcess(executable, ["broker"])
+            try broker.start()
+            defer { broker.kill() }
+            #expect(await broker.waitForOutput("bootstrap "))
+            let bootstrap = try #require(broker.stdout.split(separator: "\n").first { $0.hasPrefix("bootstrap ") }?
+                .dropFirst("bootstrap ".count)).description
+            let relay = ChildProcess(executable, ["relay", "--port", "19435"], environment: [
+                "FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
+                "FAULTLINE_KAFKA_MESSAGE_TIMEOUT_MS": "2000",
+            ])
+            try relay.start()
+            defer { relay.kill(SIGKILL) }
+            #expect(await relay.waitForOutput("listening on"))
+
+            func send() async throws -> (Int, String?) {
+                var request = URLRequest(url: URL(string: "http://127.0.0.1:19435/api/\(project.id)/envelope/")!)
+                request.httpMethod = "POST"
+                request.setValue("Sentry sentry_key=\(key.publicKey), sentry_version=7", forHTTPHeaderField: "X-Sentry-Auth")
+                request.httpBody = Data("{}\n{\"type\":\"event\"}\n{\"message\":\"m\"}\n".utf8)
+                let (_, response) = try await URLSession.shared.data(for: request)
+                let http = response as! HTTPURLResponse
+                return (http.statusCode, http.value(forHTTPHeaderField: "Retry-After"))
+            }
+            let before = try await send()
+            #expect(before.0 == 200)
+            broker.send("down")
+            #expect(await broker.waitForOutput("ok down"))
+            let refused = try await send()
+            #expect(refused.0 == 503)
+            #expect(refused.1 != nil)
+            broker.send("up")
+            var status = 0
+            let deadline = Date().addingTimeInterval(30)
+            while status != 200 && Date() < deadline {
+                status = try await send().0
+            }
+            #expect(status == 200)
+        }
+    }
 }

@@ -5,6 +5,7 @@ final class ChildProcess: @unchecked Sendable {
     let process = Process()
     private let stdoutPipe = Pipe()
     private let stderrPipe = Pipe()
+    private let stdinPipe = Pipe()
     private let lock = NSLock()
     private var out = Data()
     private var err = Data()
@@ -17,6 +18,7 @@ final class ChildProcess: @unchecked Sendable {
         process.environment = env
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
+        process.standardInput = stdinPipe
         stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             self?.lock.withLock { self?.out.append(data) }
@@ -28,6 +30,11 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     func start() throws { try process.run() }
+
+    /// Writes one line to the child's stdin (the broker's control interface).
+    func send(_ line: String) {
+        stdinPipe.fileHandleForWriting.write(Data((line + "\n").utf8))
+    }
 
     var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
     var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }

@@ -2,8 +2,8 @@ import Hummingbird
 import NIOCore
 import Prometheus
 
-/// `GET /metrics` in Prometheus' text format, on every service.
-public enum MetricsRoute {
+/// `GET /metrics` in Prometheus' text format and `GET /healthz`, on every service.
+public enum OperationalRoutes {
     public static func add(to router: Router<FaultlineRequestContext>, registry: PrometheusCollectorRegistry) {
         router.get("metrics") { _, _ -> Response in
             var buffer: [UInt8] = []

@@ -1,0 +1,75 @@
+"""End-to-end latency: HTTP 200 from the relay → the event's issue visible in the issue API.
+
+Against a running stack (./deploy/dev.sh), sends `--probes` events one after another, each with a
+unique message (so each makes a new issue), and polls the issue list searching for that message
+until it appears. Reports p50/p99/max, and as a reference the round-trip of the poll request
+itself, measured in the same run (the resolution of the measurement).
+
+    set -a; source .faultline/dev.env; set +a
+    python3 bench/e2e_latency.py --probes 200
+"""
+import argparse
+import gzip
+import json
+import os
+import statistics
+import time
+import urllib.parse
+import urllib.request
+import uuid
+
+
+def envelope(event_id, message):
+    event = {"event_id": event_id, "message": message, "level": "error", "platform": "python",
+             "timestamp": time.time()}
+    body = "\n".join([json.dumps({"event_id": event_id}), json.dumps({"type": "event"}), json.dumps(event)])
+    return gzip.compress(body.encode())
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--probes", type=int, default=200)
+    args = parser.parse_args()
+    dsn = urllib.parse.urlsplit(os.environ["FAULTLINE_DSN"])
+    base = os.environ["FAULTLINE_URL"]
+    token = os.environ["FAULTLINE_TOKEN"]
+    org, project = os.environ["FAULTLINE_ORG"], os.environ["FAULTLINE_PROJECT"]
+    ingest = f"{dsn.scheme}://{dsn.hostname}:{dsn.port}/api{dsn.path}/envelope/"
+    auth = f"Sentry sentry_key={dsn.username}, sentry_version=7, sentry_client=faultline-bench/1"
+
+    latencies, poll_rtts = [], []
+    for _ in range(args.probes):
+        marker = uuid.uuid4().hex
+        event_id = uuid.uuid4().hex
+        request = urllib.request.Request(ingest, data=envelope(event_id, f"latency probe {marker}"), method="POST",
+                                         headers={"X-Sentry-Auth": auth, "Content-Encoding": "gzip",
+                                                  "Content-Type": "application/x-sentry-envelope"})
+        with urllib.request.urlopen(request) as response:
+            assert response.status == 200, response.status
+        acknowledged = time.monotonic()
+        query = urllib.parse.urlencode({"query": marker, "statsPeriod": "1h"})
+        url = f"{base}/api/0/projects/{org}/{project}/issues/?{query}"
+        while True:
+            sent = time.monotonic()
+            with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})) as r:
+                found = json.load(r)
+            poll_rtts.append(time.monotonic() - sent)
+            if found:
+                latencies.append(time.monotonic() - acknowledged)
+                break
+            if time.monotonic() - acknowledged > 30:
+                raise SystemExit(f"event {event_id} not visible after 30 s")
+
+    ms = lambda seconds: f"{seconds * 1000:.1f} ms"
+    print(f"probes={len(latencies)}")
+    print(f"e2e latency  p50={ms(statistics.median(latencies))} p99={ms(percentile(latencies, 0.99))} max={ms(max(latencies))}")
+    print(f"reference: issue-list poll round trip  p50={ms(statistics.median(poll_rtts))} p99={ms(percentile(poll_rtts, 0.99))}")
+
+
+if __name__ == "__main__":
+    main()
