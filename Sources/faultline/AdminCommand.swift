@@ -14,12 +14,7 @@ struct AdminCommand: AsyncParsableCommand {
 
     static func withStore<T>(_ options: ServiceOptions, _ body: (AdminStore, FaultlineConfig) throws -> T) throws -> T {
         let config = try options.config()
-        let connection: PGConnection
-        do {
-            connection = try PGConnection(url: config.databaseURL)
-        } catch let error as PGError {
-            throw Failure("cannot connect to PostgreSQL at \(Runtime.redacted(config.databaseURL)): \(error.message) — set FAULTLINE_DATABASE_URL or --database-url")
-        }
+        let connection = try Runtime.connect(config)
         defer { connection.close() }
         return try body(AdminStore(connection), config)
     }

@@ -16,18 +16,12 @@ struct DevCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run {
-            let config = try options.config()
-            let logger = Runtime.bootstrap(config)
-            try Runtime.checkDatabase(config)
+            let (config, logger) = try Runtime.start(options)
             let (kafka, broker) = try Runtime.kafka(config, logger: logger)
             let producer = try KafkaProducer(config: kafka, logger: logger)
             let pool = PGPool(url: config.databaseURL, size: 8)
-            let processor = ProcessorService(
-                settings: .init(kafka: kafka, databaseURL: config.databaseURL, group: config.consumerGroup,
-                                topic: config.topics.events, batchSize: config.batchSize, drainOnStop: broker != nil),
-                logger: logger)
-            let router = Router(context: FaultlineRequestContext.self)
-            OperationalRoutes.add(to: router, registry: Runtime.registry)
+            let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, logger: logger)
+            let router = Runtime.router()
             IngestRoutes(producer: producer, keys: KeyCache(pool: pool), topics: config.topics, logger: logger).add(to: router)
             APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor], logger: logger)

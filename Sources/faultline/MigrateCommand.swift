@@ -10,12 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run {
             let config = try options.config()
-            let connection: PGConnection
-            do {
-                connection = try PGConnection(url: config.databaseURL)
-            } catch let error as PGError {
-                throw Failure("cannot connect to PostgreSQL at \(Runtime.redacted(config.databaseURL)): \(error.message) — set FAULTLINE_DATABASE_URL or --database-url")
-            }
+            let connection = try Runtime.connect(config)
             defer { connection.close() }
             let applied = try Migrator.migrate(connection)
             let current = try Migrator.currentVersion(connection) ?? 0

@@ -16,16 +16,10 @@ struct ProcessorCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run {
-            let config = try options.config()
-            let logger = Runtime.bootstrap(config)
-            try Runtime.checkDatabase(config)
+            let (config, logger) = try Runtime.start(options)
             let (kafka, broker) = try Runtime.kafka(config, logger: logger)
-            let service = ProcessorService(
-                settings: .init(kafka: kafka, databaseURL: config.databaseURL, group: config.consumerGroup,
-                                topic: config.topics.events, batchSize: config.batchSize, drainOnStop: broker != nil),
-                workers: workers, logger: logger)
-            let router = Router(context: FaultlineRequestContext.self)
-            OperationalRoutes.add(to: router, registry: Runtime.registry)
+            let service = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, workers: workers, logger: logger)
+            let router = Runtime.router()
             try await HTTPServer.run(router: router, config: config, defaultPort: 9002, services: [service], logger: logger)
             broker?.shutdown()
         }

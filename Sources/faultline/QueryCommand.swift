@@ -12,12 +12,9 @@ struct QueryCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run {
-            let config = try options.config()
-            let logger = Runtime.bootstrap(config)
-            try Runtime.checkDatabase(config)
+            let (config, logger) = try Runtime.start(options)
             let pool = PGPool(url: config.databaseURL, size: 8)
-            let router = Router(context: FaultlineRequestContext.self)
-            OperationalRoutes.add(to: router, registry: Runtime.registry)
+            let router = Runtime.router()
             APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9001)).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9001, logger: logger)
             await pool.shutdown()

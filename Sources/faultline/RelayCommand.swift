@@ -13,14 +13,11 @@ struct RelayCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run {
-            let config = try options.config()
-            let logger = Runtime.bootstrap(config)
-            try Runtime.checkDatabase(config)
+            let (config, logger) = try Runtime.start(options)
             let (kafka, broker) = try Runtime.kafka(config, logger: logger)
             let producer = try KafkaProducer(config: kafka, logger: logger)
             let pool = PGPool(url: config.databaseURL, size: 4)
-            let router = Router(context: FaultlineRequestContext.self)
-            OperationalRoutes.add(to: router, registry: Runtime.registry)
+            let router = Runtime.router()
             IngestRoutes(producer: producer, keys: KeyCache(pool: pool), topics: config.topics, logger: logger).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, logger: logger)
             producer.close()

@@ -1,11 +1,14 @@
 import Core
+import Hummingbird
 import Foundation
 import Kafka
 import Logging
 import Metrics
 import Postgres
+import Processor
 import Prometheus
 import Store
+import Web
 
 /// Process-wide setup and the checks every service does before it serves.
 enum Runtime {
@@ -26,14 +29,47 @@ enum Runtime {
         return Logger(label: "faultline")
     }
 
-    /// Connects once and checks the schema, so a wrong URL or an unmigrated database is one clear line.
-    static func checkDatabase(_ config: FaultlineConfig) throws {
-        let connection: PGConnection
+    /// A connection, or a failure that says which URL did not work and where to set it.
+    static func connect(_ config: FaultlineConfig) throws -> PGConnection {
         do {
-            connection = try PGConnection(url: config.databaseURL)
+            return try PGConnection(url: config.databaseURL)
         } catch let error as PGError {
             throw Failure("cannot connect to PostgreSQL at \(redacted(config.databaseURL)): \(error.message) — set FAULTLINE_DATABASE_URL or --database-url")
         }
+    }
+
+    /// Configuration, logging and metrics, and a database check: what every service does first.
+    static func start(_ options: ServiceOptions) throws -> (FaultlineConfig, Logger) {
+        let config = try options.config()
+        let logger = bootstrap(config)
+        try checkDatabase(config)
+        return (config, logger)
+    }
+
+    /// A router with the operational routes every service has.
+    static func router() -> Router<FaultlineRequestContext> {
+        let router = Router(context: FaultlineRequestContext.self)
+        OperationalRoutes.add(to: router, registry: registry)
+        return router
+    }
+
+    static func processorService(_ config: FaultlineConfig, kafka: KafkaConfig, embedded: Bool, workers: Int = 1,
+                                 logger: Logger) -> ProcessorService {
+        var kafka = kafka
+        if embedded && kafka.properties["fetch.wait.max.ms"] == nil {
+            // The mock cluster answers a fetch only when this wait ends, even when data arrived
+            // earlier (a real broker answers at once), so keep it short for latency.
+            kafka.properties["fetch.wait.max.ms"] = "20"
+        }
+        return ProcessorService(
+            settings: .init(kafka: kafka, databaseURL: config.databaseURL, group: config.consumerGroup,
+                            topic: config.topics.events, batchSize: config.batchSize, drainOnStop: embedded),
+            workers: workers, logger: logger)
+    }
+
+    /// Connects once and checks the schema, so a wrong URL or an unmigrated database is one clear line.
+    static func checkDatabase(_ config: FaultlineConfig) throws {
+        let connection = try connect(config)
         defer { connection.close() }
         let version = try Migrator.currentVersion(connection)
         let latest = Migrations.all.last?.version ?? 0

@@ -55,11 +55,8 @@ import Testing
         try await withTestDatabase { database in
             let db = try database.connect()
             defer { db.close() }
-            let store = AdminStore(db)
-            _ = try store.createOrganization(slug: "acme")
-            let project = try store.createProject(organization: "acme", slug: "web")
-            let key = try store.createKey(organization: "acme", project: "web")
-            let (token, _) = try store.createToken(organization: "acme")
+            let tenant = try TestTenant.create(db)
+            let (project, key, token) = (tenant.project, tenant.key, tenant.token)
 
             let broker = ChildProcess(executable, ["broker"])
             try broker.start()
@@ -108,10 +105,8 @@ import Testing
         try await withTestDatabase { database in
             let db = try database.connect()
             defer { db.close() }
-            let store = AdminStore(db)
-            _ = try store.createOrganization(slug: "acme")
-            let project = try store.createProject(organization: "acme", slug: "web")
-            let key = try store.createKey(organization: "acme", project: "web")
+            let tenant = try TestTenant.create(db)
+            let (project, key) = (tenant.project, tenant.key)
 
             let broker = ChildProcess(executable, ["broker"])
             try broker.start()

@@ -28,11 +28,7 @@ struct InProcessStack {
         logger.logLevel = .warning
         let db = try database.connect()
         defer { db.close() }
-        let store = AdminStore(db)
-        _ = try store.createOrganization(slug: "acme")
-        let project = try store.createProject(organization: "acme", slug: "web", platform: "python")
-        let key = try store.createKey(organization: "acme", project: "web")
-        let (token, _) = try store.createToken(organization: "acme", label: "test")
+        let tenant = try TestTenant.create(db)
 
         let topics = Topics()
         let broker = try EmbeddedBroker()
@@ -41,7 +37,7 @@ struct InProcessStack {
         let producer = try KafkaProducer(config: kafka, logger: logger)
         let pool = PGPool(url: database.url, size: 4)
         let processor = ProcessorService(
-            settings: .init(kafka: kafka, databaseURL: database.url, group: "faultline-processor", topic: topics.events,
+            settings: .init(kafka: KafkaConfig(bootstrapServers: broker.bootstrapServers, properties: ["fetch.wait.max.ms": "20"]), databaseURL: database.url, group: "faultline-processor", topic: topics.events,
                             batchSize: 500, drainOnStop: true),
             logger: logger)
         let router = Router(context: FaultlineRequestContext.self)
@@ -50,7 +46,7 @@ struct InProcessStack {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               services: [processor], logger: logger)
         return InProcessStack(database: database, broker: broker, producer: producer, pool: pool, app: app,
-                              dsnKey: key, token: token, projectID: project.id)
+                              dsnKey: tenant.key, token: tenant.token, projectID: tenant.project.id)
     }
 
     func dsn(port: Int) -> String { "http://\(dsnKey.publicKey)@127.0.0.1:\(port)/\(projectID)" }
