@@ -23,6 +23,8 @@ let package = Package(
         // System libraries (Debian: librdkafka-dev, libpq-dev).
         .systemLibrary(name: "CRDKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
         // I/O layers.
         .target(name: "Kafka", dependencies: [
@@ -37,6 +39,7 @@ let package = Package(
 
         // Pure model and transforms.
         .target(name: "EventModel"),
+        .target(name: "Quotas"),
         .target(name: "Grouping", dependencies: [
             "EventModel",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -47,7 +50,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Store", dependencies: [
-            "Core", "Postgres", "EventModel",
+            "Core", "Postgres", "EventModel", "Quotas",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
@@ -61,10 +64,11 @@ let package = Package(
 
         // Services.
         .target(name: "Relay", dependencies: [
-            "Core", "EventModel", "Kafka", "Postgres", "Store", "Web",
+            "Core", "EventModel", "Kafka", "Postgres", "Store", "Web", "CBrotli", "CZstd", "Quotas",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "Processor", dependencies: [
             "Core", "EventModel", "Grouping", "Kafka", "Postgres", "Store",
@@ -77,7 +81,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "faultline", dependencies: [
-            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web",
+            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -87,7 +91,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "FaultlineTests", dependencies: [
-            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web",
+            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),

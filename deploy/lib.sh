@@ -19,7 +19,7 @@ as_root() {
 # Installs the Debian packages that are missing (PostgreSQL server, libpq and librdkafka headers).
 ensure_packages() {
     local missing=()
-    for pkg in postgresql libpq-dev librdkafka-dev pkg-config python3-venv; do
+    for pkg in postgresql libpq-dev librdkafka-dev libbrotli-dev libzstd-dev pkg-config python3-venv; do
         dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
     done
     if [ "${#missing[@]}" -gt 0 ]; then
@@ -88,9 +88,9 @@ ensure_venv() {
         log "creating Python venv in $venv"
         python3 -m venv "$venv"
     fi
-    if ! "$venv/bin/python" -c 'import sentry_sdk' 2>/dev/null || [ ! -x "$venv/bin/sentry-cli" ]; then
+    if ! "$venv/bin/python" -c 'import sentry_sdk, brotli' 2>/dev/null || [ ! -x "$venv/bin/sentry-cli" ]; then
         log "installing sentry-sdk and sentry-cli from PyPI"
-        "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli
+        "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli brotli
     fi
     echo "$venv/bin/python"
 }

@@ -82,6 +82,14 @@ public final class KafkaProducer: @unchecked Sendable {
         }
     }
 
+    /// True when the cluster answers a metadata request within the timeout (readiness checks).
+    public func isBrokerReachable(timeoutMs: Int32) -> Bool {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(handle, 0, nil, &metadata, timeoutMs)
+        if let metadata { rd_kafka_metadata_destroy(metadata) }
+        return err == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
     /// Waits until every queued message is delivered or failed (graceful shutdown).
     public func flush(timeoutMs: Int32 = 10_000) -> Bool {
         rd_kafka_flush(handle, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR

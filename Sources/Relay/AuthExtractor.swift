@@ -17,12 +17,12 @@ enum AuthExtractor {
         }
         if let auth = SentryAuth.from(query) { found.append(auth) }
         if let text = envelopeDSN {
-            guard let dsn = DSN(text) else { throw RelayError(.badRequest, "invalid envelope: dsn in envelope header is not a valid DSN") }
+            guard let dsn = DSN(text) else { throw RelayError(.unauthorized, "bad envelope authentication header") }
             found.append(SentryAuth(publicKey: dsn.publicKey))
         }
         guard var auth = found.first else { throw RelayError.missingAuth }
         if found.contains(where: { $0.publicKey != auth.publicKey }) {
-            throw RelayError(.badRequest, "multiple authorization payloads requested")
+            throw RelayError(.unauthorized, "multiple authorization payloads detected")
         }
         auth.client = auth.client ?? found.lazy.compactMap(\.client).first
         auth.version = auth.version ?? found.lazy.compactMap(\.version).first

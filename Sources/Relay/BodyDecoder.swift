@@ -1,33 +1,48 @@
-import Foundation
 import CompressNIO
+import Foundation
 import NIOCore
 
-/// Undoes `Content-Encoding` with a hard cap on the output, so a bomb costs at most the cap.
-/// Empty, `identity`, `utf-8` and unknown encodings pass through, as Sentry's relay treats them.
+/// Undoes `Content-Encoding` (gzip, x-gzip, deflate, br, zstd) with a hard cap on the output, so
+/// a bomb costs at most the cap. Empty, `identity`, `utf-8` and unknown encodings pass through,
+/// as Sentry's relay treats them.
 enum BodyDecoder {
     static func decode(_ body: ByteBuffer, encoding: String?, limit: Int) throws(RelayError) -> [UInt8] {
-        let algorithm: CompressionAlgorithm?
-        switch encoding?.lowercased().trimmingCharacters(in: .whitespaces) {
-        case "gzip", "x-gzip": algorithm = .gzip()
-        case "deflate": algorithm = .zlib()
-        default: algorithm = nil
-        }
-        guard let algorithm else {
+        let name = encoding?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
+        switch name {
+        case "gzip", "x-gzip": return try zlib(body, .gzip(), name, limit)
+        case "deflate": return try zlib(body, .zlib(), name, limit)
+        case "br", "zstd":
+            do {
+                let input = Array(body.readableBytesView)
+                return name == "br" ? try StreamDecompressors.brotli(input, limit: limit)
+                                    : try StreamDecompressors.zstd(input, limit: limit)
+            } catch StreamDecompressors.Failure.tooLarge {
+                throw tooLarge(limit)
+            } catch {
+                throw corrupt(name)
+            }
+        default:
             guard body.readableBytes <= limit else { throw tooLarge(limit) }
             return Array(body.readableBytesView)
         }
+    }
+
+    private static func zlib(_ body: ByteBuffer, _ algorithm: CompressionAlgorithm, _ name: String, _ limit: Int) throws(RelayError) -> [UInt8] {
         var input = body
         do {
-            let output = try input.decompress(with: algorithm, maxSize: limit)
-            return Array(output.readableBytesView)
+            return Array(try input.decompress(with: algorithm, maxSize: limit).readableBytesView)
         } catch let error as CompressNIOError where error == .bufferOverflow {
             throw tooLarge(limit)
         } catch {
-            throw RelayError(.badRequest, "invalid body: \(encoding ?? "") content could not be decompressed")
+            throw corrupt(name)
         }
     }
 
+    static func corrupt(_ encoding: String) -> RelayError {
+        RelayError(.badRequest, "invalid request body: \(encoding) content could not be decompressed")
+    }
+
     static func tooLarge(_ limit: Int) -> RelayError {
-        RelayError(.contentTooLarge, "envelope exceeded size limits (decompressed body larger than \(limit) bytes)")
+        RelayError(.contentTooLarge, "request body exceeded size limits (\(limit) bytes after decompression)")
     }
 }

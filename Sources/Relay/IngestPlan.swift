@@ -1,9 +1,12 @@
 import Core
 import EventModel
 import Foundation
+import Quotas
 
-/// The Kafka messages one accepted envelope becomes. Pure: built from the parsed envelope and
-/// the authenticated key, so every rule here is unit-tested without a broker.
+/// What one authenticated envelope becomes: for each item its topic, category and fate
+/// (accepted, filtered, invalid), before rate limits. Pure, so every rule is unit-tested without
+/// a broker; `finalize` applies the rate limits the relay found and yields Kafka messages and
+/// outcomes.
 public struct IngestPlan: Sendable {
     public struct Message: Sendable {
         public let topic: String
@@ -11,55 +14,84 @@ public struct IngestPlan: Sendable {
         public let value: [UInt8]
     }
 
-    /// The event id answered to the SDK, when the envelope carries an event.
-    public let eventID: String?
-    public let messages: [Message]
-    /// Item types dropped for having no topic.
-    public let dropped: [String]
+    public struct Item: Sendable {
+        public let type: String
+        public let topic: String?
+        public let counted: (category: DataCategory, quantity: Int)?
+        public let value: [UInt8]
+        public var filterReason: String?
+        /// Attachments ride with their event: dropped when it is filtered or limited.
+        public let belongsToEvent: Bool
+    }
 
     public struct Context: Sendable {
         public var projectID: Int64
+        public var organizationID: Int64?
         public var keyID: Int64
         public var received: Date
         public var clientIP: String?
         public var sdk: String?
         public var topics: Topics
         public var limits: RelayLimits
+        public var filters: InboundFilters
 
-        public init(projectID: Int64, keyID: Int64, received: Date, clientIP: String?, sdk: String?,
-                    topics: Topics, limits: RelayLimits) {
+        public init(projectID: Int64, organizationID: Int64? = nil, keyID: Int64, received: Date, clientIP: String?,
+                    sdk: String?, topics: Topics, limits: RelayLimits, filters: InboundFilters = InboundFilters()) {
             self.projectID = projectID
+            self.organizationID = organizationID
             self.keyID = keyID
             self.received = received
             self.clientIP = clientIP
             self.sdk = sdk
             self.topics = topics
             self.limits = limits
+            self.filters = filters
         }
     }
 
+    /// The event id answered to the SDK, when the envelope carries an event.
+    public let eventID: String?
+    public let items: [Item]
+    public let context: Context
+    /// Outcomes known before rate limiting: client reports' discards.
+    public let clientDiscards: [OutcomeRecord]
+    public let partitionKey: [UInt8]
+
     public static func make(_ envelope: Envelope, context: Context) throws(RelayError) -> IngestPlan {
         var eventID = envelope.eventID.flatMap(EventID.normalize)
-        let carriesEvent = envelope.items.contains { ItemRouting.isEvent($0.type) }
-        for item in envelope.items where ItemRouting.isEvent(item.type) {
-            guard item.payload.count <= context.limits.maxEventSize else {
-                throw RelayError(.contentTooLarge,
-                                 "envelope item \(item.type) exceeds max_event_size (\(context.limits.maxEventSize) bytes)")
+        var events: [String: [String: JSON]] = [:]
+        var attachmentBytes = 0
+        for (index, item) in envelope.items.enumerated() {
+            if let limit = context.limits.itemLimit(item.type), item.payload.count > limit {
+                throw RelayLimits.tooLarge(item.type)
             }
+            if item.type == "attachment" {
+                attachmentBytes += item.payload.count
+                if attachmentBytes > context.limits.maxAttachmentsSize { throw RelayLimits.tooLarge("attachment") }
+            }
+            guard ItemRouting.isEvent(item.type) else { continue }
             guard case .object(let event)? = try? JSON.parse(item.payload) else {
-                throw RelayError(.badRequest, "invalid event payload: \(item.type) item is not a JSON object")
+                throw RelayError(.badRequest, "invalid JSON data: \(item.type) item is not a JSON object")
             }
+            events[String(index)] = event
             if eventID == nil { eventID = event["event_id"]?.string.flatMap(EventID.normalize) }
         }
+        let carriesEvent = !events.isEmpty
         if carriesEvent && eventID == nil { eventID = EventID.generate() }
-        // Items of one envelope share a partition key so an event and its attachments stay together.
         let partitionKey = Array((eventID ?? EventID.generate()).utf8)
-        var messages: [Message] = []
-        var dropped: [String] = []
-        for item in envelope.items {
-            guard let topic = ItemRouting.topic(for: item.type, topics: context.topics) else {
-                dropped.append(item.type)
+
+        var items: [Item] = []
+        var discards: [OutcomeRecord] = []
+        var eventFilterReason: String?
+        for (index, item) in envelope.items.enumerated() {
+            if item.type == "client_report" {
+                discards += ClientReport.outcomes(item.payload, context: context)
                 continue
+            }
+            var filterReason: String?
+            if let event = events[String(index)], !context.filters.isEmpty {
+                filterReason = context.filters.reason(for: FilterSubject.of(event))
+                eventFilterReason = eventFilterReason ?? filterReason
             }
             var itemHeaders = item.headers
             itemHeaders["length"] = nil
@@ -67,9 +99,63 @@ public struct IngestPlan: Sendable {
                 type: item.type, eventID: eventID, projectID: context.projectID, keyID: context.keyID,
                 received: context.received.timeIntervalSince1970, clientIP: context.clientIP, sdk: context.sdk,
                 sentAt: envelope.sentAt, itemHeaders: itemHeaders.isEmpty ? nil : itemHeaders)
-            let value = IngestMessage(metadata: metadata, payload: item.payload).encoded()
-            messages.append(Message(topic: topic, key: partitionKey, value: value))
+            items.append(Item(
+                type: item.type, topic: ItemRouting.topic(for: item.type, topics: context.topics),
+                counted: DataCategory.of(itemType: item.type, payloadSize: item.payload.count),
+                value: IngestMessage(metadata: metadata, payload: item.payload).encoded(),
+                filterReason: filterReason, belongsToEvent: carriesEvent && item.type == "attachment"))
         }
-        return IngestPlan(eventID: carriesEvent ? eventID : nil, messages: messages, dropped: dropped)
+        if let reason = eventFilterReason {
+            for index in items.indices where items[index].belongsToEvent { items[index].filterReason = reason }
+        }
+        return IngestPlan(eventID: carriesEvent ? eventID : nil, items: items, context: context,
+                          clientDiscards: discards, partitionKey: partitionKey)
+    }
+
+    /// Total quantity per category of the items that survived the filters: what rate limits judge.
+    public var demand: [DataCategory: Int] {
+        var totals: [DataCategory: Int] = [:]
+        for item in items where item.filterReason == nil {
+            if let counted = item.counted { totals[counted.category, default: 0] += counted.quantity }
+        }
+        return totals
+    }
+
+    public struct Outcome: Sendable {
+        public let messages: [Message]
+        public let outcomes: [OutcomeRecord]
+        /// True when the envelope had items and every one was refused by a rate limit.
+        public let fullyRateLimited: Bool
+    }
+
+    /// Applies the rate-limited categories: limited items (and the attachments of a limited event)
+    /// are dropped with a `rate_limited` outcome, filtered ones with `filtered`, items without a
+    /// topic with `invalid`, the rest become messages with an `accepted` outcome.
+    public func finalize(limited: Set<DataCategory>) -> Outcome {
+        let eventLimited = items.contains { ItemRouting.isEvent($0.type) && $0.counted.map { limited.contains($0.category) } == true }
+        var messages: [Message] = []
+        var outcomes = clientDiscards
+        var refused = 0
+        for item in items {
+            let counted = item.counted ?? (.default, 1)
+            func record(_ kind: OutcomeKind, _ reason: String?) {
+                outcomes.append(OutcomeRecord(
+                    timestamp: context.received, orgID: context.organizationID, projectID: context.projectID,
+                    keyID: context.keyID, outcome: kind, reason: reason, eventID: eventID, remoteAddr: context.clientIP,
+                    category: counted.category, quantity: counted.quantity))
+            }
+            if let reason = item.filterReason {
+                record(.filtered, reason)
+            } else if limited.contains(counted.category) || (item.belongsToEvent && eventLimited) {
+                record(.rateLimited, "quota_exceeded")
+                refused += 1
+            } else if let topic = item.topic {
+                messages.append(Message(topic: topic, key: partitionKey, value: item.value))
+                record(.accepted, nil)
+            } else {
+                record(.invalid, "unsupported_item:\(item.type)")
+            }
+        }
+        return Outcome(messages: messages, outcomes: outcomes, fullyRateLimited: !items.isEmpty && refused == items.count)
     }
 }

@@ -5,126 +5,200 @@ import Hummingbird
 import Kafka
 import Logging
 import Metrics
+import Postgres
+import Store
+import Quotas
 import Web
 
 /// Sentry's ingest endpoints. A request is answered 200 only after Kafka acknowledged every
-/// item it accepted.
+/// item it accepted; every item gets an outcome on the `outcomes` topic.
 public struct IngestRoutes: Sendable {
     let producer: KafkaProducer
-    let keys: KeyCache
+    let configs: ProjectConfigCache
+    let quotas: QuotaLeaser
+    let pool: PGPool
     let topics: Topics
     let limits: RelayLimits
     let logger: Logger
 
-    public init(producer: KafkaProducer, keys: KeyCache, topics: Topics, limits: RelayLimits = RelayLimits(), logger: Logger) {
+    public init(producer: KafkaProducer, pool: PGPool, topics: Topics, limits: RelayLimits = RelayLimits(), logger: Logger) {
         self.producer = producer
-        self.keys = keys
+        self.pool = pool
+        configs = ProjectConfigCache(pool: pool)
+        quotas = QuotaLeaser(pool: pool, logger: logger)
         self.topics = topics
         self.limits = limits
         self.logger = logger
     }
 
-    enum Endpoint: String { case envelope, store }
+    enum Endpoint: String { case envelope, store, security, minidump }
 
     public func add(to router: Router<FaultlineRequestContext>) {
-        router.post("api/:projectID/envelope") { request, context in
-            await respond(request, context, endpoint: .envelope)
+        let routes: [(String, Endpoint)] = [
+            ("api/:projectID/envelope", .envelope), ("api/:projectID/store", .store), ("api/store", .store),
+            ("api/:projectID/security", .security), ("api/:projectID/csp-report", .security),
+            ("api/:projectID/minidump", .minidump),
+        ]
+        for (path, endpoint) in routes {
+            router.post(RouterPath(path)) { request, context in await respond(request, context, endpoint) }
+            router.on(RouterPath(path), method: .options) { request, _ in CORS.preflight(request) }
         }
-        router.post("api/:projectID/store") { request, context in
-            await respond(request, context, endpoint: .store)
-        }
+        router.get("readyz") { _, _ in await readiness() }
     }
 
-    private func respond(_ request: Request, _ context: FaultlineRequestContext, endpoint: Endpoint) async -> Response {
-        let response: Response
+    private func respond(_ request: Request, _ context: FaultlineRequestContext, _ endpoint: Endpoint) async -> Response {
+        var response: Response
         do {
-            response = try await ingest(request, context, endpoint: endpoint)
+            response = try await ingest(request, context, endpoint)
         } catch let error as RelayError {
             response = error.response
         } catch {
             logger.error("relay: unexpected error: \(error)")
             response = RelayError(.internalServerError, "internal error").response
         }
+        CORS.decorate(&response, request: request)
         Counter(label: "faultline_relay_requests_total",
                 dimensions: [("endpoint", endpoint.rawValue), ("status", String(response.status.code))]).increment()
         return response
     }
 
-    private func ingest(_ request: Request, _ context: FaultlineRequestContext, endpoint: Endpoint) async throws -> Response {
+    private func ingest(_ request: Request, _ context: FaultlineRequestContext, _ endpoint: Endpoint) async throws -> Response {
         let received = Date()
-        guard let projectID = context.parameters.get("projectID").flatMap(Int64.init) else {
-            throw RelayError(.badRequest, "invalid project id in path")
-        }
+        let pathProject = context.parameters.get("projectID")
+        if let pathProject, Int64(pathProject) == nil { throw RelayError(.badRequest, "bad project path parameter") }
+        let bodyLimit = endpoint == .envelope ? limits.maxEnvelopeSize
+            : endpoint == .minidump ? limits.maxAttachmentsSize : limits.maxEventSize
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: limits.maxRequestBody)
+            body = try await request.body.collect(upTo: bodyLimit)
         } catch {
-            throw RelayError(.contentTooLarge, "request body exceeded size limit (\(limits.maxRequestBody) bytes)")
+            throw RelayError(.contentTooLarge, "request body exceeded size limits (\(bodyLimit) bytes)")
         }
-        let bytes = try BodyDecoder.decode(body, encoding: request.headers[.contentEncoding], limit: limits.maxDecompressed)
+        let bytes = try BodyDecoder.decode(body, encoding: request.headers[.contentEncoding], limit: bodyLimit)
+        guard !bytes.isEmpty else { throw RelayError.emptyBody }
 
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        let envelope: Envelope
-        if endpoint == .store && !contentType.hasPrefix("application/x-sentry-envelope") {
-            envelope = Envelope(headers: [:], items: [EnvelopeItem(headers: ["type": "event"], payload: bytes)])
-        } else {
-            do {
-                envelope = try EnvelopeParser.parse(bytes)
-            } catch {
-                throw RelayError(.badRequest, error.description)
-            }
-        }
-
         let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) },
                                uniquingKeysWith: { first, _ in first })
+        var envelope = try Self.envelope(bytes, endpoint: endpoint, contentType: contentType, query: query)
+
         let auth = try AuthExtractor.extract(
-            sentryAuthHeader: request.headers[.xSentryAuth],
-            authorizationHeader: request.headers[.authorization], query: query, envelopeDSN: envelope.dsn)
-        guard let key = try await lookup(auth.publicKey) else { throw RelayError.unknownKey(auth.publicKey) }
-        guard key.isActive else { throw RelayError.disabledKey }
-        guard key.projectID == projectID else { throw RelayError.wrongProject }
+            sentryAuthHeader: request.headers[.xSentryAuth], authorizationHeader: request.headers[.authorization],
+            query: query, envelopeDSN: envelope.dsn)
+        guard let config = try await lookup(auth.publicKey), config.key.isActive else { throw RelayError.projectID }
+        let projectID = config.key.projectID
+        if let pathProject, Int64(pathProject) != projectID { throw RelayError.projectID }
+
+        if endpoint == .security {
+            let id = envelope.eventID ?? EventID.generate()
+            let event = try SecurityReport.event(bytes, eventID: id, release: query["sentry_release"],
+                                                 environment: query["sentry_environment"])
+            envelope = Envelope(headers: ["event_id": .string(id)],
+                                items: [EnvelopeItem(headers: ["type": "security"], payload: event.encoded())])
+        }
 
         let clientIP = request.headers[.xForwardedFor]?
             .split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.clientIP
         let plan = try IngestPlan.make(envelope, context: .init(
-            projectID: projectID, keyID: key.id, received: received, clientIP: clientIP,
-            sdk: auth.client ?? request.headers[.userAgent], topics: topics, limits: limits))
-        try await produce(plan)
-        if !plan.dropped.isEmpty {
-            logger.debug("relay: dropped item types without a topic: \(plan.dropped.joined(separator: ", "))")
+            projectID: projectID, organizationID: config.organizationID, keyID: config.key.id, received: received,
+            clientIP: clientIP, sdk: auth.client ?? request.headers[.userAgent], topics: topics, limits: limits,
+            filters: config.filters))
+
+        var active: [ActiveRateLimit] = []
+        for (category, quantity) in plan.demand.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            active += await quotas.consume(config.limits, category: category, quantity: quantity, now: received)
         }
-        if let id = plan.eventID { return JSONResponse.make(.ok, ["id": id]) }
-        return JSONResponse.make(.ok, bytes: Array("{}".utf8))
+        let result = plan.finalize(limited: Set(active.flatMap(\.categories)))
+        try await produce(result)
+
+        let header = active.isEmpty ? nil : ActiveRateLimit.header(active)
+        if result.fullyRateLimited && endpoint != .minidump {
+            var error = RelayError.rateLimited(retryAfter: active.map(\.retryAfter).max() ?? 60)
+            error.rateLimits = header
+            throw error
+        }
+        var headers: HTTPFields = [:]
+        if let header { headers[.xSentryRateLimits] = header }
+        switch endpoint {
+        case .security:
+            return Response(status: .ok, headers: headers)
+        case .minidump:
+            headers[.contentType] = "text/plain"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Self.hyphenated(plan.eventID ?? ""))))
+        case .envelope, .store:
+            if let id = plan.eventID { return JSONResponse.make(.ok, ["id": id], headers: headers) }
+            return JSONResponse.make(.ok, bytes: Array("{}".utf8), headers: headers)
+        }
     }
 
-    private func lookup(_ publicKey: String) async throws -> ProjectKeyView? {
+    /// The body as an envelope: parsed, or wrapped for the store, security and minidump endpoints.
+    static func envelope(_ bytes: [UInt8], endpoint: Endpoint, contentType: String, query: [String: String]) throws -> Envelope {
+        switch endpoint {
+        case .envelope:
+            return try parseEnvelope(bytes)
+        case .store where contentType.hasPrefix("application/x-sentry-envelope"):
+            return try parseEnvelope(bytes)
+        case .store:
+            return Envelope(headers: [:], items: [EnvelopeItem(headers: ["type": "event"], payload: bytes)])
+        case .security:
+            return Envelope(headers: [:], items: [])
+        case .minidump:
+            return try Minidump.envelope(bytes, contentType: contentType)
+        }
+    }
+
+    static func parseEnvelope(_ bytes: [UInt8]) throws(RelayError) -> Envelope {
         do {
-            return try await keys.lookup(publicKey).map { ProjectKeyView(id: $0.id, projectID: $0.projectID, isActive: $0.isActive) }
+            return try EnvelopeParser.parse(bytes)
         } catch {
-            logger.error("relay: key lookup failed: \(error)")
-            throw RelayError(.serviceUnavailable, "key store unavailable", retryAfter: 5)
+            throw RelayError(.badRequest, error.description)
         }
     }
 
-    private func produce(_ plan: IngestPlan) async throws {
+    static func hyphenated(_ id: String) -> String {
+        guard id.count == 32 else { return id }
+        let c = Array(id)
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+    }
+
+    private func lookup(_ publicKey: String) async throws -> ProjectConfig? {
+        do {
+            return try await configs.lookup(publicKey)
+        } catch {
+            logger.error("relay: project config lookup failed: \(error)")
+            throw RelayError(.serviceUnavailable, "the service is overloaded", retryAfter: 5)
+        }
+    }
+
+    private func produce(_ result: IngestPlan.Outcome) async throws {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for message in plan.messages {
-                    group.addTask {
-                        try await producer.send(topic: message.topic, key: message.key, value: message.value)
-                    }
+                for message in result.messages {
+                    group.addTask { try await producer.send(topic: message.topic, key: message.key, value: message.value) }
+                }
+                for outcome in result.outcomes {
+                    group.addTask { try await producer.send(topic: topics.outcomes, key: nil, value: outcome.encoded()) }
                 }
                 try await group.waitForAll()
             }
         } catch {
             logger.warning("relay: kafka did not acknowledge: \(error)")
-            throw RelayError(.serviceUnavailable, "event could not be stored: broker unavailable", retryAfter: 5)
+            throw RelayError(.serviceUnavailable, "failed to queue envelope", retryAfter: 5)
         }
+    }
+
+    /// `GET /readyz`: 200 when PostgreSQL and the broker answer, 503 naming what does not.
+    private func readiness() async -> Response {
+        var problems: [String] = []
+        do {
+            _ = try await pool.query("SELECT 1")
+        } catch {
+            problems.append("database: \(error)")
+        }
+        if !producer.isBrokerReachable(timeoutMs: 2_000) { problems.append("broker: no metadata within 2 s") }
+        if problems.isEmpty { return JSONResponse.make(.ok, ["status": "ready"]) }
+        return JSONResponse.make(.serviceUnavailable, ["status": "unavailable", "detail": problems.joined(separator: "; ")])
     }
 }
 
-private struct ProjectKeyView: Sendable {
-    let id: Int64
-    let projectID: Int64
-    let isActive: Bool
-}
+

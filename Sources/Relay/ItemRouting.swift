@@ -1,7 +1,7 @@
 import Core
 
-/// Which topic each envelope item type goes to. Types without a topic are dropped (and, in a
-/// later issue, counted as outcomes).
+/// Which topic each envelope item type goes to. Types without a topic are dropped with an
+/// `invalid` outcome; client reports become outcomes themselves.
 public enum ItemRouting {
     public static func topic(for itemType: String, topics: Topics) -> String? {
         switch itemType {
@@ -9,7 +9,6 @@ public enum ItemRouting {
         case "transaction": return topics.transactions
         case "attachment": return topics.attachments
         case "session", "sessions": return topics.sessions
-        case "client_report": return topics.outcomes
         case "user_report", "feedback": return topics.feedback
         case "check_in": return topics.monitors
         default: return nil

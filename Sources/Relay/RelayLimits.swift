@@ -1,11 +1,37 @@
-/// Size limits, in bytes, with Sentry relay's defaults.
+/// Size limits in bytes, with Sentry relay's defaults (relay-config `Limits`).
 public struct RelayLimits: Sendable {
-    /// Largest request body as received (compressed or not).
-    public var maxRequestBody = 20 * 1024 * 1024
-    /// Largest body after decompression; a bomb stops here.
-    public var maxDecompressed = 100 * 1024 * 1024
-    /// Largest single event payload (Relay's `max_event_size`).
+    /// Largest envelope, compressed as received and after decompression (`max_envelope_size`).
+    public var maxEnvelopeSize = 200 * 1024 * 1024
+    /// Largest event, transaction or security report item (`max_event_size`); also the body limit
+    /// of the store and security endpoints.
     public var maxEventSize = 1024 * 1024
+    /// Largest single attachment and all attachments of one envelope (`max_attachment_size`,
+    /// `max_attachments_size`); also the minidump endpoint's body limit.
+    public var maxAttachmentSize = 200 * 1024 * 1024
+    public var maxAttachmentsSize = 200 * 1024 * 1024
+    /// Largest session item and most sessions in one `sessions` item.
+    public var maxSessionsSize = 10 * 1024 * 1024
+    public var maxSessionCount = 100
+    /// Largest client report and check-in items.
+    public var maxClientReportSize = 100 * 1024
+    public var maxCheckInSize = 100 * 1024
 
     public init() {}
+
+    /// The size limit of one item of this type, if it has its own.
+    func itemLimit(_ type: String) -> Int? {
+        switch type {
+        case "event", "transaction", "security", "raw_security", "user_report", "feedback": return maxEventSize
+        case "attachment": return maxAttachmentSize
+        case "session", "sessions": return maxSessionsSize
+        case "client_report": return maxClientReportSize
+        case "check_in": return maxCheckInSize
+        default: return nil
+        }
+    }
+
+    static func tooLarge(_ type: String) -> RelayError {
+        RelayError(.contentTooLarge,
+                   "envelope exceeded size limits for type '\(type)' (https://develop.sentry.dev/sdk/envelopes/#size-limits)")
+    }
 }

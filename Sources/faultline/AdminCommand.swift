@@ -3,6 +3,7 @@ import Core
 import EventModel
 import Foundation
 import Postgres
+import Quotas
 import Store
 
 struct AdminCommand: AsyncParsableCommand {
@@ -10,13 +11,17 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Manage organizations, projects, DSN keys and API tokens.",
         subcommands: [CreateOrg.self, CreateProject.self, CreateKey.self, CreateToken.self, SetKey.self,
-                      RevokeToken.self, List.self, Bootstrap.self])
+                      RevokeToken.self, SetLimit.self, SetFilters.self, List.self, Bootstrap.self])
 
     static func withStore<T>(_ options: ServiceOptions, _ body: (AdminStore, FaultlineConfig) throws -> T) throws -> T {
+        try withConnection(options) { connection, config in try body(AdminStore(connection), config) }
+    }
+
+    static func withConnection<T>(_ options: ServiceOptions, _ body: (PGConnection, FaultlineConfig) throws -> T) throws -> T {
         let config = try options.config()
         let connection = try Runtime.connect(config)
         defer { connection.close() }
-        return try body(AdminStore(connection), config)
+        return try body(connection, config)
     }
 
     static func dsn(_ key: ProjectKey, _ config: FaultlineConfig) -> String {
@@ -115,6 +120,58 @@ struct AdminCommand: AsyncParsableCommand {
             try await CommandRunner.run {
                 try AdminCommand.withStore(options) { store, _ in try store.revokeToken(id: id) }
                 print("token \(id) revoked")
+            }
+        }
+    }
+
+    struct SetLimit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-limit",
+            abstract: "Limit a data category per time window, for a project or one of its DSN keys (relays apply it within seconds).")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument var project: String
+        @Option(help: "error, transaction, attachment (bytes), session, security, default, monitor, feedback, …")
+        var category: String
+        @Option(help: "Window length in seconds (60 = per minute, 3600 = per hour).") var window: Int64
+        @Option(help: "Most quantity per window; 0 refuses everything.") var max: Int64
+        @Option(help: "Public key of the DSN key to limit; the whole project when absent.") var key: String?
+
+        func run() async throws {
+            try await CommandRunner.run {
+                guard let parsed = DataCategory(rawValue: category) else {
+                    throw Failure("unknown category \(category): one of \(DataCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let id = try AdminCommand.withConnection(options) { connection, _ in
+                    try RelayConfigStore(connection).setRateLimit(
+                        organization: organization, project: project, publicKey: key, category: parsed,
+                        windowSeconds: window, maxQuantity: max)
+                }
+                print("limit \(id): \(max) \(category) per \(window) s on \(key.map { "key \($0)" } ?? "\(organization)/\(project)")")
+            }
+        }
+    }
+
+    struct SetFilters: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-filters", abstract: "Set a project's inbound filters (replaces the previous ones).")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument var project: String
+        @Option(name: .customLong("error-message"), help: "Glob on 'Type: value' or the message; repeatable.")
+        var errorMessages: [String] = []
+        @Option(name: .customLong("release"), help: "Glob on the release; repeatable.") var releases: [String] = []
+        @Flag(help: "Drop events from localhost.") var localhost = false
+        @Flag(help: "Drop errors caused by browser extensions.") var browserExtensions = false
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let filters = InboundFilters(errorMessages: errorMessages, releases: releases, localhost: localhost,
+                                             browserExtensions: browserExtensions)
+                try AdminCommand.withConnection(options) { connection, _ in
+                    try RelayConfigStore(connection).setFilters(organization: organization, project: project, filters: filters)
+                }
+                print("filters of \(organization)/\(project) set")
             }
         }
     }

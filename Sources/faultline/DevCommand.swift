@@ -22,7 +22,7 @@ struct DevCommand: AsyncParsableCommand {
             let pool = PGPool(url: config.databaseURL, size: 8)
             let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, logger: logger)
             let router = Runtime.router()
-            IngestRoutes(producer: producer, keys: KeyCache(pool: pool), topics: config.topics, logger: logger).add(to: router)
+            IngestRoutes(producer: producer, pool: pool, topics: config.topics, logger: logger).add(to: router)
             APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor], logger: logger)
             producer.close()

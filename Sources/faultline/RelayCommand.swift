@@ -18,7 +18,7 @@ struct RelayCommand: AsyncParsableCommand {
             let producer = try KafkaProducer(config: kafka, logger: logger)
             let pool = PGPool(url: config.databaseURL, size: 4)
             let router = Runtime.router()
-            IngestRoutes(producer: producer, keys: KeyCache(pool: pool), topics: config.topics, logger: logger).add(to: router)
+            IngestRoutes(producer: producer, pool: pool, topics: config.topics, logger: logger).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, logger: logger)
             producer.close()
             broker?.shutdown()

@@ -41,7 +41,7 @@ struct InProcessStack {
                             batchSize: 500, drainOnStop: true),
             logger: logger)
         let router = Router(context: FaultlineRequestContext.self)
-        IngestRoutes(producer: producer, keys: KeyCache(pool: pool), topics: topics, logger: logger).add(to: router)
+        IngestRoutes(producer: producer, pool: pool, topics: topics, logger: logger).add(to: router)
         APIRoutes(pool: pool, baseURL: "http://127.0.0.1").add(to: router)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               services: [processor], logger: logger)

@@ -43,7 +43,8 @@ import Testing
                                           query: ["sentry_key": "b"], envelopeDSN: nil)
             Issue.record("conflicting keys were accepted")
         } catch {
-            #expect(error.status == .badRequest)
+            #expect(error.status == .unauthorized)
+            #expect(error.detail == "multiple authorization payloads detected")
         }
         do {
             _ = try AuthExtractor.extract(sentryAuthHeader: nil, authorizationHeader: nil, query: [:], envelopeDSN: nil)

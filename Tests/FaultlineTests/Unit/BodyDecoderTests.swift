@@ -1,4 +1,5 @@
 import CompressNIO
+import CZstd
 import NIOCore
 import Testing
 @testable import Relay
@@ -13,6 +14,36 @@ import Testing
         #expect(try BodyDecoder.decode(gzip, encoding: "gzip", limit: 1 << 20) == Array(text.utf8))
         #expect(try BodyDecoder.decode(gzip, encoding: "x-gzip", limit: 1 << 20) == Array(text.utf8))
         #expect(try BodyDecoder.decode(zlib, encoding: "deflate", limit: 1 << 20) == Array(text.utf8))
+    }
+
+    @Test func brotliAndZstdAreDecoded() throws {
+        // brotli.compress(b'{"message":"hello brotli"}' * 10), made with Python's brotli module.
+        let brotli: [UInt8] = [27, 3, 1, 248, 29, 9, 54, 78, 114, 187, 100, 27, 225, 165, 8, 221, 94, 235, 136, 201, 245, 201, 52,
+                               182, 183, 172, 100, 147, 221, 82, 131, 20, 198, 49, 193, 208, 72, 118, 113]
+        let expected = Array(String(repeating: "{\"message\":\"hello brotli\"}", count: 10).utf8)
+        #expect(try BodyDecoder.decode(ByteBuffer(bytes: brotli), encoding: "br", limit: 1 << 20) == expected)
+        let zstd = ZstdFixture.compress(expected)
+        #expect(try BodyDecoder.decode(ByteBuffer(bytes: zstd), encoding: "zstd", limit: 1 << 20) == expected)
+        do {
+            _ = try BodyDecoder.decode(ByteBuffer(bytes: zstd.dropLast(3)), encoding: "zstd", limit: 1 << 20)
+            Issue.record("truncated zstd accepted")
+        } catch {
+            #expect(error.status == .badRequest)
+        }
+    }
+
+    @Test func brotliAndZstdBombsStopAtTheCap() throws {
+        // brotli.compress(b'\0' * 4 MiB): 14 bytes.
+        let brotliBomb: [UInt8] = [155, 255, 255, 63, 248, 39, 0, 226, 177, 64, 32, 247, 254, 7]
+        let zstdBomb = ZstdFixture.compress([UInt8](repeating: 0, count: 4 * 1024 * 1024))
+        for (bomb, encoding) in [(brotliBomb, "br"), (zstdBomb, "zstd")] {
+            do {
+                _ = try BodyDecoder.decode(ByteBuffer(bytes: bomb), encoding: encoding, limit: 256 * 1024)
+                Issue.record("\(encoding) bomb decompressed past the cap")
+            } catch {
+                #expect(error.status == .contentTooLarge)
+            }
+        }
     }
 
     @Test func unknownAndEmptyEncodingsAreIdentity() throws {
@@ -41,5 +72,18 @@ import Testing
         } catch {
             #expect(error.status == .badRequest)
         }
+    }
+}
+
+/// Test input made with libzstd's one-shot compressor.
+enum ZstdFixture {
+    static func compress(_ input: [UInt8]) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
+        let written = output.withUnsafeMutableBytes { target in
+            input.withUnsafeBytes { source in
+                ZSTD_compress(target.baseAddress, target.count, source.baseAddress, source.count, 3)
+            }
+        }
+        return Array(output.prefix(written))
     }
 }

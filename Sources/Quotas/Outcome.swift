@@ -1,0 +1,66 @@
+import Foundation
+
+/// What happened to an item, as Sentry's outcomes record it.
+public enum OutcomeKind: Int, Sendable, Codable {
+    case accepted = 0
+    case filtered = 1
+    case rateLimited = 2
+    case invalid = 3
+    case abuse = 4
+    case clientDiscard = 5
+}
+
+/// One message on the `outcomes` topic, in the shape of Sentry relay's outcomes
+/// (`timestamp`, `org_id`, `project_id`, `key_id`, `outcome`, `reason`, `event_id`,
+/// `remote_addr`, `category`, `quantity`); empty fields are omitted.
+public struct OutcomeRecord: Sendable, Equatable, Codable {
+    public var timestamp: String
+    public var orgID: Int64?
+    public var projectID: Int64
+    public var keyID: Int64?
+    public var outcome: OutcomeKind
+    public var reason: String?
+    public var eventID: String?
+    public var remoteAddr: String?
+    public var category: Int
+    public var quantity: Int
+
+    enum CodingKeys: String, CodingKey {
+        case timestamp, outcome, reason, category, quantity
+        case orgID = "org_id"
+        case projectID = "project_id"
+        case keyID = "key_id"
+        case eventID = "event_id"
+        case remoteAddr = "remote_addr"
+    }
+
+    public init(timestamp: Date, orgID: Int64?, projectID: Int64, keyID: Int64?, outcome: OutcomeKind, reason: String?,
+                eventID: String?, remoteAddr: String?, category: DataCategory, quantity: Int) {
+        self.timestamp = Self.format(timestamp)
+        self.orgID = orgID
+        self.projectID = projectID
+        self.keyID = keyID
+        self.outcome = outcome
+        self.reason = reason
+        self.eventID = eventID
+        self.remoteAddr = remoteAddr
+        self.category = category.id
+        self.quantity = quantity
+    }
+
+    public func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array((try? encoder.encode(self)) ?? Data())
+    }
+
+    /// RFC 3339 with microseconds and `Z`, as relay writes outcome timestamps.
+    static func format(_ date: Date) -> String {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        var seconds = time_t(micros / 1_000_000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros % 1_000_000)
+    }
+}

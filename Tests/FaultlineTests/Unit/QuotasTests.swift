@@ -1,0 +1,56 @@
+import Foundation
+import Quotas
+import Testing
+
+@Suite struct QuotasTests {
+    @Test func rateLimitHeaderFollowsSentrysGrammar() {
+        let header = ActiveRateLimit.header([
+            ActiveRateLimit(retryAfter: 60, categories: [.error, .attachment], scope: "project"),
+            ActiveRateLimit(retryAfter: 2700, categories: [.transaction], scope: "key", reasonCode: "usage_exceeded"),
+        ])
+        #expect(header == "60:error;attachment:project:quota_exceeded, 2700:transaction:key:usage_exceeded")
+    }
+
+    @Test func windowsAlignToTheEpochAndSlicesStayBounded() {
+        let limit = QuotaLimit(id: 1, keyID: nil, category: .error, windowSeconds: 60, maxQuantity: 100)
+        #expect(limit.windowStart(at: 1_700_000_030) == 1_699_999_980)
+        #expect(limit.secondsLeft(at: 1_700_000_030) == 10)
+        #expect(limit.slice == 5)
+        #expect(QuotaLimit(id: 1, keyID: 9, category: .error, windowSeconds: 60, maxQuantity: 3).slice == 1)
+        #expect(QuotaLimit(id: 1, keyID: 9, category: .error, windowSeconds: 60, maxQuantity: 10_000_000).slice == 1000)
+        #expect(QuotaLimit(id: 1, keyID: 9, category: .error, windowSeconds: 60, maxQuantity: 3).scope == "key")
+    }
+
+    @Test func globsMatchCaseInsensitively() {
+        #expect(GlobPattern("*ConnectionError*").matches("requests.exceptions.connectionerror: refused"))
+        #expect(GlobPattern("1.0-beta?").matches("1.0-BETA3"))
+        #expect(!GlobPattern("1.0-beta?").matches("1.0-beta33"))
+        #expect(GlobPattern("*").matches(""))
+        #expect(!GlobPattern("a*b").matches("ac"))
+    }
+
+    @Test func categoriesOfItems() {
+        #expect(DataCategory.of(itemType: "event", payloadSize: 10)! == (.error, 1))
+        #expect(DataCategory.of(itemType: "attachment", payloadSize: 10)! == (.attachment, 10))
+        #expect(DataCategory.of(itemType: "client_report", payloadSize: 10) == nil)
+        #expect(DataCategory.error.id == 1)
+        #expect(DataCategory.attachment.id == 4)
+    }
+
+    @Test func outcomesEncodeLikeRelays() throws {
+        let record = OutcomeRecord(timestamp: Date(timeIntervalSince1970: 1_569_750_400.123456), orgID: 1, projectID: 2, keyID: nil,
+                                   outcome: .filtered, reason: "localhost", eventID: nil, remoteAddr: nil, category: .error, quantity: 1)
+        let text = String(decoding: record.encoded(), as: UTF8.self)
+        #expect(text == #"{"category":1,"org_id":1,"outcome":1,"project_id":2,"quantity":1,"reason":"localhost","timestamp":"2019-09-29T09:46:40.123456Z"}"#)
+    }
+
+    @Test func browserExtensionFilter() {
+        let filters = InboundFilters(browserExtensions: true)
+        let subject = InboundFilters.Subject(messages: ["TypeError: x"], release: nil, userIP: nil, requestURL: nil,
+                                             frameURLs: ["chrome-extension://abcdef/content.js"])
+        #expect(filters.reason(for: subject) == "browser-extensions")
+        let clean = InboundFilters.Subject(messages: ["TypeError: x"], release: nil, userIP: nil, requestURL: nil,
+                                           frameURLs: ["https://example.com/app.js"])
+        #expect(filters.reason(for: clean) == nil)
+    }
+}
