@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Quotas
 import Store
 import Testing
 
@@ -145,6 +146,49 @@ import Testing
                 status = try await send().0
             }
             #expect(status == 200)
+        }
+    }
+
+    @Test func quotaHoldsAcrossTwoRelayProcesses() async throws {
+        let executable = try TestEnvironment.executable
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let tenant = try TestTenant.create(db)
+            try RelayConfigStore(db).setRateLimit(organization: "acme", project: "web", publicKey: nil, category: .error,
+                                                  windowSeconds: 3600, maxQuantity: 50)
+            let broker = ChildProcess(executable, ["broker"])
+            try broker.start()
+            defer { broker.kill() }
+            #expect(await broker.waitForOutput("bootstrap "))
+            let bootstrap = try #require(broker.stdout.split(separator: "\n").first { $0.hasPrefix("bootstrap ") }?
+                .dropFirst("bootstrap ".count)).description
+            let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap]
+            let relays = [ChildProcess(executable, ["relay", "--port", "19436"], environment: environment),
+                          ChildProcess(executable, ["relay", "--port", "19437"], environment: environment)]
+            for relay in relays { try relay.start() }
+            defer { for relay in relays { relay.kill(SIGKILL) } }
+            for relay in relays { #expect(await relay.waitForOutput("listening on")) }
+
+            var accepted = 0, limited = 0
+            for index in 0..<120 {
+                let port = index % 2 == 0 ? 19436 : 19437
+                var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/\(tenant.project.id)/envelope/")!)
+                request.httpMethod = "POST"
+                request.setValue("Sentry sentry_key=\(tenant.key.publicKey), sentry_version=7", forHTTPHeaderField: "X-Sentry-Auth")
+                request.httpBody = Data("{}\n{\"type\":\"event\"}\n{\"message\":\"m\"}\n".utf8)
+                let (_, response) = try await URLSession.shared.data(for: request)
+                switch (response as! HTTPURLResponse).statusCode {
+                case 200: accepted += 1
+                case 429: limited += 1
+                default: Issue.record("unexpected status")
+                }
+            }
+            print("quota across two relays: limit 50, slice \(QuotaLimit(id: 0, keyID: nil, category: .error, windowSeconds: 3600, maxQuantity: 50).slice): \(accepted) accepted, \(limited) refused")
+            // Leases never exceed the limit; each relay may strand at most one slice (2 here).
+            #expect(accepted <= 50)
+            #expect(accepted >= 46)
+            #expect(accepted + limited == 120)
         }
     }
 }
