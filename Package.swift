@@ -90,6 +90,11 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
+        // Benchmark reference: an endpoint that only reads the body (bench/relay_throughput.sh).
+        .executableTarget(name: "bench-sink", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
         .testTarget(name: "FaultlineTests", dependencies: [
             "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -53,19 +53,16 @@ public enum JSON: Sendable, Equatable, Hashable {
 
     public var isNull: Bool { self == .null }
 
-    /// Parses UTF-8 JSON. Numbers keep integer-ness where they have no fraction or exponent.
-    public static func parse(_ bytes: [UInt8]) throws -> JSON {
-        try JSONDecoder().decode(JSON.self, from: Data(bytes))
+    /// Parses UTF-8 JSON. Numbers keep integer-ness where they have no fraction or exponent;
+    /// nesting is limited (hostile input); NaN and Infinity are not JSON and are refused.
+    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSON {
+        try JSONParser.parse(bytes)
     }
 
-    public static func parse(_ text: String) throws -> JSON { try parse(Array(text.utf8)) }
+    public static func parse(_ text: String) throws(JSONParseError) -> JSON { try parse(Array(text.utf8)) }
 
     /// Compact JSON with sorted keys.
-    public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data("null".utf8))
-    }
+    public func encoded() -> [UInt8] { JSONWriter.write(self) }
 
     public func encodedString() -> String { String(decoding: encoded(), as: UTF8.self) }
 }
