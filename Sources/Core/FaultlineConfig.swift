@@ -67,6 +67,9 @@ public struct FaultlineConfig: Sendable {
         for (key, path) in Topics.environmentKeys {
             if let name = value(key) { config.topics[keyPath: path] = name }
         }
+        for (key, topic) in environment where key.hasPrefix("FAULTLINE_ITEM_TOPIC_") && !topic.isEmpty {
+            config.topics.extraItemTopics[key.dropFirst("FAULTLINE_ITEM_TOPIC_".count).lowercased()] = topic
+        }
         for (key, raw) in environment where key.hasPrefix("FAULTLINE_KAFKA_") && key != "FAULTLINE_KAFKA_BROKERS" {
             let property = key.dropFirst("FAULTLINE_KAFKA_".count).lowercased().replacingOccurrences(of: "_", with: ".")
             config.kafkaProperties[property] = raw

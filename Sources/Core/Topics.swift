@@ -8,10 +8,15 @@ public struct Topics: Sendable, Equatable {
     public var outcomes = "outcomes"
     public var feedback = "ingest-feedback"
     public var monitors = "ingest-monitors"
+    /// Topics for item types Faultline does not route by itself (`log`, `span`, `profile`, …),
+    /// from `FAULTLINE_ITEM_TOPIC_<TYPE>=<topic>`; items of other unrouted types are dropped.
+    public var extraItemTopics: [String: String] = [:]
 
     public init() {}
 
-    public var all: [String] { [events, transactions, attachments, sessions, outcomes, feedback, monitors] }
+    public var all: [String] {
+        [events, transactions, attachments, sessions, outcomes, feedback, monitors] + extraItemTopics.values.sorted()
+    }
 
     nonisolated(unsafe) static let environmentKeys: [(String, WritableKeyPath<Topics, String>)] = [
         ("FAULTLINE_TOPIC_EVENTS", \.events),

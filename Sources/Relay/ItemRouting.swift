@@ -11,7 +11,7 @@ public enum ItemRouting {
         case "session", "sessions": return topics.sessions
         case "user_report", "feedback": return topics.feedback
         case "check_in": return topics.monitors
-        default: return nil
+        default: return topics.extraItemTopics[itemType]
         }
     }
 

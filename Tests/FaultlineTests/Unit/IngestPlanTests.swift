@@ -55,6 +55,14 @@ import Testing
         #expect(onlyEvent.fullyRateLimited)
     }
 
+    @Test func unroutedTypesGoToAConfiguredTopic() throws {
+        var configured = context
+        configured.topics.extraItemTopics = ["profile": "ingest-profiles"]
+        let result = try IngestPlan.make(try envelope(mixed), context: configured).finalize(limited: [])
+        #expect(result.messages.map(\.topic) == ["ingest-events", "ingest-attachments", "ingest-profiles"])
+        #expect(result.outcomes.map(\.outcome) == [.accepted, .accepted, .accepted])
+    }
+
     @Test func payloadEventIDIsUsedWhenHeaderHasNone() throws {
         let plan = try IngestPlan.make(try envelope("{}\n{\"type\":\"event\"}\n{\"event_id\":\"cccccccccccccccccccccccccccccccc\"}"), context: context)
         #expect(plan.eventID == "cccccccccccccccccccccccccccccccc")

@@ -42,8 +42,10 @@ import Testing
         let config = try FaultlineConfig.fromEnvironment([
             "FAULTLINE_DATABASE_URL": "postgresql://x@db/y", "FAULTLINE_KAFKA_BROKERS": "k1:9092,k2:9092",
             "FAULTLINE_PORT": "7000", "FAULTLINE_TOPIC_EVENTS": "my-events",
-            "FAULTLINE_KAFKA_SECURITY_PROTOCOL": "ssl",
+            "FAULTLINE_KAFKA_SECURITY_PROTOCOL": "ssl", "FAULTLINE_ITEM_TOPIC_PROFILE": "ingest-profiles",
         ])
+        #expect(config.topics.extraItemTopics == ["profile": "ingest-profiles"])
+        #expect(config.topics.all.contains("ingest-profiles"))
         #expect(config.databaseURL == "postgresql://x@db/y")
         #expect(config.kafkaBrokers == "k1:9092,k2:9092")
         #expect(config.port == 7000)
