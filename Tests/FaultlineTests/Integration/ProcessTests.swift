@@ -191,4 +191,89 @@ import Testing
             #expect(accepted + limited == 120)
         }
     }
+
+    /// The first promise: every event answered 200 is counted exactly once, while processors are
+    /// killed with SIGKILL and restarted under load.
+    @Test func exactlyOnceWhileProcessorsAreKilled() async throws {
+        let executable = try TestEnvironment.executable
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let tenant = try TestTenant.create(db)
+            let broker = ChildProcess(executable, ["broker"])
+            try broker.start()
+            defer { broker.kill() }
+            #expect(await broker.waitForOutput("bootstrap "))
+            let bootstrap = try #require(broker.stdout.split(separator: "\n").first { $0.hasPrefix("bootstrap ") }?
+                .dropFirst("bootstrap ".count)).description
+            let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
+                               "FAULTLINE_BATCH_SIZE": "200", "FAULTLINE_KAFKA_FETCH_WAIT_MAX_MS": "20"]
+            let relay = ChildProcess(executable, ["relay", "--port", "19438"], environment: environment)
+            try relay.start()
+            defer { relay.kill(SIGKILL) }
+            #expect(await relay.waitForOutput("listening on"))
+            var processors = [19439, 19440].map { ChildProcess(executable, ["processor", "--port", "\($0)"], environment: environment) }
+            for processor in processors { try processor.start() }
+
+            let total = 3000
+            let sender = Task { () -> [String] in
+                var accepted: [String] = []
+                try await withThrowingTaskGroup(of: String?.self) { group in
+                    for worker in 0..<8 {
+                        group.addTask {
+                            var ids: [String] = []
+                            for index in stride(from: worker, to: total, by: 8) {
+                                let id = String(format: "%032x", index + 1)
+                                var request = URLRequest(url: URL(string: "http://127.0.0.1:19438/api/\(tenant.project.id)/envelope/")!)
+                                request.httpMethod = "POST"
+                                request.setValue("Sentry sentry_key=\(tenant.key.publicKey), sentry_version=7", forHTTPHeaderField: "X-Sentry-Auth")
+                                request.httpBody = Data("{\"event_id\":\"\(id)\"}\n{\"type\":\"event\"}\n{\"message\":\"kill test \(index % 5)\",\"user\":{\"id\":\"u\(index % 7)\"}}\n".utf8)
+                                if let (_, response) = try? await URLSession.shared.data(for: request),
+                                   (response as? HTTPURLResponse)?.statusCode == 200 {
+                                    ids.append(id)
+                                }
+                                // Spread the load over the whole kill period.
+                                try? await Task.sleep(for: .milliseconds(15))
+                            }
+                            return ids.joined(separator: ",")
+                        }
+                    }
+                    for try await ids in group { if let ids, !ids.isEmpty { accepted += ids.split(separator: ",").map(String.init) } }
+                }
+                return accepted
+            }
+            // Kill one processor with SIGKILL every 1.5 s and start a new one in its place.
+            var kills = 0
+            while kills < 6 {
+                try await Task.sleep(for: .milliseconds(1500))
+                let victim = kills % 2
+                processors[victim].kill(SIGKILL)
+                _ = await processors[victim].wait(timeout: 10)
+                processors[victim] = ChildProcess(executable, ["processor", "--port", "\(19439 + victim)"], environment: environment)
+                try processors[victim].start()
+                kills += 1
+            }
+            let accepted = try await sender.value
+            defer { for processor in processors { processor.kill(SIGKILL) } }
+            #expect(accepted.count > total / 2, "only \(accepted.count) accepted")
+
+            var stored = 0
+            let deadline = Date().addingTimeInterval(90)
+            while Date() < deadline {
+                stored = Int(try db.query("SELECT count(*) AS c FROM events").first!.int("c"))
+                if stored >= accepted.count { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            try await Task.sleep(for: .seconds(2)) // anything beyond would be a double count
+            let ids = Set(try db.query("SELECT replace(event_id::text, '-', '') AS id FROM events").rows.map { try $0.string("id") })
+            let timesSeen = try db.query("SELECT coalesce(sum(times_seen), 0) AS s FROM issues").first!.int("s")
+            let users = try db.query("SELECT coalesce(sum(user_count), 0) AS s FROM issues").first!.int("s")
+            let offsets = try db.query("SELECT coalesce(sum(next_offset), 0) AS s FROM consumer_offsets").first!.int("s")
+            print("exactly-once under SIGKILL: \(accepted.count) accepted, \(ids.count) stored, times_seen \(timesSeen), \(kills) kills, offsets \(offsets)")
+            #expect(ids == Set(accepted))
+            #expect(Int(timesSeen) == accepted.count)
+            #expect(users == 35) // 7 users in each of the 5 issues, each counted once
+            #expect(try db.query("SELECT count(*) AS c FROM issues").first!.int("c") == 5)
+        }
+    }
 }
