@@ -40,6 +40,7 @@ let package = Package(
         // Pure model and transforms.
         .target(name: "EventModel"),
         .target(name: "Quotas"),
+        .target(name: "Scrubbing", dependencies: ["EventModel"]),
         .target(name: "Grouping", dependencies: [
             "EventModel",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -50,7 +51,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Store", dependencies: [
-            "Core", "Postgres", "EventModel", "Quotas",
+            "Core", "Postgres", "EventModel", "Quotas", "Scrubbing",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
@@ -71,7 +72,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "Processor", dependencies: [
-            "Core", "EventModel", "Grouping", "Kafka", "Postgres", "Store",
+            "Core", "EventModel", "Grouping", "Kafka", "Postgres", "Store", "Scrubbing",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -81,7 +82,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "faultline", dependencies: [
-            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas",
+            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -96,7 +97,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "FaultlineTests", dependencies: [
-            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd",
+            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),

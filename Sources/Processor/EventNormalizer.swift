@@ -1,10 +1,11 @@
 import EventModel
 import Foundation
 import Grouping
+import Scrubbing
 
-/// Turns one ingest message into a `ProcessedEvent`. Pure. This first version covers the
-/// fields the pipeline needs (ids, time, platform, level, user, grouping); Sentry's full
-/// normalization and PII scrubbing are the Processor issue's work.
+/// Turns one ingest message into a `ProcessedEvent`. Pure. It covers the fields the pipeline
+/// needs (ids, time, platform, level, user, grouping) and scrubs sensitive data before anything
+/// is grouped or stored; Sentry's full normalization is the Processor issue's work.
 public enum EventNormalizer {
     /// How far a timestamp may be in the future or the past before the received time replaces it
     /// (Sentry's relay: 60 seconds ahead, 30 days back).
@@ -21,7 +22,7 @@ public enum EventNormalizer {
         }
     }
 
-    public static func normalize(_ message: IngestMessage) throws(Failure) -> ProcessedEvent {
+    public static func normalize(_ message: IngestMessage, scrubbing: ScrubbingSettings = .default) throws(Failure) -> ProcessedEvent {
         let event: SentryEvent
         do {
             event = try SentryEvent.parse(message.payload)
@@ -49,6 +50,7 @@ public enum EventNormalizer {
             user["ip_address"] = message.metadata.clientIP.map(JSON.string) ?? .null
             json["user"] = .object(user)
         }
+        json = Scrubber(scrubbing).scrub(json)
         let normalized = SentryEvent(json: json)
         let grouping = Grouper.group(normalized)
         json["title"] = .string(grouping.title)

@@ -5,6 +5,8 @@ import Kafka
 import Logging
 import Metrics
 import Postgres
+import Scrubbing
+import Store
 
 /// One consumer-group member on its own thread: poll a batch, process it, write it and its
 /// offsets in one PostgreSQL transaction, repeat. Exactly once comes from the offsets living in
@@ -38,6 +40,7 @@ public final class ProcessorWorker: @unchecked Sendable {
     private var connection: PGConnection?
     private var databaseDown = false
     private var clusterID = ""
+    private var scrubbing: [Int64: (settings: ScrubbingSettings, fetched: Date)] = [:]
 
     public init(settings: Settings, logger: Logger) {
         self.settings = settings
@@ -99,11 +102,13 @@ public final class ProcessorWorker: @unchecked Sendable {
 
     private func process(_ messages: [KafkaMessage], consumer: KafkaConsumer) {
         var batch = Batch()
-        for message in messages {
+        let decoded = messages.map { message in Result { try IngestMessage.decode(message.value) } }
+        let settings = scrubbingSettings(for: Set(decoded.compactMap { try? $0.get().metadata.projectID }))
+        for (message, ingest) in zip(messages, decoded) {
             batch.cover(message)
             do {
-                let ingest = try IngestMessage.decode(message.value)
-                batch.events.append(try EventNormalizer.normalize(ingest))
+                let ingest = try ingest.get()
+                batch.events.append(try EventNormalizer.normalize(ingest, scrubbing: settings[ingest.metadata.projectID] ?? .default))
             } catch {
                 batch.deadLetters.append(DeadLetter(
                     topic: message.topic, partition: message.partition, offset: message.offset,
@@ -162,6 +167,17 @@ public final class ProcessorWorker: @unchecked Sendable {
                 return
             }
         }
+    }
+
+    /// Projects' scrubbing settings, re-read every 10 s. If PostgreSQL cannot say, the defaults
+    /// (scrub) apply: a database hiccup must not leak data.
+    private func scrubbingSettings(for projects: Set<Int64>) -> [Int64: ScrubbingSettings] {
+        let now = Date()
+        let stale = projects.filter { scrubbing[$0].map { now.timeIntervalSince($0.fetched) > 10 } ?? true }
+        if !stale.isEmpty, let fresh = try? withConnection({ try ScrubbingStore($0).settings(projectIDs: stale.sorted()) }) {
+            for project in stale { scrubbing[project] = (fresh[project] ?? .default, now) }
+        }
+        return scrubbing.mapValues(\.settings)
     }
 
     /// After a failed fence another member owns newer work: jump to the stored position.

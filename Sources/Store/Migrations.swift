@@ -154,5 +154,11 @@ public enum Migrations {
             PRIMARY KEY (limit_id, window_start)
         );
         """),
+        Migration(version: 3, name: "data-scrubbing", sql: """
+        -- Server-side data scrubbing per project, read by processors. On by default.
+        ALTER TABLE projects ADD COLUMN scrub_data boolean NOT NULL DEFAULT true;
+        ALTER TABLE projects ADD COLUMN scrub_ip_addresses boolean NOT NULL DEFAULT false;
+        ALTER TABLE projects ADD COLUMN sensitive_fields text[] NOT NULL DEFAULT '{}';
+        """),
     ]
 }

@@ -4,6 +4,7 @@ import EventModel
 import Foundation
 import Postgres
 import Quotas
+import Scrubbing
 import Store
 
 struct AdminCommand: AsyncParsableCommand {
@@ -11,7 +12,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Manage organizations, projects, DSN keys and API tokens.",
         subcommands: [CreateOrg.self, CreateProject.self, CreateKey.self, CreateToken.self, SetKey.self,
-                      RevokeToken.self, SetLimit.self, SetFilters.self, List.self, Bootstrap.self])
+                      RevokeToken.self, SetLimit.self, SetFilters.self, SetScrubbing.self, List.self, Bootstrap.self])
 
     static func withStore<T>(_ options: ServiceOptions, _ body: (AdminStore, FaultlineConfig) throws -> T) throws -> T {
         try withConnection(options) { connection, config in try body(AdminStore(connection), config) }
@@ -172,6 +173,30 @@ struct AdminCommand: AsyncParsableCommand {
                     try RelayConfigStore(connection).setFilters(organization: organization, project: project, filters: filters)
                 }
                 print("filters of \(organization)/\(project) set")
+            }
+        }
+    }
+
+    struct SetScrubbing: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-scrubbing",
+            abstract: "Set a project's server-side data scrubbing (on by default; processors apply changes within seconds).")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument var project: String
+        @Flag(inversion: .prefixedNo, help: "Replace sensitive fields, card numbers, IBANs and bearer tokens with [Filtered].")
+        var scrubData = true
+        @Flag(help: "Do not store client IP addresses.") var scrubIPAddresses = false
+        @Option(name: .customLong("sensitive-field"), help: "An extra field name to treat as sensitive; repeatable.")
+        var sensitiveFields: [String] = []
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let settings = ScrubbingSettings(scrubData: scrubData, scrubIPAddresses: scrubIPAddresses, sensitiveFields: sensitiveFields)
+                try AdminCommand.withConnection(options) { connection, _ in
+                    try ScrubbingStore(connection).set(organization: organization, project: project, settings: settings)
+                }
+                print("scrubbing of \(organization)/\(project): data \(scrubData ? "on" : "off"), IP addresses \(scrubIPAddresses ? "dropped" : "kept")")
             }
         }
     }

@@ -156,4 +156,37 @@ import Testing
             await stack.shutdown()
         }
     }
+
+    @Test func sensitiveDataIsScrubbedBeforeItIsStored() async throws {
+        try await withTestDatabase { database in
+            let stack = try InProcessStack.make(database: database)
+            try await stack.app.test(.live) { client in
+                let event = #"{"event_id":"abababababababababababababababab","message":"card 4111 1111 1111 1111 declined","extra":{"password":"hunter2"},"request":{"headers":[["Authorization","Bearer sk_live_123"]]}}"#
+                let response = try await client.execute(uri: "/api/\(stack.projectID)/store/", method: .post,
+                                                        headers: [.init("X-Sentry-Auth")!: "Sentry sentry_key=\(stack.dsnKey.publicKey)"],
+                                                        body: ByteBuffer(string: event))
+                #expect(response.status == .ok)
+                // Wait while the processor runs (it stops with the application).
+                let deadline = Date().addingTimeInterval(20)
+                let poll = try database.connect()
+                defer { poll.close() }
+                while try poll.query("SELECT 1 FROM events").isEmpty && Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            let db = try database.connect()
+            defer { db.close() }
+            let payload = try db.query("SELECT payload::text AS p FROM events").first.map { try $0.string("p") }
+            let letters = try db.query("SELECT reason FROM dead_letters").rows.map { try $0.string("reason") }
+            #expect(letters.isEmpty, "dead letters: \(letters)")
+            let stored = try #require(payload)
+            #expect(!stored.contains("hunter2"))
+            #expect(!stored.contains("4111 1111 1111 1111"))
+            #expect(!stored.contains("sk_live_123"))
+            #expect(stored.contains("[Filtered]"))
+            let title = try db.query("SELECT title FROM issues").first?.string("title")
+            #expect(title == "card [Filtered] declined")
+            await stack.shutdown()
+        }
+    }
 }
