@@ -31,7 +31,7 @@ public enum EventNormalizer {
         }
         let received = Date(timeIntervalSince1970: message.metadata.received)
         let eventID = message.metadata.eventID.flatMap(EventID.normalize) ?? event.eventID ?? EventID.generate()
-        var timestamp = event.timestamp ?? received
+        var timestamp = EventCleanup.correctDrift(event.timestamp ?? received, sentAt: message.metadata.sentAt, received: received)
         if timestamp.timeIntervalSince(received) > maxSecondsInFuture
             || received.timeIntervalSince(timestamp) > maxSecondsInPast {
             timestamp = received
@@ -50,6 +50,7 @@ public enum EventNormalizer {
             user["ip_address"] = message.metadata.clientIP.map(JSON.string) ?? .null
             json["user"] = .object(user)
         }
+        EventCleanup.apply(&json, level: level)
         json = Scrubber(scrubbing).scrub(json)
         let normalized = SentryEvent(json: json)
         let grouping = Grouper.group(normalized)

@@ -59,12 +59,8 @@ import Testing
             let tenant = try TestTenant.create(db)
             let (project, key, token) = (tenant.project, tenant.key, tenant.token)
 
-            let broker = ChildProcess(executable, ["broker"])
-            try broker.start()
+            let (broker, bootstrap) = try await Self.startBroker(executable)
             defer { broker.kill() }
-            #expect(await broker.waitForOutput("bootstrap "))
-            let bootstrap = try #require(broker.stdout.split(separator: "\n").first { $0.hasPrefix("bootstrap ") }?
-                .dropFirst("bootstrap ".count)).description
             let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap]
             let relay = ChildProcess(executable, ["relay", "--port", "19432"], environment: environment)
             let processor = ChildProcess(executable, ["processor", "--port", "19433"], environment: environment)
@@ -109,12 +105,8 @@ import Testing
             let tenant = try TestTenant.create(db)
             let (project, key) = (tenant.project, tenant.key)
 
-            let broker = ChildProcess(executable, ["broker"])
-            try broker.start()
+            let (broker, bootstrap) = try await Self.startBroker(executable)
             defer { broker.kill() }
-            #expect(await broker.waitForOutput("bootstrap "))
-            let bootstrap = try #require(broker.stdout.split(separator: "\n").first { $0.hasPrefix("bootstrap ") }?
-                .dropFirst("bootstrap ".count)).description
             let relay = ChildProcess(executable, ["relay", "--port", "19435"], environment: [
                 "FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
                 "FAULTLINE_KAFKA_MESSAGE_TIMEOUT_MS": "2000",
@@ -157,12 +149,8 @@ import Testing
             let tenant = try TestTenant.create(db)
             try RelayConfigStore(db).setRateLimit(organization: "acme", project: "web", publicKey: nil, category: .error,
                                                   windowSeconds: 3600, maxQuantity: 50)
-            let broker = ChildProcess(executable, ["broker"])
-            try broker.start()
+            let (broker, bootstrap) = try await Self.startBroker(executable)
             defer { broker.kill() }
-            #expect(await broker.waitForOutput("bootstrap "))
-            let bootstrap = try #require(broker.stdout.split(separator: "\n").first { $0.hasPrefix("bootstrap ") }?
-                .dropFirst("bootstrap ".count)).description
             let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap]
             let relays = [ChildProcess(executable, ["relay", "--port", "19436"], environment: environment),
                           ChildProcess(executable, ["relay", "--port", "19437"], environment: environment)]
@@ -200,12 +188,8 @@ import Testing
             let db = try database.connect()
             defer { db.close() }
             let tenant = try TestTenant.create(db)
-            let broker = ChildProcess(executable, ["broker"])
-            try broker.start()
+            let (broker, bootstrap) = try await Self.startBroker(executable)
             defer { broker.kill() }
-            #expect(await broker.waitForOutput("bootstrap "))
-            let bootstrap = try #require(broker.stdout.split(separator: "\n").first { $0.hasPrefix("bootstrap ") }?
-                .dropFirst("bootstrap ".count)).description
             let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
                                "FAULTLINE_BATCH_SIZE": "200", "FAULTLINE_KAFKA_FETCH_WAIT_MAX_MS": "20"]
             let relay = ChildProcess(executable, ["relay", "--port", "19438"], environment: environment)
@@ -275,5 +259,17 @@ import Testing
             #expect(users == 35) // 7 users in each of the 5 issues, each counted once
             #expect(try db.query("SELECT count(*) AS c FROM issues").first!.int("c") == 5)
         }
+    }
+
+    /// A `faultline broker` process and the bootstrap address it printed.
+    static func startBroker(_ executable: String) async throws -> (ChildProcess, String) {
+        let broker = ChildProcess(executable, ["broker"])
+        try broker.start()
+        guard await broker.waitForOutput("bootstrap "),
+              let line = broker.stdout.split(separator: "\n").first(where: { $0.hasPrefix("bootstrap ") }) else {
+            broker.kill()
+            throw TestSetupError("faultline broker did not print its bootstrap address: \(broker.stderr)")
+        }
+        return (broker, String(line.dropFirst("bootstrap ".count)))
     }
 }

@@ -47,3 +47,44 @@ import Testing
         #expect(throws: EventNormalizer.Failure.self) { try EventNormalizer.normalize(message("{")) }
     }
 }
+
+@Suite struct EventCleanupTests {
+    func normalized(_ payload: String, sentAt: String? = nil) throws -> JSON {
+        let message = IngestMessage(metadata: .init(type: "event", eventID: nil, projectID: 1, keyID: 1, received: 1_700_000_000,
+                                                    clientIP: nil, sdk: nil, sentAt: sentAt), payload: Array(payload.utf8))
+        return try JSON.parse(try EventNormalizer.normalize(message).payload)
+    }
+
+    @Test func splitsUntypedExceptionValues() throws {
+        let event = try normalized(#"{"exception":{"values":[{"value":"TypeError: x is undefined"},{"value":"just words: here"}]}}"#)
+        let values = event["exception"]?["values"]?.array ?? []
+        #expect(values[0]["type"] == "TypeError")
+        #expect(values[0]["value"] == "x is undefined")
+        #expect(values[1]["type"] == nil)
+        #expect(event["title"] == "TypeError: x is undefined" || event["title"] == "Error: just words: here")
+    }
+
+    @Test func marksLibraryFramesNotInApp() throws {
+        let event = try normalized("""
+            {"exception":{"values":[{"type":"E","stacktrace":{"frames":[
+              {"abs_path":"/app/node_modules/express/lib/router.js","function":"handle"},
+              {"abs_path":"/usr/lib/python3/dist-packages/requests/api.py","function":"get"},
+              {"module":"java.lang.Thread","function":"run"},
+              {"abs_path":"/app/src/index.js","function":"main"},
+              {"abs_path":"/app/node_modules/x.js","in_app":true}]}}]}}
+            """)
+        let frames = event["exception"]?["values"]?.array?.first?["stacktrace"]?["frames"]?.array ?? []
+        #expect(frames.map { $0["in_app"] } == [false, false, false, nil, true])
+    }
+
+    @Test func normalizesTags() throws {
+        let event = try normalized(#"{"tags":[["browser","Firefox"],["a key with spaces","x"],["n",1]],"environment":"prod","release":"r1","level":"warning"}"#)
+        #expect(event["tags"] == ["browser": "Firefox", "n": "1", "environment": "prod", "release": "r1", "level": "warning"])
+    }
+
+    @Test func correctsClockDrift() throws {
+        // The SDK's clock is an hour behind: sent_at and timestamp are both shifted.
+        let event = try normalized(#"{"timestamp":1699996390}"#, sentAt: "2023-11-14T21:13:20Z")
+        #expect(event["timestamp"]?.double == 1_699_999_990)
+    }
+}

@@ -1,0 +1,134 @@
+import EventModel
+import Foundation
+
+/// The parts of Sentry relay's normalizer this version applies, each a pure JSON rewrite:
+/// exception values `"Type: message"` without a type are split; frames in well-known library
+/// locations get `in_app: false` when the SDK left it unset; tags are normalized (object form,
+/// key ≤ 32 and value ≤ 200 characters, `environment`/`release`/`dist`/`level` added); long
+/// messages and exception values are trimmed to 8,192 characters.
+enum EventCleanup {
+    static let maxTagKey = 32
+    static let maxTagValue = 200
+    static let maxMessage = 8192
+
+    static func apply(_ event: inout [String: JSON], level: String) {
+        splitExceptionTypes(&event)
+        markLibraryFrames(&event)
+        normalizeTags(&event, level: level)
+        trimMessages(&event)
+    }
+
+    static func splitExceptionTypes(_ event: inout [String: JSON]) {
+        mapExceptions(&event) { exception in
+            guard (exception["type"]?.string ?? "").isEmpty, let value = exception["value"]?.string,
+                  let colon = value.range(of: ": ") else { return }
+            let type = String(value[..<colon.lowerBound])
+            // Only something that reads like a type name: no spaces, starts with a letter.
+            guard !type.isEmpty, !type.contains(" "), type.first?.isLetter == true else { return }
+            exception["type"] = .string(type)
+            exception["value"] = .string(String(value[colon.upperBound...]))
+        }
+    }
+
+    static let libraryPathMarkers = ["/node_modules/", "/site-packages/", "/dist-packages/", "/vendor/bundle/", "/gems/",
+                                     "/usr/lib/python", "<frozen "]
+    static let libraryModulePrefixes = ["java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "android.",
+                                        "androidx.", "dalvik.", "scala.", "System.", "Microsoft."]
+
+    static func isLibrary(_ frame: [String: JSON]) -> Bool {
+        let path = (frame["abs_path"]?.string ?? frame["filename"]?.string ?? "")
+        if libraryPathMarkers.contains(where: { path.contains($0) }) || path.hasPrefix("node_modules/") { return true }
+        let module = frame["module"]?.string ?? ""
+        return libraryModulePrefixes.contains { module.hasPrefix($0) }
+    }
+
+    static func markLibraryFrames(_ event: inout [String: JSON]) {
+        mapExceptions(&event) { exception in
+            guard case .object(var stacktrace)? = exception["stacktrace"], let frames = stacktrace["frames"]?.array else { return }
+            stacktrace["frames"] = .array(frames.map { frame in
+                guard case .object(var members) = frame, members["in_app"] == nil || members["in_app"] == .null,
+                      isLibrary(members) else { return frame }
+                members["in_app"] = false
+                return .object(members)
+            })
+            exception["stacktrace"] = .object(stacktrace)
+        }
+    }
+
+    static func normalizeTags(_ event: inout [String: JSON], level: String) {
+        var tags: [String: JSON] = [:]
+        switch event["tags"] {
+        case .object(let members)?:
+            for (key, value) in members { if let text = tagValue(value) { tags[key] = .string(text) } }
+        case .array(let pairs)?:
+            for pair in pairs {
+                guard let items = pair.array, items.count == 2, let key = items[0].string, let text = tagValue(items[1]) else { continue }
+                tags[key] = .string(text)
+            }
+        default:
+            break
+        }
+        tags = tags.filter { key, _ in !key.isEmpty && key.count <= maxTagKey && !key.contains(" ") }
+            .mapValues { value in value.string.map { .string(String($0.prefix(maxTagValue))) } ?? value }
+        for name in ["environment", "release", "dist"] {
+            if let value = event[name]?.string, !value.isEmpty { tags[name] = .string(String(value.prefix(maxTagValue))) }
+        }
+        tags["level"] = .string(level)
+        event["tags"] = .object(tags)
+    }
+
+    static func tagValue(_ value: JSON) -> String? {
+        switch value {
+        case .string(let text): return text.isEmpty ? nil : text
+        case .int(let number): return String(number)
+        case .double(let number): return String(number)
+        case .bool(let flag): return flag ? "True" : "False"
+        default: return nil
+        }
+    }
+
+    static func trimMessages(_ event: inout [String: JSON]) {
+        if case .string(let text)? = event["message"], text.count > maxMessage { event["message"] = .string(String(text.prefix(maxMessage))) }
+        if case .object(var entry)? = event["logentry"] {
+            for key in ["formatted", "message"] {
+                if case .string(let text)? = entry[key], text.count > maxMessage { entry[key] = .string(String(text.prefix(maxMessage))) }
+            }
+            event["logentry"] = .object(entry)
+        }
+        mapExceptions(&event) { exception in
+            if case .string(let text)? = exception["value"], text.count > maxMessage {
+                exception["value"] = .string(String(text.prefix(maxMessage)))
+            }
+        }
+    }
+
+    /// Rewrites each exception of `exception.values` (or a bare list) in place.
+    static func mapExceptions(_ event: inout [String: JSON], _ body: (inout [String: JSON]) -> Void) {
+        func mapList(_ list: [JSON]) -> [JSON] {
+            list.map { item in
+                guard case .object(var members) = item else { return item }
+                body(&members)
+                return .object(members)
+            }
+        }
+        switch event["exception"] {
+        case .object(var container)?:
+            if let values = container["values"]?.array {
+                container["values"] = .array(mapList(values))
+                event["exception"] = .object(container)
+            }
+        case .array(let list)?:
+            event["exception"] = .object(["values": .array(mapList(list))])
+        default:
+            break
+        }
+    }
+
+    /// Moves the timestamp by the SDK clock's drift when `sent_at` says it is off by more than a
+    /// minute (Sentry relay corrects drift the same way).
+    static func correctDrift(_ timestamp: Date, sentAt: String?, received: Date) -> Date {
+        guard let sentAt, let sent = Timestamp.parse(sentAt) else { return timestamp }
+        let drift = received.timeIntervalSince(sent)
+        return abs(drift) > 60 ? timestamp.addingTimeInterval(drift) : timestamp
+    }
+}
