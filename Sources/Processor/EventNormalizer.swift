@@ -63,6 +63,7 @@ public enum EventNormalizer {
             projectID: message.metadata.projectID, eventID: eventID, timestamp: timestamp, received: received,
             platform: platform, level: level, release: normalized.release, environment: normalized.environment,
             traceID: normalized.traceID, userKey: normalized.userKey, grouping: grouping,
+            tags: (json["tags"]?.object ?? [:]).compactMapValues(\.string),
             payload: stored.encodedString())
     }
 

@@ -34,6 +34,7 @@ public struct EventWriter {
         result.inserted = inserted.count
         result.duplicates += unique.count - inserted.count
         try updateIssues(inserted, issueIDs: issueIDs)
+        try RollupWriter(db: db).write(inserted)
         return result
     }
 

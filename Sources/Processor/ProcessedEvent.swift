@@ -14,6 +14,8 @@ public struct ProcessedEvent: Sendable {
     public var traceID: String?
     public var userKey: String?
     public var grouping: GroupingResult
+    /// Normalized tags (including environment, release, level), for the tag rollup.
+    public var tags: [String: String]
     /// The normalized event JSON, as stored in `events.payload`.
     public var payload: String
 }

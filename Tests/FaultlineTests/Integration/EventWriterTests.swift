@@ -52,6 +52,17 @@ import Testing
             #expect(try Set(issues.map { try $0.int("short_id") }) == [1, 2])
             #expect(try issues[1].optionalString("last_release") == "1.0")
             #expect(try db.query("SELECT count(*) AS c FROM events").first?.int("c") == 9)
+
+            // Rollups count each stored event once, replay or not.
+            func sum(_ sql: String) throws -> Int64 { try db.query(sql).first?.int("s") ?? -1 }
+            #expect(try sum("SELECT sum(count) AS s FROM issue_hourly") == 9)
+            #expect(try sum("SELECT sum(count) AS s FROM project_hourly") == 9)
+            #expect(try sum("SELECT sum(count) AS s FROM issue_releases WHERE release = '1.0'") == 5)
+            #expect(try sum("SELECT sum(count) AS s FROM issue_tag_values WHERE key = 'level' AND value = 'error'") == 9)
+            #expect(try sum("SELECT sum(count) AS s FROM issue_tag_values WHERE key = 'release'") == 5)
+            #expect(try sum("SELECT sum(events) AS s FROM daily_events_by_project") == 9)
+            #expect(try sum("SELECT sum(new_issues) AS s FROM new_issues_per_release") == 1)
+            #expect(try db.query("SELECT users FROM top_issues_by_users LIMIT 1").first?.int("users") == 2)
         }
     }
 

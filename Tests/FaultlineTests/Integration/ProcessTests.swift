@@ -257,6 +257,12 @@ import Testing
             #expect(ids == Set(accepted))
             #expect(Int(timesSeen) == accepted.count)
             #expect(users == 35) // 7 users in each of the 5 issues, each counted once
+            let hourly = try db.query("SELECT coalesce(sum(count), 0) AS s FROM issue_hourly").first!.int("s")
+            let projectHourly = try db.query("SELECT coalesce(sum(count), 0) AS s FROM project_hourly").first!.int("s")
+            let levelTags = try db.query("SELECT coalesce(sum(count), 0) AS s FROM issue_tag_values WHERE key = 'level'").first!.int("s")
+            #expect(Int(hourly) == accepted.count)
+            #expect(Int(projectHourly) == accepted.count)
+            #expect(Int(levelTags) == accepted.count)
             #expect(try db.query("SELECT count(*) AS c FROM issues").first!.int("c") == 5)
         }
     }
