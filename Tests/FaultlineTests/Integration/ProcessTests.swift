@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Postgres
 import Quotas
 import Store
 import Testing
@@ -264,6 +265,70 @@ import Testing
             #expect(Int(projectHourly) == accepted.count)
             #expect(Int(levelTags) == accepted.count)
             #expect(try db.query("SELECT count(*) AS c FROM issues").first!.int("c") == 5)
+        }
+    }
+
+    /// PostgreSQL goes away under load (connections cut, new ones refused) and comes back: the
+    /// processor pauses, says so once, resumes by itself, and loses or doubles nothing.
+    @Test func processorRidesOutADatabaseOutage() async throws {
+        let executable = try TestEnvironment.executable
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let tenant = try TestTenant.create(db)
+            let (broker, bootstrap) = try await Self.startBroker(executable)
+            defer { broker.kill() }
+            let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
+                               "FAULTLINE_KAFKA_FETCH_WAIT_MAX_MS": "20"]
+            let relay = ChildProcess(executable, ["relay", "--port", "19441"], environment: environment)
+            let processor = ChildProcess(executable, ["processor", "--port", "19442"], environment: environment)
+            try relay.start()
+            try processor.start()
+            defer { relay.kill(SIGKILL); processor.kill(SIGKILL) }
+            #expect(await relay.waitForOutput("listening on"))
+
+            // Warm the relay's key cache, then keep sending while the database is away.
+            let sender = Task { () -> [String] in
+                var accepted: [String] = []
+                for index in 0..<600 {
+                    let id = String(format: "%032x", 0xD0000 + index)
+                    var request = URLRequest(url: URL(string: "http://127.0.0.1:19441/api/\(tenant.project.id)/envelope/")!)
+                    request.httpMethod = "POST"
+                    request.setValue("Sentry sentry_key=\(tenant.key.publicKey), sentry_version=7", forHTTPHeaderField: "X-Sentry-Auth")
+                    request.httpBody = Data("{\"event_id\":\"\(id)\"}\n{\"type\":\"event\"}\n{\"message\":\"outage \(index % 3)\"}\n".utf8)
+                    if let (_, response) = try? await URLSession.shared.data(for: request),
+                       (response as? HTTPURLResponse)?.statusCode == 200 { accepted.append(id) }
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                return accepted
+            }
+            try await Task.sleep(for: .seconds(2))
+            let admin = try PGConnection(url: try TestEnvironment.adminDatabaseURL)
+            defer { admin.close() }
+            _ = try admin.execute("ALTER DATABASE \(database.name) WITH ALLOW_CONNECTIONS false")
+            try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                            [database.name])
+            try await Task.sleep(for: .seconds(5))
+            _ = try admin.execute("ALTER DATABASE \(database.name) WITH ALLOW_CONNECTIONS true")
+            let accepted = try await sender.value
+
+            let check = try database.connect()
+            defer { check.close() }
+            var stored = 0
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                stored = Int(try check.query("SELECT count(*) AS c FROM events").first!.int("c"))
+                if stored >= accepted.count { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            try await Task.sleep(for: .seconds(1))
+            let ids = Set(try check.query("SELECT replace(event_id::text, '-', '') AS id FROM events").rows.map { try $0.string("id") })
+            let timesSeen = try check.query("SELECT coalesce(sum(times_seen), 0) AS s FROM issues").first!.int("s")
+            print("database outage: \(accepted.count) of 600 accepted, \(ids.count) stored, times_seen \(timesSeen)")
+            #expect(ids == Set(accepted))
+            #expect(Int(timesSeen) == accepted.count)
+            #expect(processor.stderr.components(separatedBy: "PostgreSQL unavailable").count - 1 == 1, "\(processor.stderr.suffix(2000))")
+            #expect(processor.stderr.contains("PostgreSQL reachable again; resuming"))
         }
     }
 
