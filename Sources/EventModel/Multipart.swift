@@ -17,7 +17,8 @@ public enum Multipart {
             guard pair.count == 2, pair[0].trimmingSpaces.lowercased() == "boundary" else { continue }
             var value = pair[1].trimmingSpaces
             if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            return value.isEmpty ? nil : value
+            // RFC 2046: at most 70 characters; longer ones would make scanning quadratic.
+            return value.isEmpty || value.utf8.count > 70 ? nil : value
         }
         return nil
     }

@@ -48,9 +48,11 @@ public struct PGArray: PGBindable {
             if index > 0 { text.append(",") }
             guard let element else { text.append("NULL"); continue }
             text.append("\"")
-            for character in element {
-                if character == "\"" || character == "\\" { text.append("\\") }
-                text.append(character)
+            // Per Unicode scalar: a quote followed by a combining mark is one Character but
+            // must still be escaped.
+            for scalar in element.unicodeScalars {
+                if scalar == "\"" || scalar == "\\" { text.unicodeScalars.append("\\") }
+                text.unicodeScalars.append(scalar)
             }
             text.append("\"")
         }

@@ -23,10 +23,12 @@ public struct PGError: Error, CustomStringConvertible, Sendable {
     }
 
     /// Errors after which the same work may succeed when tried again: lost connection,
-    /// serialization failure, deadlock, server shutting down.
+    /// serialization failure, deadlock, server shutting down, resources exhausted (disk full,
+    /// out of memory), read-only after a failover, statement or lock timeout.
     public var isTransient: Bool {
         if kind == .connection { return true }
         guard let state = sqlState else { return false }
         return state == "40001" || state == "40P01" || state.hasPrefix("08") || state.hasPrefix("57P")
+            || state.hasPrefix("53") || state == "57014" || state == "55P03" || state == "25006"
     }
 }

@@ -157,14 +157,53 @@ public final class ProcessorWorker: @unchecked Sendable {
                     return
                 }
                 guard let message = messages.first else { return }
-                var poisoned = Batch()
-                poisoned.cover(message)
-                poisoned.deadLetters.append(DeadLetter(
-                    topic: message.topic, partition: message.partition, offset: message.offset,
-                    projectID: batch.events.first?.projectID, reason: "write failed: \(error)", payload: message.value))
-                logger.error("processor: dead-lettered \(message.topic)[\(message.partition)]@\(message.offset): \(error)")
-                commit(poisoned, messages: [], consumer: consumer)
+                deadLetter(message, projectID: batch.events.first?.projectID, reason: "write failed: \(error)", consumer: consumer)
                 return
+            }
+        }
+    }
+
+    /// Records one message as a dead letter and moves its offset past it, in one transaction,
+    /// retrying until that lands: a message is never skipped without a trace. If even the
+    /// record with its payload cannot be written, it is written without the payload.
+    private func deadLetter(_ message: KafkaMessage, projectID: Int64?, reason: String, consumer: KafkaConsumer) {
+        let partition = TopicPartition(topic: message.topic, partition: message.partition)
+        var attempt = 0
+        var payload = message.value
+        while true {
+            do {
+                let letter = DeadLetter(topic: message.topic, partition: message.partition, offset: message.offset,
+                                        projectID: projectID, reason: reason, payload: payload)
+                let fenced = try withConnection { db in
+                    try db.transaction { tx -> Bool in
+                        let fenced = try OffsetStore(tx, group: settings.group, clusterID: clusterID)
+                            .advance([partition: OffsetSpan(first: message.offset, next: message.offset + 1)])
+                        if !fenced.isEmpty { throw Fenced(partitions: fenced) }
+                        try DeadLetterStore(tx).record([letter])
+                        return false
+                    }
+                }
+                _ = fenced
+                noteDatabaseRecovered()
+                logger.error("processor: dead-lettered \(message.topic)[\(message.partition)]@\(message.offset): \(reason)")
+                record(EventWriter.Result(), deadLetters: 1)
+                return
+            } catch let fenced as Fenced {
+                resync(fenced.partitions, consumer: consumer)
+                return
+            } catch let error as PGError where error.isTransient {
+                attempt += 1
+                noteDatabaseFailure(error)
+                Thread.sleep(forTimeInterval: backoff(attempt))
+            } catch {
+                attempt += 1
+                if !payload.isEmpty {
+                    logger.error("processor: cannot store dead letter with its payload (\(error)); storing it without")
+                    payload = []
+                } else {
+                    noteDatabaseFailure(error)
+                    Thread.sleep(forTimeInterval: backoff(attempt))
+                }
             }
         }
     }
@@ -180,13 +219,29 @@ public final class ProcessorWorker: @unchecked Sendable {
         return scrubbing.mapValues(\.settings)
     }
 
-    /// After a failed fence another member owns newer work: jump to the stored position.
+    /// After a failed fence another member owns newer work: jump to the stored position. Retried
+    /// until it succeeds, since reading on from here could skip what the fence refused.
     private func resync(_ partitions: [TopicPartition], consumer: KafkaConsumer) {
-        guard let positions = try? withConnection({ try OffsetStore($0, group: settings.group, clusterID: clusterID).positions(partitions) }) else { return }
-        for partition in partitions {
-            if let offset = positions[partition] {
-                logger.warning("processor: \(partition) already processed to \(offset) by another member; skipping ahead")
-                try? consumer.seek(partition, to: offset)
+        var attempt = 0
+        while true {
+            do {
+                let positions = try withConnection { try OffsetStore($0, group: settings.group, clusterID: clusterID).positions(partitions) }
+                for partition in partitions {
+                    guard let offset = positions[partition] else { continue }
+                    logger.warning("processor: \(partition) already processed to \(offset) by another member; skipping ahead")
+                    try consumer.seek(partition, to: offset)
+                }
+                return
+            } catch {
+                attempt += 1
+                noteDatabaseFailure(error)
+                if attempt > 20 {
+                    // Lost the partition meanwhile (seek fails on unassigned partitions): its new
+                    // owner starts from PostgreSQL's offsets anyway.
+                    logger.warning("processor: giving up resync of \(partitions.map(\.description).joined(separator: ", ")): \(error)")
+                    return
+                }
+                Thread.sleep(forTimeInterval: backoff(attempt))
             }
         }
     }

@@ -49,7 +49,10 @@ public struct APIRoutes: Sendable {
         let query = try IssueQuery.parse(parameters["query"].map(String.init))
         let period = try IssueQuery.period(parameters["statsPeriod"].map(String.init) ?? "14d")
         let limit = min(100, max(1, parameters["limit"].flatMap { Int(String($0)) } ?? 25))
-        let cursor = Cursor(parameters["cursor"].map(String.init)) ?? Cursor(offset: 0)
+        let cursorText = parameters["cursor"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        guard let cursor = cursorText.map(Cursor.init) ?? Cursor(offset: 0) else {
+            throw QueryError(.badRequest, "Invalid cursor parameter.")
+        }
         let sort = parameters["sort"].map(String.init) ?? "date"
         let since = period.map { Date().addingTimeInterval(-$0) }
         let baseURL = self.baseURL

@@ -27,16 +27,20 @@ struct IssueQuery {
     /// `24h`, `14d`, `30m`, `2w` → seconds.
     static func period(_ text: String?) throws -> TimeInterval? {
         guard let text, !text.isEmpty else { return nil }
-        guard let unit = text.last, let amount = Double(text.dropLast()), amount >= 0 else {
+        guard let unit = text.last, let amount = Int(text.dropLast()), amount >= 0, amount <= 1_000_000 else {
             throw QueryError(.badRequest, "Invalid statsPeriod: \(text)")
         }
+        let seconds: Int
         switch unit {
-        case "s": return amount
-        case "m": return amount * 60
-        case "h": return amount * 3600
-        case "d": return amount * 86400
-        case "w": return amount * 7 * 86400
+        case "s": seconds = amount
+        case "m": seconds = amount * 60
+        case "h": seconds = amount * 3600
+        case "d": seconds = amount * 86400
+        case "w": seconds = amount * 7 * 86400
         default: throw QueryError(.badRequest, "Invalid statsPeriod: \(text)")
         }
+        // Sentry keeps 90 days; a longer period is refused rather than overflowing dates.
+        guard seconds <= 90 * 86400 else { throw QueryError(.badRequest, "Invalid statsPeriod: \(text) is longer than 90 days") }
+        return TimeInterval(seconds)
     }
 }

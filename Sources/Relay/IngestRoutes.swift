@@ -80,14 +80,18 @@ public struct IngestRoutes: Sendable {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) },
                                uniquingKeysWith: { first, _ in first })
-        var envelope = try Self.envelope(bytes, endpoint: endpoint, contentType: contentType, query: query)
+        // Only an envelope can carry its key inside; other bodies are parsed after authentication,
+        // so an anonymous request never costs a multipart or report parse.
+        let isEnvelope = endpoint == .envelope || (endpoint == .store && contentType.hasPrefix("application/x-sentry-envelope"))
+        let parsed: Envelope? = isEnvelope ? try Self.parseEnvelope(bytes) : nil
 
         let auth = try AuthExtractor.extract(
             sentryAuthHeader: request.headers[.xSentryAuth], authorizationHeader: request.headers[.authorization],
-            query: query, envelopeDSN: envelope.dsn)
+            query: query, envelopeDSN: parsed?.dsn)
         guard let config = try await lookup(auth.publicKey), config.key.isActive else { throw RelayError.projectID }
         let projectID = config.key.projectID
         if let pathProject, Int64(pathProject) != projectID { throw RelayError.projectID }
+        var envelope = try parsed ?? Self.envelope(bytes, endpoint: endpoint, contentType: contentType, query: query)
 
         if endpoint == .security {
             let id = envelope.eventID ?? EventID.generate()

@@ -30,14 +30,31 @@ public final class QuotaLeaser: @unchecked Sendable {
     /// refused, with how long until their window ends.
     public func consume(_ limits: [QuotaLimit], category: DataCategory, quantity: Int, now: Date = Date()) async -> [ActiveRateLimit] {
         var refused: [ActiveRateLimit] = []
+        var granted: [QuotaLimit] = []
         let seconds = Int64(now.timeIntervalSince1970)
         for limit in limits where limit.category == category {
-            if await !take(limit, Int64(quantity), at: seconds) {
+            if await take(limit, Int64(quantity), at: seconds) {
+                granted.append(limit)
+            } else {
                 refused.append(ActiveRateLimit(retryAfter: Int(limit.secondsLeft(at: seconds)), categories: [category],
                                                scope: limit.scope))
             }
         }
+        // Refused by one limit: the others get their share back, so a key held by its own limit
+        // cannot drain its project's.
+        if !refused.isEmpty {
+            for limit in granted { giveBack(limit, Int64(quantity), at: seconds) }
+        }
         return refused
+    }
+
+    private func giveBack(_ limit: QuotaLimit, _ quantity: Int64, at seconds: Int64) {
+        let window = limit.windowStart(at: seconds)
+        lock.withLock {
+            guard var budget = budgets[limit.id], budget.windowStart == window else { return }
+            budget.remaining += quantity
+            budgets[limit.id] = budget
+        }
     }
 
     private func take(_ limit: QuotaLimit, _ quantity: Int64, at seconds: Int64) async -> Bool {

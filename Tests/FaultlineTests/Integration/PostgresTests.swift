@@ -50,9 +50,13 @@ import Testing
         try await withTestDatabase { database in
             let db = try database.connect()
             let date = Date(timeIntervalSince1970: 1_700_000_000.123456)
-            let rows = try db.query("SELECT $1::timestamptz AS t, array_length($2::text[], 1) AS n", [date, PGArray(["a,b", "c\"d", "e\\f"])])
+            let hostile = ["a,b", "c\"d", "e\\f", "\"\u{301}", "nul\u{0}byte"]
+            let rows = try db.query("SELECT $1::timestamptz AS t, array_length($2::text[], 1) AS n, ($2::text[])[4] AS combining, $3::text AS nul",
+                                    [date, PGArray(hostile), "a\u{0}b"])
             #expect(abs(try rows[0].date("t").timeIntervalSince1970 - 1_700_000_000.123456) < 0.000_01)
-            #expect(try rows[0].int("n") == 3)
+            #expect(try rows[0].int("n") == 5)
+            #expect(try rows[0].string("combining") == "\"\u{301}")
+            #expect(try rows[0].string("nul") == "a\u{FFFD}b")
         }
     }
 

@@ -228,4 +228,30 @@ import Testing
             await stack.shutdown()
         }
     }
+
+    @Test func aKeyHeldByItsOwnLimitDoesNotDrainItsProject() async throws {
+        try await withTestDatabase { database in
+            let stack = try InProcessStack.make(database: database)
+            let db = try database.connect()
+            defer { db.close() }
+            let other = try AdminStore(db).createKey(organization: "acme", project: "web", label: "other")
+            let limits = RelayConfigStore(db)
+            try limits.setRateLimit(organization: "acme", project: "web", publicKey: nil, category: .error, windowSeconds: 3600, maxQuantity: 5)
+            try limits.setRateLimit(organization: "acme", project: "web", publicKey: stack.dsnKey.publicKey, category: .error,
+                                    windowSeconds: 3600, maxQuantity: 1)
+            try await stack.app.test(.live) { client in
+                let path = "/api/\(stack.projectID)/envelope/"
+                var noisy: [HTTPResponse.Status] = []
+                for _ in 0..<6 { noisy.append(try await post(client, path, auth: auth(stack), body: ByteBuffer(string: Self.event)).status) }
+                #expect(noisy == [.ok] + Array(repeating: .tooManyRequests, count: 5))
+                var quiet: [HTTPResponse.Status] = []
+                for _ in 0..<5 {
+                    quiet.append(try await post(client, path, auth: "Sentry sentry_key=\(other.publicKey), sentry_version=7",
+                                                body: ByteBuffer(string: Self.event)).status)
+                }
+                #expect(quiet == [.ok, .ok, .ok, .ok, .tooManyRequests])
+            }
+            await stack.shutdown()
+        }
+    }
 }

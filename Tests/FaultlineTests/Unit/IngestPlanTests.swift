@@ -170,5 +170,6 @@ import Testing
         #expect(event["release"] == "app@2")
         #expect(event["level"] == "fatal")
         #expect(throws: RelayError.self) { try Minidump.envelope(Array("not a dump".utf8), contentType: "application/octet-stream") }
+        #expect(Multipart.boundary(contentType: "multipart/form-data; boundary=\(String(repeating: "-", count: 71))") == nil)
     }
 }

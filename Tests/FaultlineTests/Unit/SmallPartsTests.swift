@@ -35,6 +35,10 @@ import Testing
         #expect(try IssueQuery.period("24h") == 86400)
         #expect(try IssueQuery.period("14d") == 14 * 86400)
         #expect(throws: QueryError.self) { try IssueQuery.period("3y") }
+        #expect(throws: QueryError.self) { try IssueQuery.period("infd") }
+        #expect(throws: QueryError.self) { try IssueQuery.period("1e12d") }
+        #expect(throws: QueryError.self) { try IssueQuery.period("91d") }
+        #expect(Cursor("0:9223372036854775807:0") == nil)
         #expect(throws: QueryError.self) { try IssueQuery.parse("is:sleeping") }
     }
 
