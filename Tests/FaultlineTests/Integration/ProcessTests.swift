@@ -104,8 +104,6 @@ import Testing
             let db = try database.connect()
             defer { db.close() }
             let tenant = try TestTenant.create(db)
-            let (project, key) = (tenant.project, tenant.key)
-
             let (broker, bootstrap) = try await Self.startBroker(executable)
             defer { broker.kill() }
             let relay = ChildProcess(executable, ["relay", "--port", "19435"], environment: [
@@ -117,13 +115,8 @@ import Testing
             #expect(await relay.waitForOutput("listening on"))
 
             func send() async throws -> (Int, String?) {
-                var request = URLRequest(url: URL(string: "http://127.0.0.1:19435/api/\(project.id)/envelope/")!)
-                request.httpMethod = "POST"
-                request.setValue("Sentry sentry_key=\(key.publicKey), sentry_version=7", forHTTPHeaderField: "X-Sentry-Auth")
-                request.httpBody = Data("{}\n{\"type\":\"event\"}\n{\"message\":\"m\"}\n".utf8)
-                let (_, response) = try await URLSession.shared.data(for: request)
-                let http = response as! HTTPURLResponse
-                return (http.statusCode, http.value(forHTTPHeaderField: "Retry-After"))
+                let reply = try #require(await Self.postEvent(port: 19435, tenant: tenant))
+                return (reply.status, reply.retryAfter)
             }
             let before = try await send()
             #expect(before.0 == 200)
@@ -162,12 +155,8 @@ import Testing
             var accepted = 0, limited = 0
             for index in 0..<120 {
                 let port = index % 2 == 0 ? 19436 : 19437
-                var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/\(tenant.project.id)/envelope/")!)
-                request.httpMethod = "POST"
-                request.setValue("Sentry sentry_key=\(tenant.key.publicKey), sentry_version=7", forHTTPHeaderField: "X-Sentry-Auth")
-                request.httpBody = Data("{}\n{\"type\":\"event\"}\n{\"message\":\"m\"}\n".utf8)
-                let (_, response) = try await URLSession.shared.data(for: request)
-                switch (response as! HTTPURLResponse).statusCode {
+                let reply = try #require(await Self.postEvent(port: port, tenant: tenant))
+                switch reply.status {
                 case 200: accepted += 1
                 case 429: limited += 1
                 default: Issue.record("unexpected status")
@@ -209,12 +198,8 @@ import Testing
                             var ids: [String] = []
                             for index in stride(from: worker, to: total, by: 8) {
                                 let id = String(format: "%032x", index + 1)
-                                var request = URLRequest(url: URL(string: "http://127.0.0.1:19438/api/\(tenant.project.id)/envelope/")!)
-                                request.httpMethod = "POST"
-                                request.setValue("Sentry sentry_key=\(tenant.key.publicKey), sentry_version=7", forHTTPHeaderField: "X-Sentry-Auth")
-                                request.httpBody = Data("{\"event_id\":\"\(id)\"}\n{\"type\":\"event\"}\n{\"message\":\"kill test \(index % 5)\",\"user\":{\"id\":\"u\(index % 7)\"}}\n".utf8)
-                                if let (_, response) = try? await URLSession.shared.data(for: request),
-                                   (response as? HTTPURLResponse)?.statusCode == 200 {
+                                if await Self.postEvent(port: 19438, tenant: tenant, eventID: id, message: "kill test \(index % 5)",
+                                                        user: "u\(index % 7)")?.status == 200 {
                                     ids.append(id)
                                 }
                                 // Spread the load over the whole kill period.
@@ -242,13 +227,7 @@ import Testing
             defer { for processor in processors { processor.kill(SIGKILL) } }
             #expect(accepted.count > total / 2, "only \(accepted.count) accepted")
 
-            var stored = 0
-            let deadline = Date().addingTimeInterval(90)
-            while Date() < deadline {
-                stored = Int(try db.query("SELECT count(*) AS c FROM events").first!.int("c"))
-                if stored >= accepted.count { break }
-                try await Task.sleep(for: .milliseconds(250))
-            }
+            try await Self.waitForEvents(db, count: accepted.count, timeout: 90)
             try await Task.sleep(for: .seconds(2)) // anything beyond would be a double count
             let ids = Set(try db.query("SELECT replace(event_id::text, '-', '') AS id FROM events").rows.map { try $0.string("id") })
             let timesSeen = try db.query("SELECT coalesce(sum(times_seen), 0) AS s FROM issues").first!.int("s")
@@ -292,12 +271,9 @@ import Testing
                 var accepted: [String] = []
                 for index in 0..<600 {
                     let id = String(format: "%032x", 0xD0000 + index)
-                    var request = URLRequest(url: URL(string: "http://127.0.0.1:19441/api/\(tenant.project.id)/envelope/")!)
-                    request.httpMethod = "POST"
-                    request.setValue("Sentry sentry_key=\(tenant.key.publicKey), sentry_version=7", forHTTPHeaderField: "X-Sentry-Auth")
-                    request.httpBody = Data("{\"event_id\":\"\(id)\"}\n{\"type\":\"event\"}\n{\"message\":\"outage \(index % 3)\"}\n".utf8)
-                    if let (_, response) = try? await URLSession.shared.data(for: request),
-                       (response as? HTTPURLResponse)?.statusCode == 200 { accepted.append(id) }
+                    if await Self.postEvent(port: 19441, tenant: tenant, eventID: id, message: "outage \(index % 3)")?.status == 200 {
+                        accepted.append(id)
+                    }
                     try? await Task.sleep(for: .milliseconds(10))
                 }
                 return accepted
@@ -314,13 +290,7 @@ import Testing
 
             let check = try database.connect()
             defer { check.close() }
-            var stored = 0
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
-                stored = Int(try check.query("SELECT count(*) AS c FROM events").first!.int("c"))
-                if stored >= accepted.count { break }
-                try await Task.sleep(for: .milliseconds(250))
-            }
+            try await Self.waitForEvents(check, count: accepted.count, timeout: 60)
             try await Task.sleep(for: .seconds(1))
             let ids = Set(try check.query("SELECT replace(event_id::text, '-', '') AS id FROM events").rows.map { try $0.string("id") })
             let timesSeen = try check.query("SELECT coalesce(sum(times_seen), 0) AS s FROM issues").first!.int("s")
@@ -342,5 +312,29 @@ import Testing
             throw TestSetupError("faultline broker did not print its bootstrap address: \(broker.stderr)")
         }
         return (broker, String(line.dropFirst("bootstrap ".count)))
+    }
+
+    /// Posts one event envelope to a relay process; nil when the request itself failed.
+    static func postEvent(port: Int, tenant: TestTenant, eventID: String? = nil, message: String = "m",
+                          user: String? = nil) async -> (status: Int, retryAfter: String?)? {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/\(tenant.project.id)/envelope/")!)
+        request.httpMethod = "POST"
+        request.setValue("Sentry sentry_key=\(tenant.key.publicKey), sentry_version=7", forHTTPHeaderField: "X-Sentry-Auth")
+        let header = eventID.map { "{\"event_id\":\"\($0)\"}" } ?? "{}"
+        let userField = user.map { ",\"user\":{\"id\":\"\($0)\"}" } ?? ""
+        request.httpBody = Data("\(header)\n{\"type\":\"event\"}\n{\"message\":\"\(message)\"\(userField)}\n".utf8)
+        guard let (_, response) = try? await URLSession.shared.data(for: request), let http = response as? HTTPURLResponse else {
+            return nil
+        }
+        return (http.statusCode, http.value(forHTTPHeaderField: "Retry-After"))
+    }
+
+    /// Waits until `events` holds at least `count` rows, or the timeout passes.
+    static func waitForEvents(_ db: PGConnection, count: Int, timeout: TimeInterval) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try db.query("SELECT count(*) AS c FROM events").first!.int("c") >= count { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
     }
 }
