@@ -80,6 +80,14 @@ public struct IngestMessage: Sendable, Equatable {
         }
     }
 
+    /// The project of a message even when it cannot be decoded (an unknown version, a broken
+    /// payload), so a dead letter can still be shown to its project.
+    public static func projectID(of bytes: [UInt8]) -> Int64? {
+        guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")),
+              let metadata = try? JSON.parse(Array(bytes[..<newline])) else { return nil }
+        return metadata["project_id"]?.int
+    }
+
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> IngestMessage {
         guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { throw .noHeaderLine }
         let metadata: Metadata

@@ -112,7 +112,7 @@ public final class ProcessorWorker: @unchecked Sendable {
             } catch {
                 batch.deadLetters.append(DeadLetter(
                     topic: message.topic, partition: message.partition, offset: message.offset,
-                    projectID: (try? IngestMessage.decode(message.value))?.metadata.projectID,
+                    projectID: IngestMessage.projectID(of: message.value),
                     reason: String(describing: error), payload: message.value))
             }
         }
@@ -157,7 +157,8 @@ public final class ProcessorWorker: @unchecked Sendable {
                     return
                 }
                 guard let message = messages.first else { return }
-                deadLetter(message, projectID: batch.events.first?.projectID, reason: "write failed: \(error)", consumer: consumer)
+                deadLetter(message, projectID: IngestMessage.projectID(of: message.value), reason: "write failed: \(error)",
+                           consumer: consumer)
                 return
             }
         }

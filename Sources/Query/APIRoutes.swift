@@ -21,6 +21,7 @@ public struct APIRoutes: Sendable {
         api.get("") { _, context in try await index(context) }
         api.get("organizations") { _, context in try await organizations(context) }
         api.get("projects/:org/:project/issues") { request, context in try await projectIssues(request, context) }
+        api.get("projects/:org/:project/dead-letters") { request, context in try await deadLetters(request, context) }
     }
 
     private func index(_ context: FaultlineRequestContext) async throws -> Response {
@@ -70,6 +71,43 @@ public struct APIRoutes: Sendable {
         let link = Cursor.linkHeader(url: url, offset: cursor.offset, limit: limit, hasMore: page.hasMore)
         return JSONResponse.make(.ok, page.issues, headers: [.link: link])
     }
+}
+
+extension APIRoutes {
+    /// Faultline's own endpoint (Sentry has none): the messages the processor skipped for a
+    /// project, newest first, with the reason. The payload itself is not returned (it may hold
+    /// unscrubbed data); operators read it from the `dead_letters` table.
+    private func deadLetters(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:read")
+        let orgSlug = try context.parameters.require("org")
+        let projectSlug = try context.parameters.require("project")
+        let limit = min(100, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 25))
+        let letters = try await pool.withConnection { db -> [DeadLetterJSON]? in
+            guard let project = try IssueStore(db: db).project(organizationID: grant.organizationID, organizationSlug: orgSlug,
+                                                             projectSlug: projectSlug) else { return nil }
+            return try db.query("""
+                SELECT id, topic, partition, kafka_offset, reason, octet_length(payload) AS size, created_at
+                FROM dead_letters WHERE project_id = $1 ORDER BY id DESC LIMIT $2
+                """, [project.id, limit]).rows.map { row in
+                DeadLetterJSON(id: String(try row.int("id")), topic: try row.string("topic"),
+                               partition: try row.int("partition"), offset: try row.int("kafka_offset"),
+                               reason: try row.string("reason"), size: try row.int("size"),
+                               dateCreated: Timestamp.format(try row.date("created_at")))
+            }
+        }
+        guard let letters else { throw QueryError.notFound }
+        return JSONResponse.make(.ok, letters)
+    }
+}
+
+struct DeadLetterJSON: Encodable, Sendable {
+    let id: String
+    let topic: String
+    let partition: Int64
+    let offset: Int64
+    let reason: String
+    let size: Int64
+    let dateCreated: String
 }
 
 struct OrganizationJSON: Encodable, Sendable {

@@ -189,4 +189,31 @@ import Testing
             await stack.shutdown()
         }
     }
+
+    @Test func undecodableMessagesAreDeadLetteredAndVisibleInTheAPI() async throws {
+        try await withTestDatabase { database in
+            let stack = try InProcessStack.make(database: database)
+            // A message in a format version this processor does not know, written straight to Kafka.
+            let bad = Array("{\"v\":9,\"type\":\"event\",\"project_id\":\(stack.projectID),\"key_id\":1,\"received\":0}\n{}".utf8)
+            try await stack.producer.send(topic: "ingest-events", key: nil, value: bad)
+            try await stack.app.test(.live) { client in
+                var letters: [[String: Any]] = []
+                let deadline = Date().addingTimeInterval(20)
+                while letters.isEmpty && Date() < deadline {
+                    let response = try await client.execute(uri: "/api/0/projects/acme/web/dead-letters/", method: .get,
+                                                            headers: [.authorization: "Bearer \(stack.token)"])
+                    #expect(response.status == .ok)
+                    letters = (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]]) ?? []
+                    if letters.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                #expect(letters.count == 1)
+                #expect((letters.first?["reason"] as? String)?.contains("version 9 is not supported") == true)
+                #expect(letters.first?["topic"] as? String == "ingest-events")
+                let other = try await client.execute(uri: "/api/0/projects/other/web/dead-letters/", method: .get,
+                                                     headers: [.authorization: "Bearer \(stack.token)"])
+                #expect(other.status == .notFound)
+            }
+            await stack.shutdown()
+        }
+    }
 }
