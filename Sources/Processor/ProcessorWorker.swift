@@ -122,45 +122,30 @@ public final class ProcessorWorker: @unchecked Sendable {
     /// Writes the batch, retrying transient failures until it lands; isolates a message that
     /// fails on its own into a dead letter.
     private func commit(_ batch: Batch, messages: [KafkaMessage], consumer: KafkaConsumer) {
-        var attempt = 0
-        while true {
-            do {
-                let (result, fenced) = try withConnection { db in
-                    try db.transaction { tx -> (EventWriter.Result, [TopicPartition]) in
-                        let fenced = try OffsetStore(tx, group: settings.group, clusterID: clusterID).advance(batch.spans)
-                        if !fenced.isEmpty { throw Fenced(partitions: fenced) }
-                        let result = try EventWriter(tx).write(batch.events)
-                        try DeadLetterStore(tx).record(batch.deadLetters)
-                        return (result, [])
-                    }
+        do {
+            let result = try retryingTransient {
+                try writeFenced(batch.spans) { tx in
+                    let result = try EventWriter(tx).write(batch.events)
+                    try DeadLetterStore(tx).record(batch.deadLetters)
+                    return result
                 }
-                _ = fenced
-                noteDatabaseRecovered()
-                record(result, deadLetters: batch.deadLetters.count)
-                consumer.commitAdvisory(batch.spans.mapValues(\.next))
-                return
-            } catch let fenced as Fenced {
-                resync(fenced.partitions, consumer: consumer)
-                let remaining = batch.spans.keys.filter { !fenced.partitions.contains($0) }
-                guard !remaining.isEmpty else { return }
-                let kept = messages.filter { remaining.contains(TopicPartition(topic: $0.topic, partition: $0.partition)) }
-                process(kept, consumer: consumer)
-                return
-            } catch let error as PGError where error.isTransient {
-                attempt += 1
-                noteDatabaseFailure(error)
-                Thread.sleep(forTimeInterval: backoff(attempt))
-            } catch {
-                if messages.count > 1 {
-                    logger.warning("processor: batch of \(messages.count) failed (\(error)); writing its messages one by one")
-                    for message in messages { process([message], consumer: consumer) }
-                    return
-                }
-                guard let message = messages.first else { return }
-                deadLetter(message, projectID: IngestMessage.projectID(of: message.value), reason: "write failed: \(error)",
-                           consumer: consumer)
+            }
+            record(result, deadLetters: batch.deadLetters.count)
+            consumer.commitAdvisory(batch.spans.mapValues(\.next))
+        } catch let fenced as Fenced {
+            resync(fenced.partitions, consumer: consumer)
+            let remaining = batch.spans.keys.filter { !fenced.partitions.contains($0) }
+            guard !remaining.isEmpty else { return }
+            process(messages.filter { remaining.contains(TopicPartition(topic: $0.topic, partition: $0.partition)) }, consumer: consumer)
+        } catch {
+            if messages.count > 1 {
+                logger.warning("processor: batch of \(messages.count) failed (\(error)); writing its messages one by one")
+                for message in messages { process([message], consumer: consumer) }
                 return
             }
+            guard let message = messages.first else { return }
+            deadLetter(message, projectID: IngestMessage.projectID(of: message.value), reason: "write failed: \(error)",
+                       consumer: consumer)
         }
     }
 
@@ -168,34 +153,21 @@ public final class ProcessorWorker: @unchecked Sendable {
     /// retrying until that lands: a message is never skipped without a trace. If even the
     /// record with its payload cannot be written, it is written without the payload.
     private func deadLetter(_ message: KafkaMessage, projectID: Int64?, reason: String, consumer: KafkaConsumer) {
-        let partition = TopicPartition(topic: message.topic, partition: message.partition)
+        let span = [TopicPartition(topic: message.topic, partition: message.partition):
+                        OffsetSpan(first: message.offset, next: message.offset + 1)]
         var attempt = 0
         var payload = message.value
         while true {
+            let letter = DeadLetter(topic: message.topic, partition: message.partition, offset: message.offset,
+                                    projectID: projectID, reason: reason, payload: payload)
             do {
-                let letter = DeadLetter(topic: message.topic, partition: message.partition, offset: message.offset,
-                                        projectID: projectID, reason: reason, payload: payload)
-                let fenced = try withConnection { db in
-                    try db.transaction { tx -> Bool in
-                        let fenced = try OffsetStore(tx, group: settings.group, clusterID: clusterID)
-                            .advance([partition: OffsetSpan(first: message.offset, next: message.offset + 1)])
-                        if !fenced.isEmpty { throw Fenced(partitions: fenced) }
-                        try DeadLetterStore(tx).record([letter])
-                        return false
-                    }
-                }
-                _ = fenced
-                noteDatabaseRecovered()
+                try retryingTransient { try writeFenced(span) { try DeadLetterStore($0).record([letter]) } }
                 logger.error("processor: dead-lettered \(message.topic)[\(message.partition)]@\(message.offset): \(reason)")
                 record(EventWriter.Result(), deadLetters: 1)
                 return
             } catch let fenced as Fenced {
                 resync(fenced.partitions, consumer: consumer)
                 return
-            } catch let error as PGError where error.isTransient {
-                attempt += 1
-                noteDatabaseFailure(error)
-                Thread.sleep(forTimeInterval: backoff(attempt))
             } catch {
                 attempt += 1
                 if !payload.isEmpty {
@@ -205,6 +177,35 @@ public final class ProcessorWorker: @unchecked Sendable {
                     noteDatabaseFailure(error)
                     Thread.sleep(forTimeInterval: backoff(attempt))
                 }
+            }
+        }
+    }
+
+    /// One transaction that first advances the offsets of `spans` (throwing `Fenced` when another
+    /// member got there first) and then runs `body`: rows and offsets commit together.
+    private func writeFenced<T>(_ spans: [TopicPartition: OffsetSpan], _ body: (PGConnection) throws -> T) throws -> T {
+        try withConnection { db in
+            try db.transaction { tx in
+                let fenced = try OffsetStore(tx, group: settings.group, clusterID: clusterID).advance(spans)
+                if !fenced.isEmpty { throw Fenced(partitions: fenced) }
+                return try body(tx)
+            }
+        }
+    }
+
+    /// Runs `body` until it succeeds or fails with something other than a transient database
+    /// error, backing off between tries and logging one line per database state change.
+    private func retryingTransient<T>(_ body: () throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                let value = try body()
+                noteDatabaseRecovered()
+                return value
+            } catch let error as PGError where error.isTransient {
+                attempt += 1
+                noteDatabaseFailure(error)
+                Thread.sleep(forTimeInterval: backoff(attempt))
             }
         }
     }
