@@ -91,15 +91,7 @@ public struct IngestRoutes: Sendable {
         guard let config = try await lookup(auth.publicKey), config.key.isActive else { throw RelayError.projectID }
         let projectID = config.key.projectID
         if let pathProject, Int64(pathProject) != projectID { throw RelayError.projectID }
-        var envelope = try parsed ?? Self.envelope(bytes, endpoint: endpoint, contentType: contentType, query: query)
-
-        if endpoint == .security {
-            let id = envelope.eventID ?? EventID.generate()
-            let event = try SecurityReport.event(bytes, eventID: id, release: query["sentry_release"],
-                                                 environment: query["sentry_environment"])
-            envelope = Envelope(headers: ["event_id": .string(id)],
-                                items: [EnvelopeItem(headers: ["type": "security"], payload: event.encoded())])
-        }
+        let envelope = try parsed ?? Self.wrap(bytes, endpoint: endpoint, contentType: contentType, query: query)
 
         let clientIP = request.headers[.xForwardedFor]?
             .split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.clientIP
@@ -135,19 +127,20 @@ public struct IngestRoutes: Sendable {
         }
     }
 
-    /// The body as an envelope: parsed, or wrapped for the store, security and minidump endpoints.
-    static func envelope(_ bytes: [UInt8], endpoint: Endpoint, contentType: String, query: [String: String]) throws -> Envelope {
+    /// A body that is not an envelope, wrapped in one: a store event, a security report turned
+    /// into an event, or a minidump with its placeholder event.
+    static func wrap(_ bytes: [UInt8], endpoint: Endpoint, contentType: String, query: [String: String]) throws -> Envelope {
         switch endpoint {
-        case .envelope:
-            return try parseEnvelope(bytes)
-        case .store where contentType.hasPrefix("application/x-sentry-envelope"):
-            return try parseEnvelope(bytes)
-        case .store:
-            return Envelope(headers: [:], items: [EnvelopeItem(headers: ["type": "event"], payload: bytes)])
         case .security:
-            return Envelope(headers: [:], items: [])
+            let id = EventID.generate()
+            let event = try SecurityReport.event(bytes, eventID: id, release: query["sentry_release"],
+                                                 environment: query["sentry_environment"])
+            return Envelope(headers: ["event_id": .string(id)],
+                            items: [EnvelopeItem(headers: ["type": "security"], payload: event.encoded())])
         case .minidump:
             return try Minidump.envelope(bytes, contentType: contentType)
+        case .store, .envelope:
+            return Envelope(headers: [:], items: [EnvelopeItem(headers: ["type": "event"], payload: bytes)])
         }
     }
 
