@@ -106,13 +106,11 @@ import Testing
             let tenant = try TestTenant.create(db)
             let (broker, bootstrap) = try await Self.startBroker(executable)
             defer { broker.kill() }
-            let relay = ChildProcess(executable, ["relay", "--port", "19435"], environment: [
+            let relay = try await Self.startService(executable, "relay", port: 19435, environment: [
                 "FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
                 "FAULTLINE_KAFKA_MESSAGE_TIMEOUT_MS": "2000",
             ])
-            try relay.start()
             defer { relay.kill(SIGKILL) }
-            #expect(await relay.waitForOutput("listening on"))
 
             func send() async throws -> (Int, String?) {
                 let reply = try #require(await Self.postEvent(port: 19435, tenant: tenant))
@@ -146,11 +144,9 @@ import Testing
             let (broker, bootstrap) = try await Self.startBroker(executable)
             defer { broker.kill() }
             let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap]
-            let relays = [ChildProcess(executable, ["relay", "--port", "19436"], environment: environment),
-                          ChildProcess(executable, ["relay", "--port", "19437"], environment: environment)]
-            for relay in relays { try relay.start() }
+            let relays = [try await Self.startService(executable, "relay", port: 19436, environment: environment),
+                          try await Self.startService(executable, "relay", port: 19437, environment: environment)]
             defer { for relay in relays { relay.kill(SIGKILL) } }
-            for relay in relays { #expect(await relay.waitForOutput("listening on")) }
 
             var accepted = 0, limited = 0
             for index in 0..<120 {
@@ -182,10 +178,8 @@ import Testing
             defer { broker.kill() }
             let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
                                "FAULTLINE_BATCH_SIZE": "200", "FAULTLINE_KAFKA_FETCH_WAIT_MAX_MS": "20"]
-            let relay = ChildProcess(executable, ["relay", "--port", "19438"], environment: environment)
-            try relay.start()
+            let relay = try await Self.startService(executable, "relay", port: 19438, environment: environment)
             defer { relay.kill(SIGKILL) }
-            #expect(await relay.waitForOutput("listening on"))
             var processors = [19439, 19440].map { ChildProcess(executable, ["processor", "--port", "\($0)"], environment: environment) }
             for processor in processors { try processor.start() }
 
@@ -259,12 +253,9 @@ import Testing
             defer { broker.kill() }
             let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
                                "FAULTLINE_KAFKA_FETCH_WAIT_MAX_MS": "20"]
-            let relay = ChildProcess(executable, ["relay", "--port", "19441"], environment: environment)
-            let processor = ChildProcess(executable, ["processor", "--port", "19442"], environment: environment)
-            try relay.start()
-            try processor.start()
+            let relay = try await Self.startService(executable, "relay", port: 19441, environment: environment)
+            let processor = try await Self.startService(executable, "processor", port: 19442, environment: environment)
             defer { relay.kill(SIGKILL); processor.kill(SIGKILL) }
-            #expect(await relay.waitForOutput("listening on"))
 
             // Warm the relay's key cache, then keep sending while the database is away.
             let sender = Task { () -> [String] in
@@ -336,5 +327,16 @@ import Testing
             if try db.query("SELECT count(*) AS c FROM events").first!.int("c") >= count { return }
             try await Task.sleep(for: .milliseconds(250))
         }
+    }
+
+    /// A `faultline <command>` process on `port`, once it listens.
+    static func startService(_ executable: String, _ command: String, port: Int, environment: [String: String]) async throws -> ChildProcess {
+        let child = ChildProcess(executable, [command, "--port", String(port)], environment: environment)
+        try child.start()
+        guard await child.waitForOutput("listening on") else {
+            child.kill(SIGKILL)
+            throw TestSetupError("faultline \(command) did not start: \(child.stderr.suffix(1000))")
+        }
+        return child
     }
 }
