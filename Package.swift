@@ -96,6 +96,12 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
 
+        // Benchmark tool: fills a topic with a backlog, and the references (bench/processor_backlog.sh).
+        .executableTarget(name: "bench-backlog", dependencies: [
+            "EventModel", "Kafka", "Processor",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         .testTarget(name: "FaultlineTests", dependencies: [
             "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -15,7 +15,7 @@ public struct EventWriter {
         public var newIssues = 0
     }
 
-    private struct HashKey: Hashable, Comparable {
+    struct HashKey: Hashable, Comparable {
         let projectID: Int64
         let hash: String
         static func < (a: HashKey, b: HashKey) -> Bool { (a.projectID, a.hash) < (b.projectID, b.hash) }
@@ -29,6 +29,7 @@ public struct EventWriter {
         result.duplicates += events.count - unique.count
         guard !unique.isEmpty else { return result }
 
+        try ProjectLock.shared(Set(unique.map(\.projectID)), db)
         let issueIDs = try resolveIssues(unique, result: &result)
         let inserted = try insertEvents(unique, issueIDs: issueIDs)
         result.inserted = inserted.count
@@ -39,7 +40,7 @@ public struct EventWriter {
     }
 
     /// Maps each primary hash to an issue, creating issues for hashes never seen.
-    private func resolveIssues(_ events: [ProcessedEvent], result: inout Result) throws -> [HashKey: Int64] {
+    func resolveIssues(_ events: [ProcessedEvent], result: inout Result) throws -> [HashKey: Int64] {
         var firstEvent: [HashKey: ProcessedEvent] = [:]
         for event in events {
             let key = HashKey(projectID: event.projectID, hash: event.grouping.hashes[0])
@@ -112,16 +113,24 @@ public struct EventWriter {
     private func insertEvents(_ events: [ProcessedEvent], issueIDs: [HashKey: Int64]) throws -> [(ProcessedEvent, Int64)] {
         let sorted = events.sorted { ($0.projectID, $0.eventID) < ($1.projectID, $1.eventID) }
         let issues = sorted.map { issueIDs[HashKey(projectID: $0.projectID, hash: $0.grouping.hashes[0])]! }
+        // event_ids holds (project, event id) once across all day partitions of events.
         let rows = try db.query("""
+            WITH incoming AS (
+                SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[],
+                                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+                    AS e(project_id, event_id, issue_id, timestamp, received_at, platform, level, title,
+                         release, environment, trace_id, user_key, payload)
+            ), fresh AS (
+                INSERT INTO event_ids (project_id, event_id, timestamp)
+                SELECT project_id, event_id, timestamp FROM incoming
+                ON CONFLICT (project_id, event_id) DO NOTHING
+                RETURNING project_id, event_id
+            )
             INSERT INTO events (project_id, event_id, issue_id, timestamp, received_at, platform, level, title,
                                 release, environment, trace_id, user_key, payload)
             SELECT project_id, event_id, issue_id, timestamp, received_at, platform, level, title,
                    release, environment, trace_id, user_key, payload::jsonb
-            FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[],
-                        $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-                AS e(project_id, event_id, issue_id, timestamp, received_at, platform, level, title,
-                     release, environment, trace_id, user_key, payload)
-            ON CONFLICT (project_id, event_id) DO NOTHING
+            FROM incoming JOIN fresh USING (project_id, event_id)
             RETURNING project_id, replace(event_id::text, '-', '') AS event_id
             """, [
                 PGArray(sorted.map(\.projectID)), PGArray(sorted.map(\.eventID)), PGArray(issues),
@@ -174,21 +183,96 @@ public struct EventWriter {
         }
 
         try db.query("SELECT id FROM issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [PGArray(ids)])
-        try db.query("""
+        let updated = try db.query("""
             UPDATE issues i SET
                 times_seen = i.times_seen + u.n,
                 user_count = i.user_count + u.users,
                 first_seen = LEAST(i.first_seen, u.first),
                 last_seen = GREATEST(i.last_seen, u.last),
                 last_release = CASE WHEN u.last >= i.last_seen THEN COALESCE(u.release, i.last_release) ELSE i.last_release END,
-                level = CASE WHEN u.last >= i.last_seen THEN u.level ELSE i.level END
+                level = CASE WHEN u.last >= i.last_seen THEN u.level ELSE i.level END,
+                -- Sentry calls an issue "new" for its first seven days, then "ongoing".
+                substatus = CASE WHEN i.status = 'unresolved' AND i.substatus = 'new'
+                                  AND i.first_seen < GREATEST(i.last_seen, u.last) - interval '7 days'
+                                 THEN 'ongoing' ELSE i.substatus END
             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[])
                 AS u(id, n, users, first, last, release, level)
             WHERE i.id = u.id
+            RETURNING i.id, i.status, i.resolution, i.resolved_in_release, i.ignore_until, i.ignore_count,
+                      i.ignore_window_minutes, i.ignore_user_count, i.ignore_user_window_minutes,
+                      i.ignore_times_seen_baseline, i.ignore_user_count_baseline, i.times_seen, i.user_count, i.project_id
             """, [
                 PGArray(ids), PGArray(ids.map { aggregates[$0]!.count }), PGArray(ids.map { newUsers[$0] ?? 0 }),
                 PGArray(ids.map { aggregates[$0]!.first }), PGArray(ids.map { aggregates[$0]!.last }),
                 PGArray(ids.map { aggregates[$0]!.lastRelease }), PGArray(ids.map { aggregates[$0]!.lastLevel }),
             ])
+        let releasesByIssue = Dictionary(grouping: inserted, by: \.1).mapValues { $0.map(\.0.release) }
+        for row in updated.rows where try row.string("status") != "unresolved" {
+            let id = try row.int("id")
+            let state = IssueLifecycle.State(
+                status: try row.string("status"), resolution: try row.optionalString("resolution"),
+                resolvedInRelease: try row.optionalString("resolved_in_release"), ignoreUntil: try row.optionalDate("ignore_until"),
+                ignoreCount: try row.optionalInt("ignore_count"), ignoreWindowMinutes: try row.optionalInt("ignore_window_minutes"),
+                ignoreUserCount: try row.optionalInt("ignore_user_count"),
+                ignoreUserWindowMinutes: try row.optionalInt("ignore_user_window_minutes"),
+                timesSeenBaseline: try row.optionalInt("ignore_times_seen_baseline"),
+                userCountBaseline: try row.optionalInt("ignore_user_count_baseline"),
+                timesSeen: try row.int("times_seen"), userCount: try row.int("user_count"))
+            let releases = releasesByIssue[id] ?? []
+            let firstSeen = try releaseFirstSeen(projectID: try row.int("project_id"),
+                                                 versions: releases.compactMap { $0 } + [state.resolvedInRelease].compactMap { $0 })
+            var windowError: (any Error)?
+            let transition = IssueLifecycle.transition(
+                state, releases: releases, now: Date(),
+                isNewer: { ReleaseOrder.isNewer($0, than: $1, firstSeen: firstSeen) },
+                windows: {
+                    do { return try windowCounts(issueID: id, state: state) } catch {
+                        windowError = error
+                        return IssueLifecycle.WindowCounts(events: 0, users: 0)
+                    }
+                })
+            if let windowError { throw windowError }
+            if let transition { try apply(transition, issueID: id) }
+        }
+    }
+
+    /// When each release was first seen in the project's organization.
+    private func releaseFirstSeen(projectID: Int64, versions: [String]) throws -> [String: Date] {
+        guard !versions.isEmpty else { return [:] }
+        let rows = try db.query("""
+            SELECT r.version, r.created_at FROM releases r JOIN projects p ON p.organization_id = r.organization_id
+            WHERE p.id = $1 AND r.version = ANY($2::text[])
+            """, [projectID, PGArray(versions)])
+        var found: [String: Date] = [:]
+        for row in rows.rows { found[try row.string("version")] = try row.date("created_at") }
+        return found
+    }
+
+    private func windowCounts(issueID: Int64, state: IssueLifecycle.State) throws -> IssueLifecycle.WindowCounts {
+        let eventMinutes = state.ignoreWindowMinutes ?? 0
+        let userMinutes = state.ignoreUserWindowMinutes ?? 0
+        let row = try db.query("""
+            SELECT count(*) FILTER (WHERE timestamp > now() - make_interval(mins => $2::int)) AS events,
+                   count(DISTINCT user_key) FILTER (WHERE timestamp > now() - make_interval(mins => $3::int)) AS users
+            FROM events WHERE issue_id = $1 AND timestamp > now() - make_interval(mins => GREATEST($2::int, $3::int))
+            """, [issueID, eventMinutes, userMinutes]).first
+        return IssueLifecycle.WindowCounts(events: try row?.int("events") ?? 0, users: try row?.int("users") ?? 0)
+    }
+
+    private func apply(_ transition: IssueLifecycle.Transition, issueID: Int64) throws {
+        let (substatus, activity, data): (String, String, [String: String]) = switch transition {
+        case .regressed(let release): ("regressed", "set_regression", release.map { ["version": $0] } ?? [:])
+        case .escalated(let reason): ("escalating", "set_escalating", ["reason": reason])
+        }
+        try db.query("""
+            UPDATE issues SET status = 'unresolved', substatus = $2, resolved_at = NULL, resolution = NULL,
+                resolved_in_release = NULL, ignored_at = NULL, ignore_until = NULL, ignore_count = NULL,
+                ignore_window_minutes = NULL, ignore_user_count = NULL, ignore_user_window_minutes = NULL,
+                ignore_times_seen_baseline = NULL, ignore_user_count_baseline = NULL
+            WHERE id = $1
+            """, [issueID, substatus])
+        let json = try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])
+        try db.query("INSERT INTO issue_activities (issue_id, type, data) VALUES ($1, $2, $3::jsonb)",
+                     [issueID, activity, String(decoding: json, as: UTF8.self)])
     }
 }

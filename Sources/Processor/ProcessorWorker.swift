@@ -40,7 +40,8 @@ public final class ProcessorWorker: @unchecked Sendable {
     private var connection: PGConnection?
     private var databaseDown = false
     private var clusterID = ""
-    private var scrubbing: [Int64: (settings: ScrubbingSettings, fetched: Date)] = [:]
+    private var projectSettings: [Int64: (settings: ProjectProcessingSettings, fetched: Date)] = [:]
+    private var partitions = EventPartitions()
 
     public init(settings: Settings, logger: Logger) {
         self.settings = settings
@@ -103,12 +104,13 @@ public final class ProcessorWorker: @unchecked Sendable {
     private func process(_ messages: [KafkaMessage], consumer: KafkaConsumer) {
         var batch = Batch()
         let decoded = messages.map { message in Result { try IngestMessage.decode(message.value) } }
-        let settings = scrubbingSettings(for: Set(decoded.compactMap { try? $0.get().metadata.projectID }))
+        let settings = processingSettings(for: Set(decoded.compactMap { try? $0.get().metadata.projectID }))
         for (message, ingest) in zip(messages, decoded) {
             batch.cover(message)
             do {
                 let ingest = try ingest.get()
-                batch.events.append(try EventNormalizer.normalize(ingest, scrubbing: settings[ingest.metadata.projectID] ?? .default))
+                batch.events.append(try EventNormalizer.normalize(
+                    ingest, scrubbing: (settings[ingest.metadata.projectID] ?? .default).scrubbing))
             } catch {
                 batch.deadLetters.append(DeadLetter(
                     topic: message.topic, partition: message.partition, offset: message.offset,
@@ -124,7 +126,8 @@ public final class ProcessorWorker: @unchecked Sendable {
     private func commit(_ batch: Batch, messages: [KafkaMessage], consumer: KafkaConsumer) {
         do {
             let result = try retryingTransient {
-                try writeFenced(batch.spans) { tx in
+                try withConnection { try partitions.ensure(batch.events.map(\.timestamp), $0) }
+                return try writeFenced(batch.spans) { tx in
                     let result = try EventWriter(tx).write(batch.events)
                     try DeadLetterStore(tx).record(batch.deadLetters)
                     return result
@@ -210,15 +213,15 @@ public final class ProcessorWorker: @unchecked Sendable {
         }
     }
 
-    /// Projects' scrubbing settings, re-read every 10 s. If PostgreSQL cannot say, the defaults
+    /// Projects' processing settings, re-read every 10 s. If PostgreSQL cannot say, the defaults
     /// (scrub) apply: a database hiccup must not leak data.
-    private func scrubbingSettings(for projects: Set<Int64>) -> [Int64: ScrubbingSettings] {
+    private func processingSettings(for projects: Set<Int64>) -> [Int64: ProjectProcessingSettings] {
         let now = Date()
-        let stale = projects.filter { scrubbing[$0].map { now.timeIntervalSince($0.fetched) > 10 } ?? true }
-        if !stale.isEmpty, let fresh = try? withConnection({ try ScrubbingStore($0).settings(projectIDs: stale.sorted()) }) {
-            for project in stale { scrubbing[project] = (fresh[project] ?? .default, now) }
+        let stale = projects.filter { projectSettings[$0].map { now.timeIntervalSince($0.fetched) > 10 } ?? true }
+        if !stale.isEmpty, let fresh = try? withConnection({ try ProjectSettingsStore($0).settings(projectIDs: stale.sorted()) }) {
+            for project in stale { projectSettings[project] = (fresh[project] ?? .default, now) }
         }
-        return scrubbing.mapValues(\.settings)
+        return projectSettings.mapValues(\.settings)
     }
 
     /// After a failed fence another member owns newer work: jump to the stored position. Retried

@@ -39,6 +39,42 @@ struct RollupWriter {
         try upsertSpans("issue_releases", ["release"], releases)
         try upsertSpans("issue_environments", ["environment"], environments)
         try upsertSpans("issue_tag_values", ["key", "value"], tags)
+        try upsertReleases(inserted)
+    }
+
+    /// Releases are created by the first event naming them; `release_projects` counts per project.
+    private func upsertReleases(_ inserted: [(ProcessedEvent, Int64)]) throws {
+        var spans: [[String]: Span] = [:]
+        for (event, _) in inserted {
+            guard let release = event.release, !release.isEmpty else { continue }
+            spans[[String(event.projectID), release], default: Span()].add(event.timestamp)
+        }
+        guard !spans.isEmpty else { return }
+        let ordered = Self.sorted(spans)
+        let parameters: [any PGBindable] = [
+            PGArray(ordered.map { $0.0[0] }), PGArray(ordered.map { $0.0[1] }),
+            PGArray(ordered.map { $0.1.first }), PGArray(ordered.map { $0.1.last }), PGArray(ordered.map { $0.1.count }),
+        ]
+        try db.query("""
+            INSERT INTO releases (organization_id, version, created_at)
+            SELECT p.organization_id, u.version, min(u.first)
+            FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[]) AS u(project_id, version, first, last, n)
+            JOIN projects p ON p.id = u.project_id
+            GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (organization_id, version) DO NOTHING
+            """, parameters)
+        try db.query("""
+            INSERT INTO release_projects (release_id, project_id, first_event, last_event, event_count)
+            SELECT r.id, u.project_id, u.first, u.last, u.n
+            FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[]) AS u(project_id, version, first, last, n)
+            JOIN projects p ON p.id = u.project_id
+            JOIN releases r ON r.organization_id = p.organization_id AND r.version = u.version
+            ORDER BY r.id, u.project_id
+            ON CONFLICT (release_id, project_id) DO UPDATE SET
+                first_event = LEAST(release_projects.first_event, EXCLUDED.first_event),
+                last_event = GREATEST(release_projects.last_event, EXCLUDED.last_event),
+                event_count = release_projects.event_count + EXCLUDED.event_count
+            """, parameters)
     }
 
     static func sorted(_ rows: [[String]: Span]) -> [([String], Span)] {

@@ -12,7 +12,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Manage organizations, projects, DSN keys and API tokens.",
         subcommands: [CreateOrg.self, CreateProject.self, CreateKey.self, CreateToken.self, SetKey.self,
-                      RevokeToken.self, SetLimit.self, SetFilters.self, SetScrubbing.self, List.self, Bootstrap.self])
+                      RevokeToken.self, SetLimit.self, SetFilters.self, SetScrubbing.self, Retention.self, List.self, Bootstrap.self])
 
     static func withStore<T>(_ options: ServiceOptions, _ body: (AdminStore, FaultlineConfig) throws -> T) throws -> T {
         try withConnection(options) { connection, config in try body(AdminStore(connection), config) }
@@ -194,9 +194,32 @@ struct AdminCommand: AsyncParsableCommand {
             try await CommandRunner.run {
                 let settings = ScrubbingSettings(scrubData: scrubData, scrubIPAddresses: scrubIPAddresses, sensitiveFields: sensitiveFields)
                 try AdminCommand.withConnection(options) { connection, _ in
-                    try ScrubbingStore(connection).set(organization: organization, project: project, settings: settings)
+                    try ProjectSettingsStore(connection).setScrubbing(organization: organization, project: project, settings: settings)
                 }
                 print("scrubbing of \(organization)/\(project): data \(scrubData ? "on" : "off"), IP addresses \(scrubIPAddresses ? "dropped" : "kept")")
+            }
+        }
+    }
+
+    struct Retention: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "retention",
+            abstract: "Delete events older than N days (whole day partitions), their hourly rollups, and issues not seen since.")
+        @OptionGroup var options: ServiceOptions
+        @Option(help: "Days of events to keep before today.") var days: Int
+
+        func validate() throws {
+            guard days >= 1 else { throw ValidationError("--days must be at least 1") }
+        }
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let report = try AdminCommand.withConnection(options) { connection, _ in
+                    try Store.Retention(connection).apply(keepDays: days)
+                }
+                print("retention: kept events since \(Timestamp.format(report.cutoff)); dropped \(report.droppedPartitions.count) day partitions"
+                      + (report.droppedPartitions.isEmpty ? "" : " (\(report.droppedPartitions.joined(separator: ", ")))")
+                      + ", \(report.deletedEvents) events from the default partition, \(report.deletedIssues) issues")
             }
         }
     }

@@ -6,5 +6,6 @@ struct Faultline: AsyncParsableCommand {
         commandName: "faultline",
         abstract: "Self-hosted, Sentry-compatible error tracking on Kafka and PostgreSQL.",
         subcommands: [DevCommand.self, RelayCommand.self, ProcessorCommand.self, QueryCommand.self,
-                      BrokerCommand.self, MigrateCommand.self, AdminCommand.self, GroupCommand.self])
+                      BrokerCommand.self, MigrateCommand.self, AdminCommand.self, GroupCommand.self,
+                      ReprocessCommand.self])
 }

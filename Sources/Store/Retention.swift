@@ -1,0 +1,44 @@
+import Foundation
+import Postgres
+
+/// Drops what is older than the retention period: whole day partitions of `events`, old rows of
+/// the default partition, `event_ids` and the hourly rollups, and issues not seen since.
+public struct Retention {
+    let db: PGConnection
+
+    public init(_ db: PGConnection) { self.db = db }
+
+    public struct Report: Sendable, Equatable {
+        public var cutoff: Date
+        public var droppedPartitions: [String] = []
+        public var deletedEvents: Int64 = 0
+        public var deletedIssues: Int64 = 0
+    }
+
+    /// Keeps the last `days` whole UTC days before today, and today.
+    public func apply(keepDays days: Int, now: Date = Date()) throws -> Report {
+        precondition(days >= 1)
+        let today = (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+        var report = Report(cutoff: Date(timeIntervalSince1970: today - Double(days) * 86_400))
+        report.droppedPartitions = try db.query(
+            "SELECT faultline_drop_event_partitions(($1::timestamptz AT TIME ZONE 'UTC')::date) AS name", [report.cutoff]
+        ).rows.map { try $0.string("name") }
+        try db.transaction { tx in
+            report.deletedEvents = Int64(try tx.query("DELETE FROM events_default WHERE timestamp < $1", [report.cutoff]).affected)
+            try tx.query("DELETE FROM event_ids WHERE timestamp < $1", [report.cutoff])
+            try tx.query("DELETE FROM issue_hourly WHERE hour < $1", [report.cutoff])
+            try tx.query("DELETE FROM project_hourly WHERE hour < $1", [report.cutoff])
+            let stale = try tx.query("DELETE FROM issues WHERE last_seen < $1 RETURNING id", [report.cutoff])
+                .rows.map { try $0.int("id") }
+            report.deletedIssues = Int64(stale.count)
+            guard !stale.isEmpty else { return }
+            let ids = PGArray(stale)
+            for table in ["issue_hashes", "issue_users", "issue_hourly", "issue_releases", "issue_environments",
+                          "issue_tag_values", "issue_activities"] {
+                // Table names are the constants above, never input.
+                try tx.query("DELETE FROM \(table) WHERE issue_id = ANY($1::bigint[])", [ids])
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,100 @@
+import EventModel
+import Foundation
+import Kafka
+import Logging
+import Processor
+
+/// Backlog tool for bench/processor_backlog.sh:
+///   bench-backlog produce BOOTSTRAP TOPIC ENVELOPE PROJECT KEY COUNT ISSUES
+///     fills TOPIC with COUNT ingest messages made from the event in ENVELOPE (uncompressed),
+///     each with its own event id, spread over ISSUES exception types and 1,000 users;
+///   bench-backlog consume BOOTSTRAP TOPIC COUNT
+///     reference: reads COUNT messages with a fresh consumer group, and does nothing else;
+///   bench-backlog normalize ENVELOPE COUNT
+///     reference: runs the processor's normalizer (scrubbing, grouping) on COUNT messages, in memory.
+let arguments = Array(CommandLine.arguments.dropFirst())
+var logger = Logger(label: "bench-backlog")
+logger.logLevel = .warning
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("bench-backlog: \(message)\n".utf8))
+    exit(2)
+}
+
+func event(fromEnvelope path: String) -> [String: JSON] {
+    guard let bytes = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
+    guard let envelope = try? EnvelopeParser.parse(Array(bytes)),
+          let item = envelope.items.first(where: { $0.type == "event" }),
+          case .object(let json)? = try? JSON.parse(item.payload) else { fail("\(path) holds no event item") }
+    return json
+}
+
+func messages(_ template: [String: JSON], project: Int64, key: Int64, count: Int, issues: Int) -> [[UInt8]] {
+    let now = Date().timeIntervalSince1970
+    return (0..<count).map { i in
+        var json = template
+        let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        json["event_id"] = .string(id)
+        json["user"] = ["id": .string("user-\(i % 1000)")]
+        if case .object(var exception)? = json["exception"], case .array(var values)? = exception["values"],
+           case .object(var last)? = values.last {
+            last["type"] = .string("BenchError\(i % issues)")
+            values[values.count - 1] = .object(last)
+            exception["values"] = .array(values)
+            json["exception"] = .object(exception)
+        }
+        let metadata = IngestMessage.Metadata(type: "event", eventID: id, projectID: project, keyID: key, received: now,
+                                              clientIP: "127.0.0.1", sdk: "sentry.python/bench", sentAt: nil)
+        return IngestMessage(metadata: metadata, payload: JSON.object(json).encoded()).encoded()
+    }
+}
+
+func rate(_ count: Int, since start: Date) -> String {
+    String(format: "%.0f", Double(count) / Date().timeIntervalSince(start))
+}
+
+switch arguments.first {
+case "produce" where arguments.count == 8:
+    let (bootstrap, topic) = (arguments[1], arguments[2])
+    guard let project = Int64(arguments[4]), let key = Int64(arguments[5]), let count = Int(arguments[6]),
+          let issues = Int(arguments[7]), issues > 0 else { fail("bad numbers") }
+    let payloads = messages(event(fromEnvelope: arguments[3]), project: project, key: key, count: count, issues: issues)
+    let producer = try KafkaProducer(config: KafkaConfig(bootstrapServers: bootstrap), logger: logger)
+    let start = Date()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for (index, payload) in payloads.enumerated() {
+            group.addTask { _ = try await producer.send(topic: topic, key: nil, value: payload) }
+            if index % 2000 == 1999 { try await group.waitForAll() }
+        }
+        try await group.waitForAll()
+    }
+    producer.close()
+    print("produced \(count) messages (\(payloads.first?.count ?? 0) bytes each) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+case "consume" where arguments.count == 4:
+    guard let count = Int(arguments[3]) else { fail("bad count") }
+    let consumer = try KafkaConsumer(
+        config: KafkaConfig(bootstrapServers: arguments[1], properties: ["fetch.wait.max.ms": "20"]),
+        groupID: "bench-consume-\(UUID().uuidString)", topics: [arguments[2]],
+        rebalance: RebalanceHandler(assigned: { _ in [:] }, revoked: { _ in }), logger: logger)
+    var seen = 0
+    var start: Date?
+    while seen < count {
+        let batch = consumer.poll(maxMessages: 500, timeoutMs: 1000)
+        if start == nil && !batch.isEmpty { start = Date() }
+        seen += batch.count
+    }
+    consumer.close()
+    print("consumed \(seen) messages at \(rate(seen, since: start ?? Date())) messages/s (reference: reading only)")
+case "normalize" where arguments.count == 3:
+    guard let count = Int(arguments[2]) else { fail("bad count") }
+    let payloads = messages(event(fromEnvelope: arguments[1]), project: 1, key: 1, count: count, issues: 200)
+    let start = Date()
+    var bytes = 0
+    for payload in payloads {
+        let message = try IngestMessage.decode(payload)
+        bytes += try EventNormalizer.normalize(message).payload.utf8.count
+    }
+    print("normalized \(count) events at \(rate(count, since: start)) events/s on one core (reference: no I/O; \(bytes / max(count, 1)) bytes stored per event)")
+default:
+    fail("usage: see Sources/bench-backlog/main.swift")
+}
