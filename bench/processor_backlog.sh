@@ -33,9 +33,10 @@ for run in $(seq "$RUNS"); do
     .build/release/faultline admin create-org bench >/dev/null
     PROJECT=$(.build/release/faultline admin create-project bench web | sed -E 's/.*id=([0-9]+).*/\1/')
 
-    .build/release/faultline broker --log-level warning < /dev/null > "$STATE/broker.out" 2>&1 & BROKER=$!
+    .build/release/faultline broker < /dev/null > "$STATE/broker.out" 2>&1 & BROKER=$!
     for _ in $(seq 50); do grep -q '^bootstrap ' "$STATE/broker.out" && break; sleep 0.2; done
     export FAULTLINE_KAFKA_BROKERS="$(awk '/^bootstrap /{print $2}' "$STATE/broker.out")"
+    [ -n "$FAULTLINE_KAFKA_BROKERS" ] || die "faultline broker did not start: $(cat "$STATE/broker.out")"
     .build/release/bench-backlog produce "$FAULTLINE_KAFKA_BROKERS" ingest-events "$ENVELOPE" "$PROJECT" 1 "$COUNT" "$ISSUES" >&2
     c=$(.build/release/bench-backlog consume "$FAULTLINE_KAFKA_BROKERS" ingest-events "$COUNT" | awk '{print $5}')
     n=$(.build/release/bench-backlog normalize "$ENVELOPE" 20000 | awk '{print $5}')

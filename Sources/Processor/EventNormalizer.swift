@@ -80,15 +80,28 @@ public enum EventNormalizer {
 extension JSON {
     /// PostgreSQL's jsonb cannot hold U+0000; it becomes U+FFFD.
     func withoutNulCharacters() -> JSON {
+        containsNul ? replacingNul() : self
+    }
+
+    private var containsNul: Bool {
         switch self {
-        case .string(let text) where text.contains("\u{0}"):
+        case .string(let text): return text.utf8.contains(0)
+        case .array(let items): return items.contains { $0.containsNul }
+        case .object(let members): return members.contains { $0.key.utf8.contains(0) || $0.value.containsNul }
+        default: return false
+        }
+    }
+
+    private func replacingNul() -> JSON {
+        switch self {
+        case .string(let text) where text.utf8.contains(0):
             return .string(text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
         case .array(let items):
-            return .array(items.map { $0.withoutNulCharacters() })
+            return .array(items.map { $0.replacingNul() })
         case .object(let members):
             var cleaned: [String: JSON] = [:]
             for (key, value) in members {
-                cleaned[key.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")] = value.withoutNulCharacters()
+                cleaned[key.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")] = value.replacingNul()
             }
             return .object(cleaned)
         default:

@@ -12,11 +12,11 @@ public struct Scrubber: Sendable {
     ]
 
     let settings: ScrubbingSettings
-    let fields: [String]
+    let fields: [[UInt8]]
 
     public init(_ settings: ScrubbingSettings) {
         self.settings = settings
-        fields = Self.defaultSensitiveFields + settings.sensitiveFields.map { $0.lowercased() }
+        fields = (Self.defaultSensitiveFields + settings.sensitiveFields.map { $0.lowercased() }).map { Array($0.utf8) }
     }
 
     public func scrub(_ event: [String: JSON]) -> [String: JSON] {
@@ -40,13 +40,14 @@ public struct Scrubber: Sendable {
         return result
     }
 
+    static let authorization = Array("authorization".utf8)
+
     /// Top-level fields that are identifiers, not user data.
     static let structural: Set<String> = ["event_id", "timestamp", "platform", "level", "logger", "release", "dist",
                                           "environment", "sdk", "fingerprint", "project", "received", "type"]
 
     func isSensitive(_ key: String) -> Bool {
-        let lowered = key.lowercased()
-        return fields.contains { lowered.contains($0) }
+        fields.contains { ASCIISearch.contains(key.utf8, lowercased: $0) }
     }
 
     func scrub(_ value: JSON, key: String?) -> JSON {
@@ -56,7 +57,7 @@ public struct Scrubber: Sendable {
             return .string(SecretPatterns.scrub(text))
         case .array(let items):
             // Header and cookie lists come as [[name, value], …]: judge the pair by its name.
-            if items.count == 2, let name = items[0].string, isSensitive(name) || name.lowercased() == "authorization" {
+            if items.count == 2, let name = items[0].string, isSensitive(name) || ASCIISearch.contains(name.utf8, lowercased: Self.authorization) {
                 return .array([items[0], .string(Self.filtered)])
             }
             return .array(items.map { scrub($0, key: nil) })

@@ -5,13 +5,26 @@ import Foundation
 enum SecretPatterns {
     static func scrub(_ text: String) -> String {
         var result = text
-        if result.utf8.contains(where: { $0 >= 48 && $0 <= 57 }) {
-            result = replaceCards(result)
-            result = replaceIBANs(result)
+        // Cheap byte scans first: most strings can hold neither a card number nor an IBAN.
+        var digits = 0
+        var ibanStart = false
+        var previous: (UInt8, UInt8, UInt8) = (0, 0, 0)
+        for byte in text.utf8 {
+            if isDigit(byte) {
+                digits += 1
+                if isDigit(previous.2), isLetter(previous.1), isLetter(previous.0) { ibanStart = true }
+            }
+            previous = (previous.1, previous.2, byte)
         }
-        if result.range(of: "bearer ", options: .caseInsensitive) != nil { result = replaceBearer(result) }
+        if digits >= 13 { result = replaceCards(result) }
+        if ibanStart { result = replaceIBANs(result) }
+        if ASCIISearch.contains(result.utf8, lowercased: bearer) { result = replaceBearer(result) }
         return result
     }
+
+    static let bearer = Array("bearer ".utf8)
+    @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+    @inline(__always) static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
 
     static func replaceCards(_ text: String) -> String {
         let characters = Array(text)
