@@ -198,11 +198,11 @@ public struct StackTraceRule: Sendable, Equatable {
                               text: line.trimmingCharacters(in: .whitespaces))
     }
 
+    /// Actions are `name=value` or flags like `+app`, `^-group`, `v+app` (matchers have a colon).
     static func isAction(_ word: String) -> Bool {
-        if word.contains("=") && !word.contains(":") { return true }
-        var text = Substring(word)
-        if text.hasPrefix("^") || text.hasPrefix("v") { text = text.dropFirst() }
-        return text == "+app" || text == "-app" || text == "+group" || text == "-group"
+        if word.contains(":") { return false }
+        if word.contains("=") || word.hasPrefix("+") || word.hasPrefix("-") || word.hasPrefix("^") { return true }
+        return word.hasPrefix("v+") || word.hasPrefix("v-")
     }
 
     static func action(_ word: String, lineNumber: Int) throws(GroupingRuleError) -> Action {

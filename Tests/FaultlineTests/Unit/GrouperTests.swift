@@ -279,7 +279,7 @@ func groupingEvent(_ json: String) throws -> SentryEvent { try SentryEvent.parse
     @Test func stackTraceRulesChangeInAppAndGrouping() throws {
         let rules = try StackTraceRules.parse("""
             stack.module:requests.* -app
-            family:python stack.function:log_* -group
+            family:other stack.function:log_* -group
             [ stack.function:outer ] | stack.function:inner +app
             """)
         var json = try groupingEvent("""
