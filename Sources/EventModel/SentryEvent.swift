@@ -45,7 +45,7 @@ public struct SentryEvent: Sendable {
     public var exceptions: [ExceptionValue] {
         let container = json["exception"]
         let values = container?["values"]?.array ?? container?.array ?? []
-        return values.map(ExceptionValue.init)
+        return values.filter { !$0.isNull }.map(ExceptionValue.init)
     }
 
     /// Frames of a bare `stacktrace` or of the crashed/current thread, when there is no exception.

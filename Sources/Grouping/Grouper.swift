@@ -1,84 +1,94 @@
-import Foundation
-import Crypto
 import EventModel
 
-/// First grouping: the exception types of the chain plus each exception's in-app frames
-/// (module or file basename, and function); all frames when none is in-app; the message
-/// otherwise. A custom `fingerprint` replaces it (`{{ default }}` keeps it).
-/// Sentry-compatible grouping (variants, per-platform cleanups) replaces this in a later issue.
+/// Sentry-compatible grouping (`newstyle:2023-01-11`): the event's hashes (primary first), its
+/// variants, title and culprit. Pure: the event is not changed (the normalizer writes in_app
+/// decisions back with `InAppDefaults.apply`; applying them again here is idempotent).
 public enum Grouper {
-    public static func group(_ event: SentryEvent) -> GroupingResult {
-        let (title, type, metadataType, metadataValue) = Self.title(event)
-        let defaultComponents = components(event)
-        var values = defaultComponents
-        if let fingerprint = event.fingerprint, !fingerprint.isEmpty {
-            values = fingerprint.flatMap { entry -> [String] in
-                let trimmed = entry.replacingOccurrences(of: " ", with: "")
-                return trimmed == "{{default}}" ? defaultComponents : [entry]
+    public static func group(_ event: SentryEvent, config: GroupingConfig = .default) -> GroupingResult {
+        var json = event.json
+        InAppDefaults.apply(&json, rules: config.stackTraceRules)
+        let event = SentryEvent(json: json)
+        let rules = config.effectiveStackTraceRules
+
+        // Server-side fingerprint rules replace the SDK's fingerprint.
+        var fingerprint = event.fingerprint ?? []
+        var ruleTitle: String?
+        if !config.fingerprintRules.rules.isEmpty,
+           let rule = config.fingerprintRules.firstMatch(FingerprintEventValues(event, stacktraces: allStacktraces(event))) {
+            fingerprint = rule.fingerprint
+            ruleTitle = rule.title.map { FingerprintVariables.expandTitle($0, event: event) }
+        }
+
+        var variants = strategyVariants(event, rules: rules)
+        let resolved = fingerprint.map { FingerprintVariables.resolve($0, event: event) }
+        let hasDefault = resolved.contains(where: FingerprintVariables.isDefault)
+        if !resolved.isEmpty && !(resolved.count == 1 && hasDefault) {
+            if hasDefault {
+                // Hybrid: each variant's values are spliced in where `{{ default }}` stands.
+                variants = variants.map { variant in
+                    var salted = variant
+                    salted.fingerprint = resolved
+                    salted.hash = variant.component.flatMap { $0.contributes ? GroupingHash.md5(salted.contributingValues) : nil }
+                    return salted
+                }
+            } else {
+                for index in variants.indices {
+                    variants[index].hash = nil
+                    variants[index].component?.ignore("custom fingerprint takes precedence")
+                }
+                variants.append(GroupingVariant(name: "custom_fingerprint", hash: GroupingHash.md5(resolved),
+                                                component: nil, fingerprint: resolved))
             }
         }
-        return GroupingResult(hashes: [hash(values)], title: title, culprit: culprit(event), type: type,
-                              metadataType: metadataType, metadataValue: metadataValue)
+        if !variants.contains(where: \.contributes) {
+            variants.append(GroupingVariant(name: "fallback", hash: GroupingHash.md5([]), component: nil, fingerprint: nil))
+        }
+        // The system variant goes last so the primary hash is the most specific one.
+        let ordered = variants.filter { $0.name != "system" } + variants.filter { $0.name == "system" }
+        let metadata = TitleAndCulprit.metadata(event)
+        return GroupingResult(hashes: ordered.compactMap(\.hash), title: ruleTitle ?? metadata.title,
+                              culprit: TitleAndCulprit.culprit(event), type: metadata.eventType,
+                              metadataType: metadata.type, metadataValue: metadata.value, variants: variants)
     }
 
-    static func components(_ event: SentryEvent) -> [String] {
-        let exceptions = event.exceptions
-        if !exceptions.isEmpty {
-            return exceptions.flatMap { exception -> [String] in
-                [exception.type ?? exception.value ?? "Error"] + frameComponents(exception.frames)
+    /// Runs the strategies in priority order; the first with a contributing component wins and
+    /// later strategies' components stop contributing.
+    static func strategyVariants(_ event: SentryEvent, rules: StackTraceRules) -> [GroupingVariant] {
+        let strategies: [(String, () -> GroupingStrategies.Variants)] = [
+            ("exception", { GroupingStrategies.chainedException(event, rules: rules) }),
+            ("threads", { GroupingStrategies.threads(event, rules: rules) }),
+            ("stacktrace", { GroupingStrategies.topLevelStacktrace(event, rules: rules) }),
+            ("message", { GroupingStrategies.message(event) }),
+        ]
+        var winner: String?
+        var order: [String] = []
+        var byVariant: [String: [GroupingComponent]] = [:]
+        for (name, run) in strategies {
+            for (variant, component) in run() {
+                var component = component
+                if component.contributes {
+                    if winner == nil { winner = name } else if winner != name { component.ignore("\(winner!) takes precedence") }
+                }
+                if byVariant[variant] == nil { order.append(variant) }
+                byVariant[variant, default: []].append(component)
             }
         }
-        let frames = event.threadFrames
-        if !frames.isEmpty { return frameComponents(frames) }
-        return [event.message ?? ""]
-    }
-
-    static func frameComponents(_ frames: [StackFrame]) -> [String] {
-        let inApp = frames.filter { $0.inApp == true }
-        return (inApp.isEmpty ? frames : inApp).flatMap { frame -> [String] in
-            [frame.module ?? basename(frame.filename ?? frame.absPath ?? ""), frame.function ?? ""]
+        return order.map { name in
+            let root = GroupingComponent.node(name, byVariant[name]!)
+            return GroupingVariant(name: name, hash: root.contributes ? GroupingHash.md5(root.contributingValues) : nil,
+                                   component: root, fingerprint: nil)
         }
     }
 
-    static func hash(_ values: [String]) -> String {
-        var md5 = Insecure.MD5()
-        for value in values { md5.update(data: Array(value.utf8)) }
-        return md5.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-    }
-
-    static func basename(_ path: String) -> String {
-        let last = path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? path
-        return last.lowercased()
-    }
-
-    static func title(_ event: SentryEvent) -> (String, String, String?, String?) {
-        if let exception = event.exceptions.last {
-            let type = exception.type ?? "Error"
-            let firstLine = exception.value?.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let title = firstLine.isEmpty ? type : "\(type): \(firstLine)"
-            return (truncate(title), "error", type, exception.value)
+    static func allStacktraces(_ event: SentryEvent) -> [[StackFrame]] {
+        var result = event.exceptions.map(\.frames)
+        if let frames = event.json["stacktrace"]?["frames"]?.array { result.append(frames.filter { !$0.isNull }.map(StackFrame.init)) }
+        for thread in event.json["threads"]?["values"]?.array ?? [] {
+            if let frames = thread["stacktrace"]?["frames"]?.array { result.append(frames.filter { !$0.isNull }.map(StackFrame.init)) }
         }
-        if let message = event.message, !message.isEmpty {
-            let firstLine = message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? message
-            return (truncate(firstLine), "default", nil, message)
-        }
-        return ("<unlabeled event>", "default", nil, nil)
+        return result
     }
 
-    static func culprit(_ event: SentryEvent) -> String {
-        if let transaction = event.transaction, !transaction.isEmpty { return truncate(transaction) }
-        let frames = event.exceptions.last?.frames ?? event.threadFrames
-        let chosen = frames.last(where: { $0.inApp == true }) ?? frames.last
-        guard let frame = chosen else { return "" }
-        let location = frame.module ?? frame.filename ?? frame.absPath ?? "?"
-        guard let function = frame.function, !function.isEmpty else { return truncate(location) }
-        return truncate("\(location) in \(function)")
-    }
-
-    static func truncate(_ text: String, limit: Int = 200) -> String {
-        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
-    }
+    /// Sentry's hash of a list of values (md5 of their concatenated UTF-8 bytes).
+    public static func hash(_ values: [String]) -> String { GroupingHash.md5(values) }
 }

@@ -22,7 +22,8 @@ public enum EventNormalizer {
         }
     }
 
-    public static func normalize(_ message: IngestMessage, scrubbing: ScrubbingSettings = .default) throws(Failure) -> ProcessedEvent {
+    public static func normalize(_ message: IngestMessage, scrubbing: ScrubbingSettings = .default,
+                                 grouping: GroupingConfig = .default) throws(Failure) -> ProcessedEvent {
         let event: SentryEvent
         do {
             event = try SentryEvent.parse(message.payload)
@@ -52,17 +53,20 @@ public enum EventNormalizer {
         }
         EventCleanup.apply(&json, level: level)
         json = Scrubber(scrubbing).scrub(json)
+        // in_app as Sentry decides it (platform defaults, then built-in and project stack trace
+        // rules) is stored with the event, so it shows what grouping used.
+        InAppDefaults.apply(&json, rules: grouping.stackTraceRules)
         let normalized = SentryEvent(json: json)
-        let grouping = Grouper.group(normalized)
-        json["title"] = .string(grouping.title)
-        json["culprit"] = .string(grouping.culprit)
-        json["hashes"] = .array(grouping.hashes.map(JSON.string))
+        let result = Grouper.group(normalized, config: grouping)
+        json["title"] = .string(result.title)
+        json["culprit"] = .string(result.culprit)
+        json["hashes"] = .array(result.hashes.map(JSON.string))
 
         let stored = JSON.object(json).withoutNulCharacters()
         return ProcessedEvent(
             projectID: message.metadata.projectID, eventID: eventID, timestamp: timestamp, received: received,
             platform: platform, level: level, release: normalized.release, environment: normalized.environment,
-            traceID: normalized.traceID, userKey: normalized.userKey, grouping: grouping,
+            traceID: normalized.traceID, userKey: normalized.userKey, grouping: result,
             tags: (json["tags"]?.object ?? [:]).compactMapValues(\.string),
             payload: stored.encodedString())
     }

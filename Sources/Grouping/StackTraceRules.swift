@@ -1,0 +1,294 @@
+import Foundation
+import EventModel
+
+/// Sentry's stack trace rules ("grouping enhancements"): each line is frame matchers followed
+/// by actions, e.g. `stack.module:requests.* -app` or `family:native function:abort ^-group`.
+/// Later rules win. `+app/-app` set in_app; `+group/-group` decide whether frames contribute;
+/// `^` applies an action to the frames above the match (towards the crash), `v` to those below;
+/// `category=name` tags frames for `category:` matchers; `[ caller ] |` and `| [ callee ]`
+/// constrain neighbours.
+public struct StackTraceRules: Sendable, Equatable {
+    public var rules: [StackTraceRule]
+
+    public init(rules: [StackTraceRule] = []) { self.rules = rules }
+
+    public static func parse(_ text: String) throws(GroupingRuleError) -> StackTraceRules {
+        var rules: [StackTraceRule] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let rule = try StackTraceRule.parse(String(line), lineNumber: index + 1) { rules.append(rule) }
+        }
+        return StackTraceRules(rules: rules)
+    }
+
+    /// The frame as rules see it.
+    struct MatchFrame {
+        var family: String
+        var function: String?
+        var module: String?
+        var package: String?
+        var path: String?
+        var inApp: Bool
+        var category: String?
+    }
+
+    /// The exception a stack trace belongs to (for `error.type` / `error.value` matchers).
+    struct ExceptionInfo {
+        var type: String?
+        var value: String?
+        var mechanism: String?
+    }
+
+    /// What the rules decided for each frame: in_app (nil: untouched), category, and whether it
+    /// may contribute to grouping (nil: no rule said).
+    struct Outcome {
+        var inApp: [Bool?]
+        var category: [String?]
+        var group: [Bool?]
+    }
+
+    static func matchFrames(_ frames: [StackFrame], eventPlatform: String?) -> [MatchFrame] {
+        frames.map { frame in
+            let platform = frame.platform ?? eventPlatform
+            return MatchFrame(
+                family: PlatformFamily.of(platform),
+                function: frame.function.map { frame.rawFunction == nil ? FrameFunctionCleanup.trim($0, platform: platform) : $0 },
+                module: frame.module,
+                package: frame.package?.lowercased(),
+                path: (frame.absPath ?? frame.filename)?.lowercased(),
+                inApp: frame.inApp ?? false,
+                category: frame.category)
+        }
+    }
+
+    /// Runs the rules over one stack trace, rule by rule, so a rule sees earlier rules' changes.
+    func apply(to frames: [StackFrame], eventPlatform: String?, exception: ExceptionInfo?) -> Outcome {
+        var matchFrames = Self.matchFrames(frames, eventPlatform: eventPlatform)
+        var outcome = Outcome(inApp: Array(repeating: nil, count: frames.count),
+                              category: frames.map(\.category),
+                              group: Array(repeating: nil, count: frames.count))
+        for rule in rules {
+            for index in matchFrames.indices where rule.matches(matchFrames, at: index, exception: exception) {
+                for action in rule.actions {
+                    switch action {
+                    case .flag(let flag, let target, let range):
+                        for position in range.positions(around: index, count: matchFrames.count) {
+                            switch target {
+                            case .app:
+                                outcome.inApp[position] = flag
+                                matchFrames[position].inApp = flag
+                            case .group:
+                                outcome.group[position] = flag
+                            }
+                        }
+                    case .category(let name):
+                        outcome.category[index] = name
+                        matchFrames[index].category = name
+                    case .ignoredVariable:
+                        break
+                    }
+                }
+            }
+        }
+        return outcome
+    }
+}
+
+public struct StackTraceRule: Sendable, Equatable {
+    public enum Key: String, Sendable {
+        case family, path, module, function, package, app, category, type, value, mechanism
+    }
+
+    public struct Matcher: Sendable, Equatable {
+        public var key: Key
+        public var pattern: String
+        public var negated: Bool
+        let glob: Glob
+    }
+
+    public enum Target: Sendable, Equatable { case app, group }
+
+    /// Which frames an action touches relative to the matched one.
+    public enum Range: Sendable, Equatable {
+        case frame, up, down
+
+        func positions(around index: Int, count: Int) -> [Int] {
+            switch self {
+            case .frame: return [index]
+            case .up: return Array((index + 1)..<count)   // towards the crash (frames are oldest first)
+            case .down: return Array(0..<index)
+            }
+        }
+    }
+
+    public enum Action: Sendable, Equatable {
+        case flag(Bool, Target, Range)
+        case category(String)
+        /// `max-frames`, `min-frames`, `invert-stacktrace`: accepted, not applied.
+        case ignoredVariable(String)
+    }
+
+    public var caller: [Matcher]
+    public var matchers: [Matcher]
+    public var callee: [Matcher]
+    public var actions: [Action]
+    /// The rule as written, for hints.
+    public var text: String
+
+    static let keys: [String: Key] = [
+        "family": .family,
+        "path": .path, "stack.abs_path": .path,
+        "module": .module, "stack.module": .module,
+        "function": .function, "stack.function": .function,
+        "package": .package, "stack.package": .package,
+        "app": .app, "stack.app": .app,
+        "category": .category,
+        "type": .type, "error.type": .type,
+        "value": .value, "error.value": .value,
+        "mechanism": .mechanism, "error.mechanism": .mechanism,
+    ]
+
+    static func parse(_ line: String, lineNumber: Int) throws(GroupingRuleError) -> StackTraceRule? {
+        let tokens = try RuleLexer.tokens(line, lineNumber: lineNumber, punctuation: ["[", "]", "|"])
+        guard !tokens.isEmpty else { return nil }
+        var caller: [Matcher] = [], matchers: [Matcher] = [], callee: [Matcher] = [], actions: [Action] = []
+        var i = 0
+        func bracketed() throws(GroupingRuleError) -> [Matcher] {
+            var found: [Matcher] = []
+            i += 1
+            while i < tokens.count, case .word(let word) = tokens[i] {
+                found.append(try matcher(word, lineNumber: lineNumber))
+                i += 1
+            }
+            guard i < tokens.count, tokens[i] == .punct("]"), !found.isEmpty else {
+                throw GroupingRuleError(line: lineNumber, message: "expected matchers and ']' in a caller/callee group")
+            }
+            i += 1
+            return found
+        }
+        if tokens.first == .punct("[") {
+            caller = try bracketed()
+            guard i < tokens.count, tokens[i] == .punct("|") else {
+                throw GroupingRuleError(line: lineNumber, message: "expected '|' after a caller group")
+            }
+            i += 1
+        }
+        while i < tokens.count, case .word(let word) = tokens[i], !isAction(word) {
+            matchers.append(try matcher(word, lineNumber: lineNumber))
+            i += 1
+        }
+        if i < tokens.count, tokens[i] == .punct("|") {
+            i += 1
+            guard i < tokens.count, tokens[i] == .punct("[") else {
+                throw GroupingRuleError(line: lineNumber, message: "expected '[' after '|'")
+            }
+            callee = try bracketed()
+        }
+        guard !matchers.isEmpty else { throw GroupingRuleError(line: lineNumber, message: "rule has no frame matchers") }
+        while i < tokens.count {
+            guard case .word(let word) = tokens[i] else {
+                throw GroupingRuleError(line: lineNumber, message: "unexpected '\(tokens[i])'")
+            }
+            actions.append(try action(word, lineNumber: lineNumber))
+            i += 1
+        }
+        guard !actions.isEmpty else {
+            throw GroupingRuleError(line: lineNumber, message: "rule has no actions (like +app, -group or category=name)")
+        }
+        return StackTraceRule(caller: caller, matchers: matchers, callee: callee, actions: actions,
+                              text: line.trimmingCharacters(in: .whitespaces))
+    }
+
+    /// Actions are `name=value` or flags like `+app`, `^-group`, `v+app` (matchers have a colon).
+    static func isAction(_ word: String) -> Bool {
+        if word.contains(":") { return false }
+        if word.contains("=") || word.hasPrefix("+") || word.hasPrefix("-") || word.hasPrefix("^") { return true }
+        return word.hasPrefix("v+") || word.hasPrefix("v-")
+    }
+
+    static func action(_ word: String, lineNumber: Int) throws(GroupingRuleError) -> Action {
+        if let equals = word.firstIndex(of: "=") {
+            let name = String(word[..<equals]), value = String(word[word.index(after: equals)...])
+            switch name {
+            case "category":
+                guard !value.isEmpty else { throw GroupingRuleError(line: lineNumber, message: "category= needs a name") }
+                return .category(value)
+            case "max-frames", "min-frames", "invert-stacktrace":
+                return .ignoredVariable(name)
+            default:
+                throw GroupingRuleError(line: lineNumber, message: "unknown variable '\(name)'")
+            }
+        }
+        var text = Substring(word)
+        var range = Range.frame
+        if text.hasPrefix("^") { range = .up; text = text.dropFirst() } else if text.hasPrefix("v") { range = .down; text = text.dropFirst() }
+        switch text {
+        case "+app": return .flag(true, .app, range)
+        case "-app": return .flag(false, .app, range)
+        case "+group": return .flag(true, .group, range)
+        case "-group": return .flag(false, .group, range)
+        default: throw GroupingRuleError(line: lineNumber, message: "unknown action '\(word)'")
+        }
+    }
+
+    static func matcher(_ word: String, lineNumber: Int) throws(GroupingRuleError) -> Matcher {
+        let (negated, name, pattern) = try RuleLexer.matcher(word, lineNumber: lineNumber)
+        guard let key = keys[name] else { throw GroupingRuleError(line: lineNumber, message: "unknown matcher '\(name)'") }
+        if key == .app, Bool(ruleText: pattern) == nil {
+            throw GroupingRuleError(line: lineNumber, message: "app: takes yes or no, not '\(pattern)'")
+        }
+        let glob: Glob
+        switch key {
+        case .path, .package: glob = Glob(pattern.lowercased(), pathNormalize: true, doubleStar: true)
+        case .value: glob = Glob(pattern, ignoreCase: true)
+        default: glob = Glob(pattern)
+        }
+        return Matcher(key: key, pattern: pattern, negated: negated, glob: glob)
+    }
+
+    func matches(_ frames: [StackTraceRules.MatchFrame], at index: Int, exception: StackTraceRules.ExceptionInfo?) -> Bool {
+        guard matchers.allSatisfy({ $0.matches(frames[index], exception: exception) }) else { return false }
+        if !caller.isEmpty {
+            guard index > 0, caller.allSatisfy({ $0.matches(frames[index - 1], exception: exception) }) else { return false }
+        }
+        if !callee.isEmpty {
+            guard index + 1 < frames.count, callee.allSatisfy({ $0.matches(frames[index + 1], exception: exception) }) else { return false }
+        }
+        return true
+    }
+}
+
+extension StackTraceRule.Matcher {
+    func matches(_ frame: StackTraceRules.MatchFrame, exception: StackTraceRules.ExceptionInfo?) -> Bool {
+        positiveMatch(frame, exception: exception) != negated
+    }
+
+    private func positiveMatch(_ frame: StackTraceRules.MatchFrame, exception: StackTraceRules.ExceptionInfo?) -> Bool {
+        switch key {
+        case .family:
+            let flags = pattern.split(separator: ",").map(String.init)
+            return flags.contains("all") || flags.contains(frame.family)
+        case .app:
+            return Bool(ruleText: pattern) == frame.inApp
+        case .path, .package:
+            guard let value = key == .path ? frame.path : frame.package, !value.isEmpty else { return false }
+            return glob.matches(value) || (!value.hasPrefix("/") && glob.matches("/" + value))
+        case .module: return frame.module.map(glob.matches) ?? false
+        case .function: return frame.function.map(glob.matches) ?? false
+        case .category: return frame.category.map(glob.matches) ?? false
+        case .type: return exception?.type.map(glob.matches) ?? false
+        case .value: return exception?.value.map(glob.matches) ?? false
+        case .mechanism: return exception?.mechanism.map(glob.matches) ?? false
+        }
+    }
+}
+
+extension Bool {
+    /// Sentry's rule booleans: 1/yes/true and 0/no/false, any case.
+    init?(ruleText: String) {
+        switch ruleText.lowercased() {
+        case "1", "yes", "true": self = true
+        case "0", "no", "false": self = false
+        default: return nil
+        }
+    }
+}
