@@ -39,18 +39,49 @@ public struct EventWriter {
         return result
     }
 
-    /// Maps each primary hash to an issue, creating issues for hashes never seen.
+    /// Maps each primary hash to an issue: the issue of the first of the event's hashes (primary,
+    /// then the other variants') already known, else a new issue. Every hash of the event then
+    /// points at that issue, as Sentry associates all of an event's hashes with its group.
     func resolveIssues(_ events: [ProcessedEvent], result: inout Result) throws -> [HashKey: Int64] {
         var firstEvent: [HashKey: ProcessedEvent] = [:]
+        var otherHashes: [HashKey: [HashKey]] = [:]
         for event in events {
             let key = HashKey(projectID: event.projectID, hash: event.grouping.hashes[0])
+            for hash in event.grouping.hashes.dropFirst() where hash != key.hash {
+                let other = HashKey(projectID: event.projectID, hash: hash)
+                if !(otherHashes[key]?.contains(other) ?? false) { otherHashes[key, default: []].append(other) }
+            }
             if let known = firstEvent[key], known.timestamp <= event.timestamp { continue }
             firstEvent[key] = event
         }
         let keys = firstEvent.keys.sorted()
-        var issueIDs = try lookupHashes(keys)
+        let known = try lookupHashes(Array(Set(keys + otherHashes.values.joined())).sorted())
+        var issueIDs: [HashKey: Int64] = [:]
+        for key in keys {
+            if let id = ([key] + (otherHashes[key] ?? [])).lazy.compactMap({ known[$0] }).first { issueIDs[key] = id }
+        }
+        try createIssues(for: keys.filter { issueIDs[$0] == nil }, firstEvent: firstEvent, issueIDs: &issueIDs, result: &result)
+
+        // The other hashes (and primaries found through them) in key order after the new primaries (a crossing order with another
+        // processor is a deadlock PostgreSQL breaks, and the batch is retried).
+        let unmapped = keys.flatMap { key in ([key] + (otherHashes[key] ?? [])).filter { known[$0] == nil }.map { ($0, key) } }
+            .sorted { $0.0 < $1.0 }
+        if !unmapped.isEmpty {
+            try db.query("""
+                INSERT INTO issue_hashes (project_id, hash, issue_id)
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])
+                ON CONFLICT (project_id, hash) DO NOTHING
+                """, [PGArray(unmapped.map(\.0.projectID)), PGArray(unmapped.map(\.0.hash)),
+                      PGArray(unmapped.map { issueIDs[$0.1]! })])
+        }
+        return issueIDs
+    }
+
+    /// Creates an issue for each primary hash never seen (unless another processor just did).
+    private func createIssues(for keys: [HashKey], firstEvent: [HashKey: ProcessedEvent], issueIDs: inout [HashKey: Int64],
+                              result: inout Result) throws {
         var created: [(HashKey, Int64)] = []
-        for key in keys where issueIDs[key] == nil {
+        for key in keys {
             let rows = try db.query("""
                 INSERT INTO issue_hashes (project_id, hash, issue_id) VALUES ($1, $2, nextval('issues_id_seq'))
                 ON CONFLICT (project_id, hash) DO NOTHING
@@ -64,7 +95,7 @@ public struct EventWriter {
                 issueIDs.merge(try lookupHashes([key]), uniquingKeysWith: { $1 })
             }
         }
-        guard !created.isEmpty else { return issueIDs }
+        guard !created.isEmpty else { return }
         result.newIssues = created.count
 
         // Short ids are taken after all hash locks, per project in id order.
@@ -93,7 +124,6 @@ public struct EventWriter {
                           event.timestamp, event.release])
             }
         }
-        return issueIDs
     }
 
     private func lookupHashes(_ keys: [HashKey]) throws -> [HashKey: Int64] {

@@ -5,6 +5,7 @@ import Kafka
 import Logging
 import Metrics
 import Postgres
+import Grouping
 import Scrubbing
 import Store
 
@@ -40,7 +41,7 @@ public final class ProcessorWorker: @unchecked Sendable {
     private var connection: PGConnection?
     private var databaseDown = false
     private var clusterID = ""
-    private var projectSettings: [Int64: (settings: ProjectProcessingSettings, fetched: Date)] = [:]
+    private var projectSettings: [Int64: (settings: ProjectProcessingSettings, grouping: GroupingConfig, fetched: Date)] = [:]
     private var partitions = EventPartitions()
 
     public init(settings: Settings, logger: Logger) {
@@ -109,8 +110,9 @@ public final class ProcessorWorker: @unchecked Sendable {
             batch.cover(message)
             do {
                 let ingest = try ingest.get()
+                let project = settings[ingest.metadata.projectID]
                 batch.events.append(try EventNormalizer.normalize(
-                    ingest, scrubbing: (settings[ingest.metadata.projectID] ?? .default).scrubbing))
+                    ingest, scrubbing: project?.settings.scrubbing ?? .default, grouping: project?.grouping ?? .default))
             } catch {
                 batch.deadLetters.append(DeadLetter(
                     topic: message.topic, partition: message.partition, offset: message.offset,
@@ -215,13 +217,23 @@ public final class ProcessorWorker: @unchecked Sendable {
 
     /// Projects' processing settings, re-read every 10 s. If PostgreSQL cannot say, the defaults
     /// (scrub) apply: a database hiccup must not leak data.
-    private func processingSettings(for projects: Set<Int64>) -> [Int64: ProjectProcessingSettings] {
+    private func processingSettings(for projects: Set<Int64>) -> [Int64: (settings: ProjectProcessingSettings, grouping: GroupingConfig)] {
         let now = Date()
         let stale = projects.filter { projectSettings[$0].map { now.timeIntervalSince($0.fetched) > 10 } ?? true }
         if !stale.isEmpty, let fresh = try? withConnection({ try ProjectSettingsStore($0).settings(projectIDs: stale.sorted()) }) {
-            for project in stale { projectSettings[project] = (fresh[project] ?? .default, now) }
+            for project in stale {
+                let settings = fresh[project] ?? .default
+                let grouping: GroupingConfig
+                do {
+                    grouping = try ProjectGrouping.config(settings)
+                } catch {
+                    logger.error("processor: grouping rules of project \(project) do not parse (\(error)); grouping with the defaults")
+                    grouping = .default
+                }
+                projectSettings[project] = (settings, grouping, now)
+            }
         }
-        return projectSettings.mapValues(\.settings)
+        return projectSettings.mapValues { ($0.settings, $0.grouping) }
     }
 
     /// After a failed fence another member owns newer work: jump to the stored position. Retried

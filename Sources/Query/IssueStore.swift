@@ -17,16 +17,6 @@ struct IssueStore {
         var since: Date?
     }
 
-    /// The project of `organizationID` named by the slugs, or nil (which the API answers 404).
-    func project(organizationID: Int64, organizationSlug: String, projectSlug: String) throws -> (id: Int64, slug: String, name: String, platform: String?)? {
-        let rows = try db.query("""
-            SELECT p.id, p.slug, p.name, p.platform FROM projects p JOIN organizations o ON o.id = p.organization_id
-            WHERE o.id = $1 AND o.slug = $2 AND p.slug = $3
-            """, [organizationID, organizationSlug, projectSlug])
-        guard let row = rows.first else { return nil }
-        return (try row.int("id"), try row.string("slug"), try row.string("name"), try row.optionalString("platform"))
-    }
-
     func list(projectID: Int64, filter: Filter, sort: String, limit: Int, offset: Int, baseURL: String,
               organizationSlug: String) throws -> Page {
         let order: String

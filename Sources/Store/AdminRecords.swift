@@ -42,4 +42,13 @@ public struct TokenGrant: Sendable, Equatable {
     public let tokenID: Int64
     public let organizationID: Int64
     public let scopes: Set<String>
+    /// The person the token belongs to, if it names one (`assigned:me`).
+    public let userEmail: String?
+
+    public init(tokenID: Int64, organizationID: Int64, scopes: Set<String>, userEmail: String? = nil) {
+        self.tokenID = tokenID
+        self.organizationID = organizationID
+        self.scopes = scopes
+        self.userEmail = userEmail
+    }
 }

@@ -85,16 +85,17 @@ public struct AdminStore {
     }
 
     /// Creates a token and returns it in clear text together with its record; only the hash is stored.
-    public func createToken(organization: String, label: String = "", scopes: [String] = Scope.all) throws -> (String, APIToken) {
+    public func createToken(organization: String, label: String = "", scopes: [String] = Scope.all,
+                            userEmail: String? = nil) throws -> (String, APIToken) {
         guard let org = try self.organization(slug: organization) else { throw StoreError("no organization \(organization)") }
         let unknown = Set(scopes).subtracting(Scope.all)
         if !unknown.isEmpty { throw StoreError("unknown scopes: \(unknown.sorted().joined(separator: ", "))") }
         let token = Secrets.apiToken()
         let rows = try db.query("""
-            INSERT INTO api_tokens (organization_id, token_hash, token_prefix, label, scopes)
-            VALUES ($1, $2, $3, $4, $5::text[])
+            INSERT INTO api_tokens (organization_id, token_hash, token_prefix, label, scopes, user_email)
+            VALUES ($1, $2, $3, $4, $5::text[], $6)
             RETURNING id
-            """, [org.id, Secrets.hash(token: token), String(token.prefix(12)), label, PGArray(scopes)])
+            """, [org.id, Secrets.hash(token: token), String(token.prefix(12)), label, PGArray(scopes), userEmail])
         guard let id = try rows.first?.int("id"), let record = try tokens(organization: organization).first(where: { $0.id == id }) else {
             throw StoreError("token not created")
         }
@@ -125,12 +126,13 @@ public struct AdminStore {
     /// The organization and scopes of a valid, unrevoked token; nil otherwise.
     public func authenticate(token: String) throws -> TokenGrant? {
         let rows = try db.query("""
-            SELECT id, organization_id, array_to_string(scopes, ' ') AS scopes FROM api_tokens
+            SELECT id, organization_id, array_to_string(scopes, ' ') AS scopes, user_email FROM api_tokens
             WHERE token_hash = $1 AND revoked_at IS NULL
             """, [Secrets.hash(token: token)])
         guard let row = rows.first else { return nil }
         return TokenGrant(tokenID: try row.int("id"), organizationID: try row.int("organization_id"),
-                          scopes: Set(try row.string("scopes").split(separator: " ").map(String.init)))
+                          scopes: Set(try row.string("scopes").split(separator: " ").map(String.init)),
+                          userEmail: try row.optionalString("user_email"))
     }
 
     /// The key a relay authenticates an SDK request with.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import EventModel
 import Foundation
+import Grouping
 import Postgres
 import Quotas
 import Scrubbing
@@ -12,7 +13,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Manage organizations, projects, DSN keys and API tokens.",
         subcommands: [CreateOrg.self, CreateProject.self, CreateKey.self, CreateToken.self, SetKey.self,
-                      RevokeToken.self, SetLimit.self, SetFilters.self, SetScrubbing.self, Retention.self, List.self, Bootstrap.self])
+                      RevokeToken.self, SetLimit.self, SetFilters.self, SetScrubbing.self, SetGrouping.self, Retention.self, List.self, Bootstrap.self])
 
     static func withStore<T>(_ options: ServiceOptions, _ body: (AdminStore, FaultlineConfig) throws -> T) throws -> T {
         try withConnection(options) { connection, config in try body(AdminStore(connection), config) }
@@ -85,12 +86,13 @@ struct AdminCommand: AsyncParsableCommand {
         @Argument var organization: String
         @Option(help: "Comma-separated scopes (default: all).") var scopes: String?
         @Option var label: String = ""
+        @Option(help: "Email of the person the token belongs to (what `assigned:me` means).") var user: String?
 
         func run() async throws {
             try await CommandRunner.run {
                 let list = scopes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Scope.all
                 let (token, _) = try AdminCommand.withStore(options) { store, _ in
-                    try store.createToken(organization: organization, label: label, scopes: list)
+                    try store.createToken(organization: organization, label: label, scopes: list, userEmail: user)
                 }
                 print(token)
             }
@@ -197,6 +199,45 @@ struct AdminCommand: AsyncParsableCommand {
                     try ProjectSettingsStore(connection).setScrubbing(organization: organization, project: project, settings: settings)
                 }
                 print("scrubbing of \(organization)/\(project): data \(scrubData ? "on" : "off"), IP addresses \(scrubIPAddresses ? "dropped" : "kept")")
+            }
+        }
+    }
+
+    struct SetGrouping: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-grouping",
+            abstract: "Set a project's fingerprint rules and stack trace rules (Sentry's syntax, docs/GROUPING.md); processors apply them within 10 s, `faultline reprocess` to stored events.")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument var project: String
+        @Option(help: "File of fingerprint rules (empty file: none).") var fingerprintRules: String?
+        @Option(help: "File of stack trace rules (empty file: none).") var stackTraceRules: String?
+
+        func validate() throws {
+            guard fingerprintRules != nil || stackTraceRules != nil else {
+                throw ValidationError("give --fingerprint-rules FILE, --stack-trace-rules FILE, or both")
+            }
+        }
+
+        func run() async throws {
+            try await CommandRunner.run {
+                func read(_ path: String?) throws -> String? {
+                    guard let path else { return nil }
+                    guard let data = FileManager.default.contents(atPath: path) else { throw Failure("cannot read \(path)") }
+                    return String(decoding: data, as: UTF8.self)
+                }
+                let (fingerprint, stackTrace) = (try read(fingerprintRules), try read(stackTraceRules))
+                do {
+                    _ = try FingerprintRules.parse(fingerprint ?? "")
+                } catch { throw Failure("\(fingerprintRules ?? ""): \(error)") }
+                do {
+                    _ = try StackTraceRules.parse(stackTrace ?? "")
+                } catch { throw Failure("\(stackTraceRules ?? ""): \(error)") }
+                try AdminCommand.withConnection(options) { connection, _ in
+                    try ProjectSettingsStore(connection).setGroupingRules(
+                        organization: organization, project: project, fingerprintRules: fingerprint, stackTraceRules: stackTrace)
+                }
+                print("grouping rules of \(organization)/\(project) set; run `faultline reprocess --project \(project)` to regroup stored events")
             }
         }
     }

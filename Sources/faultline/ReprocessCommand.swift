@@ -29,8 +29,9 @@ struct ReprocessCommand: AsyncParsableCommand {
                     FileHandle.standardError.write(Data("reprocess: rules changed \(Int(Self.settleSeconds - wait)) s ago; waiting \(Int(wait.rounded(.up))) s for processors to pick them up\n".utf8))
                     Thread.sleep(forTimeInterval: wait)
                 }
+                let config = try ProjectGrouping.config(settings)
                 let started = Date()
-                let result = try Reprocessor(connection, projectID: projectID, chunkSize: chunkSize) { Grouper.group($0) }
+                let result = try Reprocessor(connection, projectID: projectID, chunkSize: chunkSize) { Grouper.group($0, config: config) }
                     .run { progress in
                         FileHandle.standardError.write(Data("reprocess: \(progress.done)/\(progress.total) events, \(progress.moved) moved\n".utf8))
                     }

@@ -83,4 +83,25 @@ import Testing
             #expect(try restarted.positions([partition]) == [partition: 3])
         }
     }
+
+    @Test func anEventJoinsTheIssueOfAnyOfItsHashes() async throws {
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            let project = try Self.project(db)
+            func event(_ hashes: [String]) throws -> ProcessedEvent {
+                var event = try Self.event(project: project, type: "ValueError")
+                event.grouping.hashes = hashes
+                return event
+            }
+            _ = try db.transaction { try EventWriter($0).write([try event(["app-1", "system-1"])]) }
+            // A new app hash with a known system hash joins that issue, and its app hash now points there too.
+            _ = try db.transaction { try EventWriter($0).write([try event(["app-2", "system-1"]), try event(["app-3", "app-3"])]) }
+            _ = try db.transaction { try EventWriter($0).write([try event(["app-2", "system-9"])]) }
+            let issues = try db.query("SELECT times_seen FROM issues ORDER BY times_seen").rows.map { try $0.int("times_seen") }
+            #expect(issues == [1, 3])
+            let hashes = try db.query("SELECT count(DISTINCT issue_id) AS n FROM issue_hashes WHERE hash IN ('app-1', 'app-2', 'system-1', 'system-9')")
+            #expect(try hashes.first?.int("n") == 1)
+            #expect(try db.query("SELECT count(*) AS n FROM issue_hashes").first?.int("n") == 5)
+        }
+    }
 }

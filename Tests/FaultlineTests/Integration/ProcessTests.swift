@@ -192,7 +192,7 @@ import Testing
                             var ids: [String] = []
                             for index in stride(from: worker, to: total, by: 8) {
                                 let id = String(format: "%032x", index + 1)
-                                if await Self.postEvent(port: 19438, tenant: tenant, eventID: id, message: "kill test \(index % 5)",
+                                if await Self.postEvent(port: 19438, tenant: tenant, eventID: id, message: "kill test \(Self.words[index % 5])",
                                                         user: "u\(index % 7)")?.status == 200 {
                                     ids.append(id)
                                 }
@@ -262,7 +262,7 @@ import Testing
                 var accepted: [String] = []
                 for index in 0..<600 {
                     let id = String(format: "%032x", 0xD0000 + index)
-                    if await Self.postEvent(port: 19441, tenant: tenant, eventID: id, message: "outage \(index % 3)")?.status == 200 {
+                    if await Self.postEvent(port: 19441, tenant: tenant, eventID: id, message: "outage \(Self.words[index % 3])")?.status == 200 {
                         accepted.append(id)
                     }
                     try? await Task.sleep(for: .milliseconds(10))
@@ -306,6 +306,9 @@ import Testing
     }
 
     /// Posts one event envelope to a relay process; nil when the request itself failed.
+    /// Distinct words: grouping replaces numbers in messages, so "test 1" and "test 2" are one issue.
+    static let words = ["alpha", "bravo", "charlie", "delta", "echo"]
+
     static func postEvent(port: Int, tenant: TestTenant, eventID: String? = nil, message: String = "m",
                           user: String? = nil) async -> (status: Int, retryAfter: String?)? {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/\(tenant.project.id)/envelope/")!)

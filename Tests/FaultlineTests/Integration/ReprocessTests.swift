@@ -60,4 +60,34 @@ import Testing
             #expect(try titles.rows.map { "\(try $0.string("t")) \(try $0.int("n"))" } == ["Everything 50"])
         }
     }
+
+    @Test func storedFingerprintRulesRegroupOnReprocess() async throws {
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            let project = try EventWriterTests.project(db)
+            let events = try ["DatabaseUnavailable", "ConnectionRefused", "ValueError"].flatMap { type in
+                try (0..<3).map { _ in try EventWriterTests.event(project: project, type: type) }
+            }
+            _ = try db.transaction { try EventWriter($0).write(events) }
+            #expect(try db.query("SELECT count(*) AS n FROM issues").first?.int("n") == 3)
+
+            let store = ProjectSettingsStore(db)
+            #expect(throws: (any Error).self) {
+                _ = try ProjectGrouping.config(ProjectProcessingSettings(scrubbing: .default, fingerprintRules: "error.type:", stackTraceRules: ""))
+            }
+            try store.setGroupingRules(organization: "acme", project: "web", fingerprintRules: """
+                # database trouble is one issue
+                error.type:DatabaseUnavailable -> system-down
+                error.type:ConnectionRefused -> system-down
+                """, stackTraceRules: nil)
+            let settings = try #require(try store.settings(projectIDs: [project])[project])
+            #expect(settings.groupingRulesUpdatedAt != nil)
+            let config = try ProjectGrouping.config(settings)
+            let progress = try Reprocessor(db, projectID: project) { Grouper.group($0, config: config) }.run { _ in }
+            #expect(progress.done == 9)
+            #expect(progress.moved == 6)
+            let counts = try db.query("SELECT times_seen FROM issues ORDER BY times_seen").rows.map { try $0.int("times_seen") }
+            #expect(counts == [3, 6])
+        }
+    }
 }

@@ -1,0 +1,185 @@
+import EventModel
+import Foundation
+import Hummingbird
+import Postgres
+import Store
+import Web
+
+/// `GET /api/0/` (what `sentry-cli info` checks), organizations, projects and their DSN keys.
+struct OrganizationRoutes {
+    let api: APIContext
+
+    func add(to group: RouterGroup<FaultlineRequestContext>) {
+        group.get("") { _, context in try index(context) }
+        group.get("organizations") { _, context in try await organizations(context) }
+        group.get("organizations/:org") { _, context in try await organization(context) }
+        group.get("organizations/:org/projects") { _, context in try await organizationProjects(context) }
+        group.get("projects") { _, context in try await allProjects(context) }
+        group.get("projects/:org/:project") { _, context in try await project(context) }
+        group.get("projects/:org/:project/keys") { _, context in try await keys(context) }
+        group.post("projects/:org/:project/keys") { request, context in try await createKey(request, context) }
+        group.put("projects/:org/:project/keys/:key") { request, context in try await updateKey(request, context) }
+    }
+
+    private func index(_ context: FaultlineRequestContext) throws -> Response {
+        guard let grant = context.grant else { throw QueryError.notAuthenticated }
+        struct Auth: Encodable { let scopes: [String] }
+        struct User: Encodable { let id: String; let email: String }
+        struct Index: Encodable { let version: String; let auth: Auth; let user: User? }
+        let user = grant.userEmail.map { User(id: $0, email: $0) }
+        return JSONResponse.make(.ok, Index(version: "0", auth: Auth(scopes: grant.scopes.sorted()), user: user))
+    }
+
+    private func organizations(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("org:read")
+        let org = try await api.withConnection { db in
+            try db.query("SELECT id, slug, name, created_at FROM organizations WHERE id = $1", [grant.organizationID]).first.map { row in
+                OrganizationJSON(APIContext.Organization(id: try row.int("id"), slug: try row.string("slug"),
+                                                         name: try row.string("name"), createdAt: try row.date("created_at")))
+            }
+        }
+        return JSONResponse.make(.ok, org.map { [$0] } ?? [], headers: [.link: Cursor.linkHeader(
+            url: "\(api.baseURL)/api/0/organizations/?", offset: 0, limit: 100, hasMore: false)])
+    }
+
+    private func organization(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("org:read")
+        let slug = try context.parameters.require("org")
+        let org = try await api.withConnection { [api] db in try api.organization(grant, slug: slug, db) }
+        return JSONResponse.make(.ok, OrganizationJSON(org))
+    }
+
+    private func organizationProjects(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:read")
+        let slug = try context.parameters.require("org")
+        let projects = try await api.withConnection { [api] db in try api.projects(of: try api.organization(grant, slug: slug, db), db) }
+        return JSONResponse.make(.ok, projects.map(ProjectJSON.init), headers: [.link: Cursor.linkHeader(
+            url: "\(api.baseURL)/api/0/organizations/\(slug)/projects/?", offset: 0, limit: 100, hasMore: false)])
+    }
+
+    private func allProjects(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:read")
+        let projects = try await api.withConnection { [api] db -> [APIContext.Project] in
+            guard let row = try db.query("SELECT slug FROM organizations WHERE id = $1", [grant.organizationID]).first else { return [] }
+            return try api.projects(of: try api.organization(grant, slug: try row.string("slug"), db), db)
+        }
+        return JSONResponse.make(.ok, projects.map(ProjectJSON.init), headers: [.link: Cursor.linkHeader(
+            url: "\(api.baseURL)/api/0/projects/?", offset: 0, limit: 100, hasMore: false)])
+    }
+
+    private func project(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:read")
+        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
+        let project = try await api.withConnection { [api] db in try api.project(grant, organization: org, project: slug, db) }
+        return JSONResponse.make(.ok, ProjectJSON(project))
+    }
+
+    private func keys(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:read")
+        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
+        let baseURL = api.baseURL
+        let keys = try await api.withConnection { [api] db in
+            let project = try api.project(grant, organization: org, project: slug, db)
+            return try AdminStore(db).keys(organization: org, project: project.slug).map { ProjectKeyJSON($0, baseURL: baseURL) }
+        }
+        return JSONResponse.make(.ok, keys)
+    }
+
+    private func createKey(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:write")
+        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
+        let body = try await RequestBody.object(request)
+        let label = body["name"]?.string ?? "Default"
+        let baseURL = api.baseURL
+        let key = try await api.withConnection { [api] db in
+            let project = try api.project(grant, organization: org, project: slug, db)
+            return ProjectKeyJSON(try AdminStore(db).createKey(organization: org, project: project.slug, label: label), baseURL: baseURL)
+        }
+        return JSONResponse.make(.created, key)
+    }
+
+    /// `{"isActive": false}` disables a key: relays refuse it within their config cache's TTL.
+    private func updateKey(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:write")
+        let (org, slug, publicKey) = (try context.parameters.require("org"), try context.parameters.require("project"),
+                                      try context.parameters.require("key"))
+        let body = try await RequestBody.object(request)
+        let baseURL = api.baseURL
+        let key = try await api.withConnection { [api] db in
+            let project = try api.project(grant, organization: org, project: slug, db)
+            let store = AdminStore(db)
+            guard let key = try store.key(publicKey: publicKey), key.projectID == project.id else { throw QueryError.notFound }
+            if let active = body["isActive"]?.bool { try store.setKeyActive(publicKey: publicKey, active: active) }
+            return ProjectKeyJSON(try store.key(publicKey: publicKey) ?? key, baseURL: baseURL)
+        }
+        return JSONResponse.make(.ok, key)
+    }
+}
+
+struct OrganizationJSON: Encodable, Sendable {
+    let id: String
+    let slug: String
+    let name: String
+    let dateCreated: String
+    let isEarlyAdopter = false
+    let require2FA = false
+    let status: [String: String] = ["id": "active", "name": "active"]
+
+    init(_ organization: APIContext.Organization) {
+        id = String(organization.id)
+        slug = organization.slug
+        name = organization.name
+        dateCreated = Timestamp.format(organization.createdAt)
+    }
+}
+
+struct ProjectJSON: Encodable, Sendable {
+    struct OrganizationRef: Encodable, Sendable { let id: String; let slug: String; let name: String }
+    let id: String
+    let slug: String
+    let name: String
+    let platform: String?
+    let dateCreated: String
+    let isMember = true
+    let hasAccess = true
+    let isBookmarked = false
+    let status = "active"
+    let features: [String] = []
+    let organization: OrganizationRef
+
+    init(_ project: APIContext.Project) {
+        id = String(project.id)
+        slug = project.slug
+        name = project.name
+        platform = project.platform
+        dateCreated = Timestamp.format(project.createdAt)
+        organization = OrganizationRef(id: String(project.organization.id), slug: project.organization.slug,
+                                       name: project.organization.name)
+    }
+}
+
+struct ProjectKeyJSON: Encodable, Sendable {
+    struct DSNs: Encodable, Sendable { let `public`: String; let secret: String }
+    let id: String
+    let name: String
+    let label: String
+    let `public`: String
+    let secret: String?
+    let projectId: Int64
+    let isActive: Bool
+    let dateCreated: String
+    let dsn: DSNs
+
+    init(_ key: ProjectKey, baseURL: String) {
+        id = key.publicKey
+        name = key.label
+        label = key.label
+        self.public = key.publicKey
+        secret = nil
+        projectId = key.projectID
+        isActive = key.isActive
+        dateCreated = Timestamp.format(key.createdAt)
+        let dsn = DSN(baseURL: baseURL, publicKey: key.publicKey, projectID: key.projectID)?.description ?? ""
+        self.dsn = DSNs(public: dsn, secret: dsn)
+    }
+}
