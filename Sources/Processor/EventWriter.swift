@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Store
 
 /// Writes a batch's events into `events`, `issues`, `issue_hashes` and `issue_users`, inside the
 /// caller's transaction. Locks are taken in a fixed order (hashes sorted, then project counters,

@@ -2,6 +2,7 @@ import EventModel
 import Foundation
 import Grouping
 import Postgres
+import Store
 
 /// Re-derives a project's grouping from its stored events (after its grouping rules changed),
 /// while ingestion goes on. Works in chunks, each one transaction holding the project's lock

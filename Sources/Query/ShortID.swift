@@ -13,3 +13,19 @@ enum ShortID {
         return projectSlug.uppercased() + "-" + String(digits.reversed())
     }
 }
+
+extension ShortID {
+    /// `WEB-1A` → ("WEB", 42); nil when it is not a short id.
+    static func parse(_ text: String) -> (String, Int64)? {
+        guard let dash = text.lastIndex(of: "-") else { return nil }
+        let slug = text[..<dash].uppercased()
+        let digits = text[text.index(after: dash)...].uppercased()
+        guard !slug.isEmpty, !digits.isEmpty, digits.count <= 12 else { return nil }
+        var value: Int64 = 0
+        for character in digits {
+            guard let digit = alphabet.firstIndex(of: character) else { return nil }
+            value = value * 32 + Int64(digit)
+        }
+        return (slug, value)
+    }
+}

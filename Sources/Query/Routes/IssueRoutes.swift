@@ -1,39 +1,409 @@
 import EventModel
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import Postgres
+import Store
 import Web
 
-/// Issue lists of a project and of an organization, bulk changes, and one issue's details.
+/// Issue lists of a project and of an organization, bulk changes on them, and one issue with
+/// its events, hashes, tags and activity.
 struct IssueRoutes {
     let api: APIContext
 
+    /// Sentry's limit on how many issues one bulk change without ids may touch.
+    static let bulkLimit = 1000
+
     func add(to group: RouterGroup<FaultlineRequestContext>) {
-        group.get("projects/:org/:project/issues") { request, context in try await projectIssues(request, context) }
+        group.get("projects/:org/:project/issues") { request, context in try await list(request, context) }
+        group.put("projects/:org/:project/issues") { request, context in try await bulkUpdate(request, context) }
+        group.delete("projects/:org/:project/issues") { request, context in try await bulkDelete(request, context) }
+        group.get("organizations/:org/issues") { request, context in try await list(request, context) }
+        group.put("organizations/:org/issues") { request, context in try await bulkUpdate(request, context) }
+        group.delete("organizations/:org/issues") { request, context in try await bulkDelete(request, context) }
+        for prefix in ["issues/:issue", "organizations/:org/issues/:issue"] {
+            group.get(RouterPath(prefix)) { _, context in try await detail(context) }
+            group.put(RouterPath(prefix)) { request, context in try await update(request, context) }
+            group.delete(RouterPath(prefix)) { _, context in try await delete(context) }
+            group.get(RouterPath(prefix + "/events")) { request, context in try await events(request, context) }
+            group.get(RouterPath(prefix + "/events/:event")) { _, context in try await event(context) }
+            group.get(RouterPath(prefix + "/hashes")) { _, context in try await hashes(context) }
+            group.get(RouterPath(prefix + "/tags")) { _, context in try await tags(context) }
+            group.get(RouterPath(prefix + "/tags/:key")) { _, context in try await tag(context) }
+            group.get(RouterPath(prefix + "/tags/:key/values")) { request, context in try await tagValues(request, context) }
+            group.get(RouterPath(prefix + "/activities")) { _, context in try await activities(context) }
+        }
     }
 
-    private func projectIssues(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+    // MARK: Scope
+
+    /// The projects a request may touch: the one in the path, or the organization's (narrowed
+    /// by `project=` ids; -1 means all).
+    private func projects(_ request: Request?, _ context: FaultlineRequestContext, _ grant: TokenGrant,
+                          _ db: PGConnection) throws -> [APIContext.Project] {
+        let org = try context.parameters.require("org")
+        if let slug = context.parameters.get("project") { return [try api.project(grant, organization: org, project: slug, db)] }
+        let all = try api.projects(of: try api.organization(grant, slug: org, db), db)
+        let wanted = (request?.uri.queryParameters.getAll("project") ?? []).compactMap { Int64(String($0)) }.filter { $0 != -1 }
+        return wanted.isEmpty ? all : all.filter { wanted.contains($0.id) }
+    }
+
+    /// The issue named in the path, within the caller's organization; 404 otherwise.
+    private func issue(_ context: FaultlineRequestContext, _ grant: TokenGrant, _ db: PGConnection) throws -> (IssueRecord, APIContext.Project) {
+        let reference = try context.parameters.require("issue")
+        let organization: APIContext.Organization
+        if let slug = context.parameters.get("org") {
+            organization = try api.organization(grant, slug: slug, db)
+        } else {
+            guard let row = try db.query("SELECT slug FROM organizations WHERE id = $1", [grant.organizationID]).first else {
+                throw QueryError.notFound
+            }
+            organization = try api.organization(grant, slug: try row.string("slug"), db)
+        }
+        let projects = try api.projects(of: organization, db)
+        guard let issue = try IssueStore(db: db).issue(reference, projects: projects.map { ($0.id, $0.slug) }),
+              let project = projects.first(where: { $0.id == issue.projectID }) else { throw QueryError.notFound }
+        return (issue, project)
+    }
+
+    // MARK: Lists
+
+    private func list(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("event:read")
-        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
         let parameters = request.uri.queryParameters
-        let query = try IssueQuery.parse(parameters["query"].map(String.init))
-        let period = try IssueQuery.period(parameters["statsPeriod"].map(String.init) ?? "14d")
-        let limit = min(100, max(1, parameters["limit"].flatMap { Int(String($0)) } ?? 25))
+        let limit = min(100, max(1, parameters["limit"].flatMap { Int(String($0)) } ?? 100))
         let cursorText = parameters["cursor"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         guard let cursor = cursorText.map(Cursor.init) ?? Cursor(offset: 0) else {
             throw QueryError(.badRequest, "Invalid cursor parameter.")
         }
-        let sort = parameters["sort"].map(String.init) ?? "date"
-        let since = period.map { Date().addingTimeInterval(-$0) }
+        var listRequest = try listRequest(parameters, grant: grant)
+        listRequest.limit = limit
+        listRequest.offset = cursor.offset
+        let pageRequest = listRequest
+        let statsPeriod = try Self.statsPeriod(parameters["groupStatsPeriod"].map(String.init))
         let baseURL = api.baseURL
-        let page = try await api.withConnection { [api] db in
-            let project = try api.project(grant, organization: org, project: slug, db)
-            return try IssueStore(db: db).list(projectID: project.id,
-                                               filter: .init(statuses: query.statuses, text: query.text, since: since),
-                                               sort: sort, limit: limit, offset: cursor.offset, baseURL: baseURL,
-                                               organizationSlug: org)
+        let (issues, hasMore) = try await api.withConnection { db -> ([IssueJSON], Bool) in
+            let projects = try projects(request, context, grant, db)
+            var listRequest = pageRequest
+            listRequest.projectIDs = projects.map(\.id)
+            let store = IssueStore(db: db)
+            let (records, hasMore) = try store.list(listRequest)
+            let stats = try statsPeriod.map { try store.stats(issueIDs: records.map(\.id), period: $0) } ?? [:]
+            let byID = Dictionary(uniqueKeysWithValues: projects.map { ($0.id, $0) })
+            return (records.compactMap { record in
+                byID[record.projectID].map { project in
+                    IssueJSON(record, project: project, baseURL: baseURL,
+                              stats: statsPeriod.map { [$0.rawValue: stats[record.id] ?? []] })
+                }
+            }, hasMore)
         }
-        let url = "\(baseURL)/api/0/projects/\(org)/\(slug)/issues/?limit=\(limit)"
-        let link = Cursor.linkHeader(url: url, offset: cursor.offset, limit: limit, hasMore: page.hasMore)
-        return JSONResponse.make(.ok, page.issues, headers: [.link: link])
+        let link = Cursor.linkHeader(url: pageURL(request), offset: cursor.offset, limit: limit, hasMore: hasMore)
+        return JSONResponse.make(.ok, issues, headers: [.link: link])
+    }
+
+    /// The list's filters from the query string: `query` (Sentry's search; `is:unresolved` when
+    /// absent), `statsPeriod` or `start`/`end`, `environment`, `sort`.
+    private func listRequest(_ parameters: FlatDictionary<Substring, Substring>, grant: TokenGrant) throws -> IssueStore.ListRequest {
+        var request = IssueStore.ListRequest(projectIDs: [])
+        let query = parameters["query"].map(String.init) ?? "is:unresolved"
+        request.filter = try IssueFilter.sql(query: query, userEmail: grant.userEmail, builder: &request.builder)
+        if let status = parameters["status"].map(String.init), !status.isEmpty {
+            request.filter = [request.filter, "i.status = \(request.builder.bind(status == "muted" ? "ignored" : status))"]
+                .compactMap { $0 }.joined(separator: " AND ")
+        }
+        let (since, until) = try Self.timeRange(parameters)
+        request.since = since
+        request.until = until
+        request.environments = parameters.getAll("environment").map { String($0) }.filter { !$0.isEmpty }
+        request.sort = IssueStore.Sort(parameters["sort"].map(String.init))
+        return request
+    }
+
+    static func statsPeriod(_ text: String?) throws -> StatsPeriod? {
+        switch text {
+        case nil, "24h", "auto": return .day
+        case "14d": return .fortnight
+        case "": return nil
+        case let other?: throw QueryError(.badRequest, "Invalid groupStatsPeriod: \(other)")
+        }
+    }
+
+    /// `statsPeriod` (e.g. `24h`, `14d`; 90 days at most) or `start` and `end`.
+    static func timeRange(_ parameters: FlatDictionary<Substring, Substring>) throws -> (Date?, Date?) {
+        if let start = parameters["start"].map(String.init), let end = parameters["end"].map(String.init) {
+            guard let from = Timestamp.parse(start), let to = Timestamp.parse(end), from <= to else {
+                throw QueryError(.badRequest, "start and end must be ISO 8601 dates, start before end")
+            }
+            return (from, to)
+        }
+        let period = try IssueQuery.period(parameters["statsPeriod"].map(String.init))
+        return (period.map { Date().addingTimeInterval(-$0) }, nil)
+    }
+
+    static let queryValueAllowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))
+
+    private func pageURL(_ request: Request) -> String {
+        let kept = request.uri.queryParameters.filter { $0.key != "cursor" }
+            .map { "\($0.key)=\(String($0.value).addingPercentEncoding(withAllowedCharacters: Self.queryValueAllowed) ?? "")" }
+        return "\(api.baseURL)\(request.uri.path)?\(kept.joined(separator: "&"))"
+    }
+
+    // MARK: Bulk changes
+
+    /// The issues a bulk request names: `id=` parameters, else the issues the search matches
+    /// (at most `bulkLimit`), as Sentry does.
+    private func targets(_ request: Request, _ context: FaultlineRequestContext, _ grant: TokenGrant,
+                         _ db: PGConnection) throws -> ([IssueRecord], [APIContext.Project]) {
+        let projects = try projects(request, context, grant, db)
+        let ids = request.uri.queryParameters.getAll("id").compactMap { Int64(String($0)) }
+        let store = IssueStore(db: db)
+        if !ids.isEmpty {
+            let found = try store.issues(ids: ids, projectIDs: projects.map(\.id))
+            if !found.isEmpty { return (found, projects) }
+        }
+        var listRequest = try listRequest(request.uri.queryParameters, grant: grant)
+        listRequest.projectIDs = projects.map(\.id)
+        listRequest.limit = Self.bulkLimit
+        return (try store.list(listRequest).0, projects)
+    }
+
+    private func bulkUpdate(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:write")
+        let update = try IssueUpdate.parse(try await RequestBody.object(request))
+        let echo = try await api.withConnection { db -> [String: JSON]? in
+            try db.transaction { tx in
+                let (issues, _) = try targets(request, context, grant, tx)
+                guard !issues.isEmpty else { return nil }
+                return try apply(update, to: issues, tx)
+            }
+        }
+        guard let echo else { return JSONResponse.error(.noContent, "No groups found") }
+        return JSONResponse.make(.ok, bytes: JSON.object(echo).encoded())
+    }
+
+    private func bulkDelete(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:admin")
+        let deleted = try await api.withConnection { db in
+            try db.transaction { tx -> [Int64] in
+                let (issues, projects) = try targets(request, context, grant, tx)
+                return try IssueMerge(tx).delete(issues.map(\.id), projectIDs: projects.map(\.id))
+            }
+        }
+        return deleted.isEmpty ? JSONResponse.error(.noContent, "No groups found") : Response(status: .noContent)
+    }
+
+    /// Applies an update to issues, in the caller's transaction; returns Sentry's echo.
+    private func apply(_ update: IssueUpdate, to issues: [IssueRecord], _ db: PGConnection) throws -> [String: JSON] {
+        var echo = update.echo
+        let ids = issues.map(\.id)
+        let projectIDs = Array(Set(issues.map(\.projectID)))
+        if var status = update.status {
+            if case .resolvedInRelease(IssueUpdate.latestRelease) = status {
+                guard projectIDs.count == 1 else { throw QueryError(.badRequest, "Cannot set resolved for multiple projects.") }
+                let latest = try db.query("""
+                    SELECT r.version FROM releases r JOIN release_projects rp ON rp.release_id = r.id
+                    WHERE rp.project_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT 1
+                    """, [projectIDs[0]]).first.map { try $0.string("version") }
+                status = latest.map { .resolvedInRelease($0) } ?? .resolved
+            }
+            try IssueTriage(db).setStatus(status, issueIDs: ids, projectIDs: projectIDs)
+        }
+        if let assignment = update.assignment {
+            let assignee: String? = if case .assign(let name) = assignment { name } else { nil }
+            try db.query("UPDATE issues SET assigned_to = $2 WHERE id = ANY($1::bigint[])", [PGArray(ids), assignee])
+            try db.query("""
+                INSERT INTO issue_activities (issue_id, type, data)
+                SELECT id, $2, jsonb_build_object('assignee', $3::text) FROM unnest($1::bigint[]) AS id
+                """, [PGArray(ids), assignee == nil ? "unassigned" : "assigned", assignee])
+        }
+        if update.merge {
+            guard issues.count > 1 else { throw QueryError(.badRequest, "Only a single group was selected; merging requires at least two.") }
+            guard projectIDs.count == 1 else { throw QueryError(.badRequest, "Merging across multiple projects is not supported") }
+            // The issue with the most events absorbs the others, as in Sentry.
+            let parent = issues.max { ($0.timesSeen, -$0.id) < ($1.timesSeen, -$1.id) }!
+            let children = ids.filter { $0 != parent.id }
+            try IssueMerge(db).merge(parent: parent.id, children: children, projectID: projectIDs[0])
+            echo["merge"] = .object(["parent": .string(String(parent.id)), "children": .array(children.map { .string(String($0)) })])
+        }
+        return echo
+    }
+
+    // MARK: One issue
+
+    private func detail(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let baseURL = api.baseURL
+        let json = try await api.withConnection { db -> JSON in
+            let (issue, project) = try issue(context, grant, db)
+            let stats = try IssueStore(db: db).stats(issueIDs: [issue.id], period: .day)[issue.id] ?? []
+            var json = JSON.parse(encoding: IssueJSON(issue, project: project, baseURL: baseURL, stats: ["24h": stats])).object ?? [:]
+            json["activity"] = .array(try activityJSON(issue.id, db))
+            json["userReportCount"] = .int(0)
+            json["participants"] = .array([])
+            json["seenBy"] = .array([])
+            return .object(json)
+        }
+        return JSONResponse.make(.ok, bytes: json.encoded())
+    }
+
+    private func update(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:write")
+        let update = try IssueUpdate.parse(try await RequestBody.object(request))
+        guard !update.merge else { throw QueryError(.badRequest, "Merging needs the bulk endpoint with several ids.") }
+        let baseURL = api.baseURL
+        let json = try await api.withConnection { db in
+            try db.transaction { tx -> JSON in
+                let (issue, project) = try issue(context, grant, tx)
+                _ = try apply(update, to: [issue], tx)
+                let fresh = try IssueStore(db: tx).issues(ids: [issue.id], projectIDs: [project.id]).first ?? issue
+                return JSON.parse(encoding: IssueJSON(fresh, project: project, baseURL: baseURL))
+            }
+        }
+        return JSONResponse.make(.ok, bytes: json.encoded())
+    }
+
+    private func delete(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:admin")
+        try await api.withConnection { db in
+            try db.transaction { tx in
+                let (issue, project) = try issue(context, grant, tx)
+                _ = try IssueMerge(tx).delete([issue.id], projectIDs: [project.id])
+            }
+        }
+        return Response(status: .accepted)
+    }
+
+    private func events(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let parameters = request.uri.queryParameters
+        let limit = min(100, max(1, parameters["limit"].flatMap { Int(String($0)) } ?? 100))
+        guard let cursor = parameters["cursor"].map(String.init).flatMap({ $0.isEmpty ? nil : $0 }).map(Cursor.init) ?? Cursor(offset: 0) else {
+            throw QueryError(.badRequest, "Invalid cursor parameter.")
+        }
+        let full = ["1", "true"].contains(parameters["full"].map(String.init) ?? "")
+        let (events, hasMore) = try await api.withConnection { db in
+            let (issue, _) = try issue(context, grant, db)
+            return try EventStore(db: db).events(issueID: issue.id, limit: limit, offset: cursor.offset)
+        }
+        let json = JSON.array(events.map { full ? EventJSON.full($0) : .object(EventJSON.summary($0)) })
+        let link = Cursor.linkHeader(url: pageURL(request), offset: cursor.offset, limit: limit, hasMore: hasMore)
+        return JSONResponse.make(.ok, bytes: json.encoded(), headers: [.link: link])
+    }
+
+    /// `latest`, `oldest` or an event id, in Sentry's full event shape.
+    private func event(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let which = try context.parameters.require("event")
+        let json = try await api.withConnection { db -> JSON in
+            let (issue, project) = try issue(context, grant, db)
+            let store = EventStore(db: db)
+            let event: EventRecord?
+            switch which {
+            case "latest": event = try store.event(issueID: issue.id, .latest)
+            case "oldest": event = try store.event(issueID: issue.id, .oldest)
+            default: event = try store.event(projectIDs: [project.id], eventID: which).flatMap { $0.issueID == issue.id ? $0 : nil }
+            }
+            guard let event else { throw QueryError.notFound }
+            let (previous, next) = try store.neighbours(of: event)
+            return EventJSON.full(event, previous: previous, next: next)
+        }
+        return JSONResponse.make(.ok, bytes: json.encoded())
+    }
+
+    private func hashes(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let json = try await api.withConnection { db -> JSON in
+            let (issue, _) = try issue(context, grant, db)
+            let hashes = try db.query("SELECT hash FROM issue_hashes WHERE project_id = $1 AND issue_id = $2 ORDER BY hash",
+                                      [issue.projectID, issue.id]).rows.map { try $0.string("hash") }
+            return .array(hashes.map { .object(["id": .string($0), "latestEvent": .null]) })
+        }
+        return JSONResponse.make(.ok, bytes: json.encoded())
+    }
+
+    private func tags(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let json = try await api.withConnection { db -> JSON in
+            let (issue, _) = try issue(context, grant, db)
+            let keys = try db.query("SELECT DISTINCT key FROM issue_tag_values WHERE issue_id = $1 ORDER BY key", [issue.id])
+                .rows.map { try $0.string("key") }
+            return .array(try keys.map { try tagJSON(issue.id, key: $0, top: 9, db) })
+        }
+        return JSONResponse.make(.ok, bytes: json.encoded())
+    }
+
+    private func tag(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let key = try context.parameters.require("key")
+        let json = try await api.withConnection { db -> JSON in
+            let (issue, _) = try issue(context, grant, db)
+            let tag = try tagJSON(issue.id, key: key, top: 9, db)
+            guard tag["totalValues"]?.int != 0 else { throw QueryError.notFound }
+            return tag
+        }
+        return JSONResponse.make(.ok, bytes: json.encoded())
+    }
+
+    private func tagValues(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let key = try context.parameters.require("key")
+        let limit = min(1000, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 100))
+        let json = try await api.withConnection { db -> JSON in
+            let (issue, _) = try issue(context, grant, db)
+            return .array(try valuesJSON(issue.id, key: key, limit: limit, db))
+        }
+        return JSONResponse.make(.ok, bytes: json.encoded())
+    }
+
+    private func tagJSON(_ issueID: Int64, key: String, top: Int, _ db: PGConnection) throws -> JSON {
+        let totals = try db.query("SELECT coalesce(sum(count), 0) AS total, count(*) AS unique_values FROM issue_tag_values WHERE issue_id = $1 AND key = $2",
+                                  [issueID, key]).first
+        return .object([
+            "key": .string(key), "name": .string(key),
+            "totalValues": .int(try totals?.int("total") ?? 0), "uniqueValues": .int(try totals?.int("unique_values") ?? 0),
+            "topValues": .array(try valuesJSON(issueID, key: key, limit: top, db)),
+        ])
+    }
+
+    private func valuesJSON(_ issueID: Int64, key: String, limit: Int, _ db: PGConnection) throws -> [JSON] {
+        try db.query("""
+            SELECT value, count, first_seen, last_seen FROM issue_tag_values WHERE issue_id = $1 AND key = $2
+            ORDER BY count DESC, value LIMIT $3
+            """, [issueID, key, limit]).rows.map { row in
+            .object([
+                "key": .string(key), "name": .string(try row.string("value")), "value": .string(try row.string("value")),
+                "count": .int(try row.int("count")), "firstSeen": .string(Timestamp.format(try row.date("first_seen"))),
+                "lastSeen": .string(Timestamp.format(try row.date("last_seen"))),
+            ])
+        }
+    }
+
+    private func activities(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let json = try await api.withConnection { db -> JSON in
+            let (issue, _) = try issue(context, grant, db)
+            return .object(["activity": .array(try activityJSON(issue.id, db))])
+        }
+        return JSONResponse.make(.ok, bytes: json.encoded())
+    }
+
+    private func activityJSON(_ issueID: Int64, _ db: PGConnection) throws -> [JSON] {
+        try db.query("""
+            SELECT id, type, data::text AS data, created_at FROM issue_activities WHERE issue_id = $1 ORDER BY id DESC LIMIT 100
+            """, [issueID]).rows.map { row in
+            .object([
+                "id": .string(String(try row.int("id"))), "type": .string(try row.string("type")),
+                "data": (try? JSON.parse(try row.string("data"))) ?? .object([:]),
+                "dateCreated": .string(Timestamp.format(try row.date("created_at"))), "user": .null,
+            ])
+        }
+    }
+}
+
+extension JSON {
+    /// An Encodable value as JSON, to add fields to it.
+    static func parse<T: Encodable>(encoding value: T) -> JSON {
+        let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
+        return (try? JSON.parse(Array(data))) ?? .object([:])
     }
 }

@@ -2,11 +2,13 @@ import Postgres
 
 /// Recomputes issues' counters, users and rollups from their stored events (after events moved
 /// between issues), inside the caller's transaction; deletes issues left without events.
-struct IssueRecount {
+public struct IssueRecount {
     let db: PGConnection
 
+    public init(db: PGConnection) { self.db = db }
+
     /// Returns how many issues were deleted.
-    func recount(_ issueIDs: [Int64]) throws -> Int64 {
+    public func recount(_ issueIDs: [Int64]) throws -> Int64 {
         let ids = PGArray(issueIDs.sorted())
         try db.query("SELECT id FROM issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [ids])
         let deleted = try db.query("""

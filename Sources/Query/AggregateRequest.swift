@@ -1,0 +1,87 @@
+import EventModel
+import Foundation
+
+/// An analyst's aggregate: events, issues and distinct users over a time range, bucketed by hour
+/// or day and grouped by any of project, issue, release, environment, level or a tag. Pure:
+/// parsed from the query string, turned into SQL by `AggregateRoutes`.
+struct AggregateRequest: Equatable {
+    enum Dimension: Equatable, Hashable {
+        case project, issue, release, environment, level
+        case tag(String)
+
+        var name: String {
+            switch self {
+            case .project: return "project"
+            case .issue: return "issue"
+            case .release: return "release"
+            case .environment: return "environment"
+            case .level: return "level"
+            case .tag(let key): return "tag:\(key)"
+            }
+        }
+    }
+
+    enum Format: String { case json, csv }
+
+    var start: Date
+    var end: Date
+    var interval: TimeInterval
+    var groupBy: [Dimension]
+    var query: String
+    var format: Format
+
+    static let maxGroups = 4
+
+    static func parse(_ parameters: [(String, String)], now: Date = Date()) throws(QueryError) -> AggregateRequest {
+        func values(_ name: String) -> [String] { parameters.filter { $0.0 == name }.map(\.1) }
+        let start: Date, end: Date
+        if let from = values("start").first, let to = values("end").first {
+            guard let a = Timestamp.parse(from), let b = Timestamp.parse(to), a < b else {
+                throw QueryError(.badRequest, "start and end must be ISO 8601 dates, start before end")
+            }
+            (start, end) = (a, b)
+        } else {
+            let period: TimeInterval?
+            do { period = try IssueQuery.period(values("statsPeriod").first ?? "24h") } catch {
+                throw QueryError(.badRequest, "Invalid statsPeriod")
+            }
+            (start, end) = (now.addingTimeInterval(-(period ?? 86_400)), now)
+        }
+        guard end.timeIntervalSince(start) <= 90 * 86_400 else { throw QueryError(.badRequest, "The time range is longer than 90 days") }
+        let interval: TimeInterval
+        switch values("interval").first ?? (end.timeIntervalSince(start) <= 2 * 86_400 ? "hour" : "day") {
+        case "hour", "1h": interval = 3600
+        case "day", "1d": interval = 86_400
+        case let other: throw QueryError(.badRequest, "Invalid interval: \(other) (hour or day)")
+        }
+        var dimensions: [Dimension] = []
+        for name in values("groupBy") where !name.isEmpty {
+            let dimension: Dimension
+            switch name {
+            case "project": dimension = .project
+            case "issue": dimension = .issue
+            case "release": dimension = .release
+            case "environment": dimension = .environment
+            case "level": dimension = .level
+            default:
+                guard name.hasPrefix("tag:"), name.count > 4, name.count <= 36 else {
+                    throw QueryError(.badRequest, "Invalid groupBy: \(name) (project, issue, release, environment, level or tag:<key>)")
+                }
+                dimension = .tag(String(name.dropFirst(4)))
+            }
+            if !dimensions.contains(dimension) { dimensions.append(dimension) }
+        }
+        guard dimensions.count <= maxGroups else { throw QueryError(.badRequest, "At most \(maxGroups) groupBy values") }
+        guard let format = Format(rawValue: values("format").first ?? "json") else {
+            throw QueryError(.badRequest, "Invalid format (json or csv)")
+        }
+        return AggregateRequest(start: start, end: end, interval: interval, groupBy: dimensions,
+                                query: values("query").first ?? "", format: format)
+    }
+
+    /// CSV as RFC 4180 wants it: fields with commas, quotes or line breaks are quoted.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

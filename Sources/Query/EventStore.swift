@@ -1,0 +1,99 @@
+import EventModel
+import Foundation
+import Postgres
+
+/// Reads stored events: by id (through `event_ids`, which names the day partition), an issue's
+/// newest, oldest or a page of them, and the events of a trace.
+struct EventStore {
+    let db: PGConnection
+
+    static let columns = """
+        e.project_id, replace(e.event_id::text, '-', '') AS event_id, e.issue_id, e.timestamp, e.received_at,
+        e.platform, e.level, e.title, e.release, e.environment, e.trace_id, e.user_key, e.payload::text AS payload
+        """
+
+    func event(projectIDs: [Int64], eventID: String) throws -> EventRecord? {
+        guard let id = EventID.normalize(eventID) else { return nil }
+        return try db.query("""
+            SELECT \(Self.columns) FROM event_ids k
+            JOIN events e ON e.project_id = k.project_id AND e.event_id = k.event_id AND e.timestamp = k.timestamp
+            WHERE k.project_id = ANY($1::bigint[]) AND k.event_id = $2::uuid
+            """, [PGArray(projectIDs), id]).rows.first.map(EventRecord.init)
+    }
+
+    enum End { case latest, oldest }
+
+    func event(issueID: Int64, _ end: End) throws -> EventRecord? {
+        try db.query("""
+            SELECT \(Self.columns) FROM events e WHERE e.issue_id = $1
+            ORDER BY e.timestamp \(end == .latest ? "DESC" : "ASC"), e.event_id \(end == .latest ? "DESC" : "ASC") LIMIT 1
+            """, [issueID]).rows.first.map(EventRecord.init)
+    }
+
+    /// A page of an issue's events, newest first.
+    func events(issueID: Int64, limit: Int, offset: Int) throws -> ([EventRecord], Bool) {
+        let rows = try db.query("""
+            SELECT \(Self.columns) FROM events e WHERE e.issue_id = $1
+            ORDER BY e.timestamp DESC, e.event_id DESC LIMIT $2 OFFSET $3
+            """, [issueID, limit + 1, offset]).rows.map(EventRecord.init)
+        return (Array(rows.prefix(limit)), rows.count > limit)
+    }
+
+    /// The events before and after one of its issue, for `previousEventID` / `nextEventID`.
+    func neighbours(of event: EventRecord) throws -> (previous: String?, next: String?) {
+        let previous = try db.query("""
+            SELECT replace(event_id::text, '-', '') AS id FROM events
+            WHERE issue_id = $1 AND (timestamp, event_id) < ($2, $3::uuid) ORDER BY timestamp DESC, event_id DESC LIMIT 1
+            """, [event.issueID, event.timestamp, event.eventID]).first.map { try $0.string("id") }
+        let next = try db.query("""
+            SELECT replace(event_id::text, '-', '') AS id FROM events
+            WHERE issue_id = $1 AND (timestamp, event_id) > ($2, $3::uuid) ORDER BY timestamp ASC, event_id ASC LIMIT 1
+            """, [event.issueID, event.timestamp, event.eventID]).first.map { try $0.string("id") }
+        return (previous, next)
+    }
+
+    /// Every stored event of a trace in the projects, oldest first (bounded).
+    func events(traceID: String, projectIDs: [Int64], limit: Int) throws -> [EventRecord] {
+        try db.query("""
+            SELECT \(Self.columns) FROM events e
+            WHERE e.trace_id = $1 AND e.project_id = ANY($2::bigint[])
+            ORDER BY e.timestamp, e.event_id LIMIT $3
+            """, [traceID, PGArray(projectIDs), limit]).rows.map(EventRecord.init)
+    }
+}
+
+/// A row of `events`.
+struct EventRecord: Sendable {
+    let projectID: Int64
+    let eventID: String
+    let issueID: Int64
+    let timestamp: Date
+    let received: Date
+    let platform: String?
+    let level: String
+    let title: String
+    let release: String?
+    let environment: String?
+    let traceID: String?
+    let userKey: String?
+    let payload: [String: JSON]
+    let size: Int
+
+    init(_ row: PGRow) throws {
+        projectID = try row.int("project_id")
+        eventID = try row.string("event_id")
+        issueID = try row.int("issue_id")
+        timestamp = try row.date("timestamp")
+        received = try row.date("received_at")
+        platform = try row.optionalString("platform")
+        level = try row.string("level")
+        title = try row.string("title")
+        release = try row.optionalString("release")
+        environment = try row.optionalString("environment")
+        traceID = try row.optionalString("trace_id")
+        userKey = try row.optionalString("user_key")
+        let text = try row.string("payload")
+        size = text.utf8.count
+        payload = (try? JSON.parse(text))?.object ?? [:]
+    }
+}
