@@ -105,9 +105,11 @@ struct IssueRoutes {
     /// absent), `statsPeriod` or `start`/`end`, `environment`, `sort`.
     private func listRequest(_ parameters: FlatDictionary<Substring, Substring>, grant: TokenGrant) throws -> IssueStore.ListRequest {
         var request = IssueStore.ListRequest(projectIDs: [])
-        let query = parameters["query"].map(String.init) ?? "is:unresolved"
+        // `status=` (sentry-cli's `--status`) selects by status instead of the default `is:unresolved`.
+        let status = parameters["status"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let query = parameters["query"].map(String.init) ?? (status == nil ? "is:unresolved" : "")
         request.filter = try IssueFilter.sql(query: query, userEmail: grant.userEmail, builder: &request.builder)
-        if let status = parameters["status"].map(String.init), !status.isEmpty {
+        if let status {
             request.filter = [request.filter, "i.status = \(request.builder.bind(status == "muted" ? "ignored" : status))"]
                 .compactMap { $0 }.joined(separator: " AND ")
         }
