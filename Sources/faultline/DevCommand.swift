@@ -24,6 +24,7 @@ struct DevCommand: AsyncParsableCommand {
             let router = Runtime.router()
             IngestRoutes(producer: producer, pool: pool, topics: config.topics, logger: logger).add(to: router)
             APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
+            DashboardRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor], logger: logger)
             producer.close()
             broker?.shutdown()

@@ -1,0 +1,217 @@
+import EventModel
+import Foundation
+import Hummingbird
+import Postgres
+import Store
+import Web
+
+/// A small web dashboard to triage issues: projects, an issue list with search and sparklines,
+/// and an issue with its latest event's stack trace, breadcrumbs and tags, with resolve /
+/// ignore / unresolve buttons. Server-rendered; reads the same stores as the API and checks the
+/// same scopes.
+public struct DashboardRoutes: Sendable {
+    let api: APIContext
+
+    public init(pool: PGPool, baseURL: String) {
+        api = APIContext(pool: pool, baseURL: baseURL)
+    }
+
+    public func add(to router: Router<FaultlineRequestContext>) {
+        router.get("") { _, _ in Response(status: .seeOther, headers: [.location: "/ui/"]) }
+        let ui = router.group("ui").add(middleware: DashboardSession(pool: api.pool))
+        ui.get("login") { _, _ in loginPage(nil) }
+        ui.post("login") { request, _ in try await login(request) }
+        ui.post("logout") { _, _ in
+            Response(status: .seeOther, headers: [.location: "/ui/login", .setCookie: DashboardSession.setCookie(nil)])
+        }
+        ui.get("") { _, context in try await projects(context) }
+        ui.get(":org/:project") { request, context in try await issues(request, context) }
+        ui.get(":org/issues/:issue") { _, context in try await issue(context) }
+        ui.post(":org/issues/:issue/status") { request, context in try await setStatus(request, context) }
+    }
+
+    private func loginPage(_ error: String?) -> Response {
+        HTML.page("Sign in", """
+            \(error.map { "<p style=\"color:#b00\">\(HTML.escape($0))</p>" } ?? "")
+            <form method="post" action="/ui/login">
+            <p><label>API token <input type="password" name="token" autocomplete="off"></label></p>
+            <p class="muted">Create one with <code>faultline admin create-token ORG</code>.</p>
+            <button type="submit">Sign in</button></form>
+            """, status: error == nil ? .ok : .unauthorized)
+    }
+
+    private func login(_ request: Request) async throws -> Response {
+        let form = FormBody.parse(Array(try await request.body.collect(upTo: 16 * 1024).readableBytesView))
+        let token = form["token"] ?? ""
+        guard !token.isEmpty, try await api.pool.withConnection({ try AdminStore($0).authenticate(token: token) }) != nil else {
+            return loginPage("That token is not valid.")
+        }
+        return Response(status: .seeOther, headers: [.location: "/ui/", .setCookie: DashboardSession.setCookie(token)])
+    }
+
+    private func projects(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:read")
+        let rows = try await api.withConnection { db -> (String, [(String, String, Int64)]) in
+            guard let org = try db.query("SELECT slug FROM organizations WHERE id = $1", [grant.organizationID]).first else {
+                throw QueryError.notFound
+            }
+            let slug = try org.string("slug")
+            let projects = try db.query("""
+                SELECT p.slug, p.name, (SELECT count(*) FROM issues i WHERE i.project_id = p.id AND i.status = 'unresolved') AS open
+                FROM projects p WHERE p.organization_id = $1 ORDER BY p.slug
+                """, [grant.organizationID]).rows.map { (try $0.string("slug"), try $0.string("name"), try $0.int("open")) }
+            return (slug, projects)
+        }
+        let (org, projects) = rows
+        let list = projects.map { slug, name, open in
+            "<tr><td><a href=\"/ui/\(HTML.escape(org))/\(HTML.escape(slug))/\">\(HTML.escape(name))</a></td><td class=\"num\">\(open)</td></tr>"
+        }.joined()
+        return HTML.page(org, """
+            <table><tr><th>Project</th><th class="num">Unresolved issues</th></tr>\(list)</table>
+            <form method="post" action="/ui/logout"><p><button>Sign out</button></p></form>
+            """)
+    }
+
+    private func issues(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
+        let query = request.uri.queryParameters["query"].map(String.init) ?? "is:unresolved"
+        let sort = IssueStore.Sort(request.uri.queryParameters["sort"].map(String.init))
+        let page: ([IssueRecord], [Int64: [[Int64]]], APIContext.Project)
+        do {
+            page = try await api.withConnection { [api] db in
+                let project = try api.project(grant, organization: org, project: slug, db)
+                var list = IssueStore.ListRequest(projectIDs: [project.id])
+                list.filter = try IssueFilter.sql(query: query, userEmail: grant.userEmail, builder: &list.builder)
+                list.sort = sort
+                list.limit = 50
+                let store = IssueStore(db: db)
+                let (records, _) = try store.list(list)
+                return (records, try store.stats(issueIDs: records.map(\.id), period: .day), project)
+            }
+        } catch let error as QueryError where error.status == .badRequest {
+            return HTML.page(slug, "<p>\(HTML.escape(error.detail))</p>", status: .badRequest)
+        }
+        let (records, stats, project) = page
+        let rows = records.map { issue in
+            let shortID = ShortID.format(projectSlug: project.slug, number: issue.shortID)
+            let counts = (stats[issue.id] ?? []).compactMap { $0.last }
+            return """
+                <tr><td><a href="/ui/\(HTML.escape(org))/issues/\(issue.id)/">\(HTML.escape(issue.title))</a>
+                <div class="muted">\(HTML.escape(shortID)) · \(HTML.escape(issue.culprit))</div></td>
+                <td><span class="status">\(HTML.escape(issue.substatus.isEmpty ? issue.status : issue.substatus))</span></td>
+                <td>\(HTML.sparkline(counts))</td><td class="num">\(issue.timesSeen)</td><td class="num">\(issue.userCount)</td>
+                <td class="muted">\(HTML.escape(Timestamp.format(issue.lastSeen)))</td></tr>
+                """
+        }.joined()
+        let sorts = ["date": "Last seen", "new": "First seen", "freq": "Events", "user": "Users"].sorted { $0.key < $1.key }
+            .map { "<option value=\"\($0.key)\"\($0.key == sort.rawValue ? " selected" : "")>\($0.value)</option>" }.joined()
+        return HTML.page("\(org) / \(slug)", """
+            <form method="get"><input type="text" name="query" value="\(HTML.escape(query))">
+            <select name="sort">\(sorts)</select> <button>Search</button></form><p></p>
+            <table><tr><th>Issue</th><th>Status</th><th>24h</th><th class="num">Events</th><th class="num">Users</th><th>Last seen</th></tr>
+            \(rows.isEmpty ? "<tr><td colspan=\"6\" class=\"muted\">No issues match.</td></tr>" : rows)</table>
+            """)
+    }
+
+    private func issue(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let org = try context.parameters.require("org")
+        let reference = try context.parameters.require("issue")
+        let (issue, project, event, tags) = try await api.withConnection { [api] db in
+            let projects = try api.projects(of: try api.organization(grant, slug: org, db), db)
+            guard let issue = try IssueStore(db: db).issue(reference, projects: projects.map { ($0.id, $0.slug) }),
+                  let project = projects.first(where: { $0.id == issue.projectID }) else { throw QueryError.notFound }
+            let event = try EventStore(db: db).event(issueID: issue.id, .latest)
+            let tags = try db.query("""
+                SELECT key, value, count FROM (
+                    SELECT key, value, count, row_number() OVER (PARTITION BY key ORDER BY count DESC, value) AS rank
+                    FROM issue_tag_values WHERE issue_id = $1) ranked
+                WHERE rank <= 3 ORDER BY key, count DESC
+                """, [issue.id]).rows.map { (try $0.string("key"), try $0.string("value"), try $0.int("count")) }
+            return (issue, project, event, tags)
+        }
+        let shortID = ShortID.format(projectSlug: project.slug, number: issue.shortID)
+        let actions = ["resolved": "Resolve", "ignored": "Ignore", "unresolved": "Unresolve"].sorted { $0.key < $1.key }
+            .filter { $0.key != issue.status }
+            .map { """
+                <form class="inline" method="post" action="/ui/\(HTML.escape(org))/issues/\(issue.id)/status">
+                <input type="hidden" name="status" value="\($0.key)"><button>\($0.value)</button></form>
+                """ }.joined(separator: " ")
+        let tagRows = tags.map { "<tr><td>\(HTML.escape($0.0))</td><td>\(HTML.escape($0.1))</td><td class=\"num\">\($0.2)</td></tr>" }.joined()
+        return HTML.page(shortID, """
+            <h2>\(HTML.escape(issue.title))</h2>
+            <p class="muted">\(HTML.escape(issue.culprit)) · <a href="/ui/\(HTML.escape(org))/\(HTML.escape(project.slug))/">\(HTML.escape(project.name))</a></p>
+            <p><span class="status">\(HTML.escape(issue.status))\(issue.substatus.isEmpty ? "" : " · " + HTML.escape(issue.substatus))</span>
+            \(issue.timesSeen) events · \(issue.userCount) users · first seen \(HTML.escape(Timestamp.format(issue.firstSeen)))
+            · last seen \(HTML.escape(Timestamp.format(issue.lastSeen)))\(issue.lastRelease.map { " · release " + HTML.escape($0) } ?? "")</p>
+            <p>\(actions)</p>
+            \(event.map(Self.eventHTML) ?? "<p class=\"muted\">No stored event.</p>")
+            <h3>Tags</h3><table><tr><th>Key</th><th>Value</th><th class="num">Events</th></tr>\(tagRows)</table>
+            """)
+    }
+
+    static func eventHTML(_ event: EventRecord) -> String {
+        var html = "<h3>Latest event <span class=\"muted\">\(HTML.escape(event.eventID)) · \(HTML.escape(Timestamp.format(event.timestamp)))</span></h3>"
+        let exceptions = event.payload["exception"]?["values"]?.array ?? event.payload["exception"]?.array ?? []
+        for exception in exceptions.reversed() {
+            html += "<p><b>\(HTML.escape(exception["type"]?.string ?? "Error"))</b>: \(HTML.escape(exception["value"]?.string ?? ""))</p>"
+            for frame in (exception["stacktrace"]?["frames"]?.array ?? []).reversed() {
+                let location = frame["filename"]?.string ?? frame["module"]?.string ?? frame["abs_path"]?.string ?? "?"
+                let line = frame["lineno"]?.int.map { ":\($0)" } ?? ""
+                let context = frame["context_line"]?.string.map { "<div class=\"ctx\">\(HTML.escape($0))</div>" } ?? ""
+                html += "<div class=\"frame\(frame["in_app"]?.bool == true ? " app" : "")\">\(HTML.escape(location))\(line) in <b>\(HTML.escape(frame["function"]?.string ?? "?"))</b>\(context)</div>"
+            }
+        }
+        if let message = EventJSON.message(event.payload), exceptions.isEmpty { html += "<p>\(HTML.escape(message))</p>" }
+        let crumbs = event.payload["breadcrumbs"]?["values"]?.array ?? event.payload["breadcrumbs"]?.array ?? []
+        if !crumbs.isEmpty {
+            html += "<h3>Breadcrumbs</h3><table><tr><th>Category</th><th>Message</th><th>Level</th></tr>"
+            for crumb in crumbs.suffix(30) {
+                html += "<tr><td>\(HTML.escape(crumb["category"]?.string ?? ""))</td><td>\(HTML.escape(crumb["message"]?.string ?? ""))</td><td>\(HTML.escape(crumb["level"]?.string ?? ""))</td></tr>"
+            }
+            html += "</table>"
+        }
+        return html
+    }
+
+    private func setStatus(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:write")
+        let org = try context.parameters.require("org")
+        let reference = try context.parameters.require("issue")
+        let form = FormBody.parse(Array(try await request.body.collect(upTo: 16 * 1024).readableBytesView))
+        let change: IssueTriage.StatusChange
+        switch form["status"] {
+        case "resolved": change = .resolved
+        case "ignored": change = .ignored(.init())
+        case "unresolved": change = .unresolved
+        default: throw QueryError(.badRequest, "Unknown status")
+        }
+        let id = try await api.withConnection { [api] db in
+            try db.transaction { tx -> Int64 in
+                let projects = try api.projects(of: try api.organization(grant, slug: org, tx), tx)
+                guard let issue = try IssueStore(db: tx).issue(reference, projects: projects.map { ($0.id, $0.slug) }) else {
+                    throw QueryError.notFound
+                }
+                try IssueTriage(tx).setStatus(change, issueIDs: [issue.id], projectIDs: [issue.projectID])
+                return issue.id
+            }
+        }
+        return Response(status: .seeOther, headers: [.location: "/ui/\(org)/issues/\(id)/"])
+    }
+}
+
+/// `application/x-www-form-urlencoded` bodies.
+enum FormBody {
+    static func parse(_ bytes: [UInt8]) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in String(decoding: bytes, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+            }
+            result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return result
+    }
+}
