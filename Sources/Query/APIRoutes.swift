@@ -17,5 +17,7 @@ public struct APIRoutes: Sendable {
         OrganizationRoutes(api: api).add(to: group)
         IssueRoutes(api: api).add(to: group)
         DeadLetterRoutes(api: api).add(to: group)
+        ReleaseRoutes(api: api).add(to: group)
+        StatsRoutes(api: api).add(to: group)
     }
 }
