@@ -72,12 +72,12 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "Processor", dependencies: [
-            "Core", "EventModel", "Grouping", "Kafka", "Postgres", "Store", "Scrubbing",
+            "Core", "EventModel", "Grouping", "Kafka", "Postgres", "Store", "Scrubbing", "Quotas",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "Query", dependencies: [
-            "Core", "EventModel", "Postgres", "Store", "Web",
+            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
 

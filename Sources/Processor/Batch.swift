@@ -1,9 +1,11 @@
 import Kafka
+import Quotas
 
-/// What one poll becomes: events to write, messages to record as dead letters, and for each
-/// partition the span of offsets they came from.
+/// What one poll becomes: events to write, outcomes to count, messages to record as dead
+/// letters, and for each partition the span of offsets they came from.
 public struct Batch: Sendable {
     public var events: [ProcessedEvent] = []
+    public var outcomes: [OutcomeRecord] = []
     public var deadLetters: [DeadLetter] = []
     public var spans: [TopicPartition: OffsetSpan] = [:]
 

@@ -6,31 +6,40 @@ import Logging
 import Metrics
 import Postgres
 import Grouping
+import Quotas
 import Scrubbing
 import Store
 
-/// One consumer-group member on its own thread: poll a batch, process it, write it and its
-/// offsets in one PostgreSQL transaction, repeat. Exactly once comes from the offsets living in
+/// One consumer-group member on its own thread: poll a batch (events and outcomes), process it,
+/// write it and its offsets in one PostgreSQL transaction, repeat. Exactly once comes from the offsets living in
 /// that transaction (see `OffsetStore`); Kafka's committed offsets are only advisory.
 public final class ProcessorWorker: @unchecked Sendable {
     public struct Settings: Sendable {
         public var kafka: KafkaConfig
         public var databaseURL: String
         public var group: String
-        public var topic: String
+        /// Ingest messages to turn into events.
+        public var eventsTopic: String
+        /// Outcome records to add to `outcomes_hourly`; nil to leave them to someone else.
+        public var outcomesTopic: String?
         public var batchSize: Int
         /// Keep reading until the topic is drained before stopping (for the in-memory broker,
         /// whose log dies with the process).
         public var drainOnStop: Bool
 
-        public init(kafka: KafkaConfig, databaseURL: String, group: String, topic: String, batchSize: Int, drainOnStop: Bool) {
+        public init(kafka: KafkaConfig, databaseURL: String, group: String, eventsTopic: String, outcomesTopic: String?,
+                    batchSize: Int, drainOnStop: Bool) {
             self.kafka = kafka
             self.databaseURL = databaseURL
             self.group = group
-            self.topic = topic
+            self.eventsTopic = eventsTopic
+            self.outcomesTopic = outcomesTopic
             self.batchSize = batchSize
             self.drainOnStop = drainOnStop
         }
+
+        /// Every topic the worker subscribes to; one consumer group, so one set of offsets.
+        public var topics: [String] { [eventsTopic] + (outcomesTopic.map { [$0] } ?? []) }
     }
 
     private let settings: Settings
@@ -53,7 +62,7 @@ public final class ProcessorWorker: @unchecked Sendable {
     public func run() throws {
         defer { lock.withLock { finished = true } }
         let consumer = try KafkaConsumer(
-            config: settings.kafka, groupID: settings.group, topics: [settings.topic],
+            config: settings.kafka, groupID: settings.group, topics: settings.topics,
             rebalance: RebalanceHandler(
                 assigned: { [self] partitions in startPositions(partitions) },
                 revoked: { _ in }),
@@ -63,7 +72,7 @@ public final class ProcessorWorker: @unchecked Sendable {
             throw KafkaError(.consumer, "cannot read the cluster id from \(settings.kafka.bootstrapServers): is the broker reachable?")
         }
         clusterID = cluster
-        logger.info("processor: consuming \(settings.topic) as group \(settings.group)")
+        logger.info("processor: consuming \(settings.topics.joined(separator: ", ")) as group \(settings.group)")
         var emptyPolls = 0
         while true {
             let stopping = lock.withLock { stopRequested }
@@ -104,9 +113,20 @@ public final class ProcessorWorker: @unchecked Sendable {
 
     private func process(_ messages: [KafkaMessage], consumer: KafkaConsumer) {
         var batch = Batch()
-        let decoded = messages.map { message in Result { try IngestMessage.decode(message.value) } }
+        let (outcomes, ingests) = split(messages)
+        for message in outcomes {
+            batch.cover(message)
+            do {
+                batch.outcomes.append(try OutcomeMessage.decode(message.value))
+            } catch {
+                batch.deadLetters.append(DeadLetter(
+                    topic: message.topic, partition: message.partition, offset: message.offset,
+                    projectID: OutcomeMessage.projectID(of: message.value), reason: error.description, payload: message.value))
+            }
+        }
+        let decoded = ingests.map { message in Result { try IngestMessage.decode(message.value) } }
         let settings = processingSettings(for: Set(decoded.compactMap { try? $0.get().metadata.projectID }))
-        for (message, ingest) in zip(messages, decoded) {
+        for (message, ingest) in zip(ingests, decoded) {
             batch.cover(message)
             do {
                 let ingest = try ingest.get()
@@ -123,6 +143,21 @@ public final class ProcessorWorker: @unchecked Sendable {
         commit(batch, messages: messages, consumer: consumer)
     }
 
+    /// A poll's messages by topic: outcome records, and ingest messages (everything else).
+    private func split(_ messages: [KafkaMessage]) -> (outcomes: [KafkaMessage], ingests: [KafkaMessage]) {
+        guard let outcomesTopic = settings.outcomesTopic else { return ([], messages) }
+        var outcomes: [KafkaMessage] = [], ingests: [KafkaMessage] = []
+        for message in messages {
+            if message.topic == outcomesTopic { outcomes.append(message) } else { ingests.append(message) }
+        }
+        return (outcomes, ingests)
+    }
+
+    private func projectID(of message: KafkaMessage) -> Int64? {
+        message.topic == settings.outcomesTopic
+            ? OutcomeMessage.projectID(of: message.value) : IngestMessage.projectID(of: message.value)
+    }
+
     /// Writes the batch, retrying transient failures until it lands; isolates a message that
     /// fails on its own into a dead letter.
     private func commit(_ batch: Batch, messages: [KafkaMessage], consumer: KafkaConsumer) {
@@ -130,12 +165,14 @@ public final class ProcessorWorker: @unchecked Sendable {
             let result = try retryingTransient {
                 try withConnection { try partitions.ensure(batch.events.map(\.timestamp), $0) }
                 return try writeFenced(batch.spans) { tx in
-                    let result = try EventWriter(tx).write(batch.events)
+                    let events = try EventWriter(tx).write(batch.events)
+                    let outcomes = try OutcomeWriter(tx).write(batch.outcomes)
                     try DeadLetterStore(tx).record(batch.deadLetters)
-                    return result
+                    return (events, outcomes)
                 }
             }
-            record(result, deadLetters: batch.deadLetters.count)
+            record(result.0, deadLetters: batch.deadLetters.count)
+            record(result.1)
             consumer.commitAdvisory(batch.spans.mapValues(\.next))
         } catch let fenced as Fenced {
             resync(fenced.partitions, consumer: consumer)
@@ -149,7 +186,7 @@ public final class ProcessorWorker: @unchecked Sendable {
                 return
             }
             guard let message = messages.first else { return }
-            deadLetter(message, projectID: IngestMessage.projectID(of: message.value), reason: "write failed: \(error)",
+            deadLetter(message, projectID: projectID(of: message), reason: "write failed: \(error)",
                        consumer: consumer)
         }
     }
@@ -268,6 +305,14 @@ public final class ProcessorWorker: @unchecked Sendable {
         Counter(label: "faultline_processor_events_total", dimensions: [("result", "duplicate")]).increment(by: result.duplicates)
         Counter(label: "faultline_processor_events_total", dimensions: [("result", "dead_letter")]).increment(by: deadLetters)
         Counter(label: "faultline_processor_issues_created_total").increment(by: result.newIssues)
+    }
+
+    private func record(_ result: OutcomeWriter.Result) {
+        Counter(label: "faultline_processor_outcomes_total", dimensions: [("result", "recorded")]).increment(by: result.recorded)
+        if result.unattributed > 0 {
+            Counter(label: "faultline_processor_outcomes_total", dimensions: [("result", "unattributed")]).increment(by: result.unattributed)
+            logger.warning("processor: \(result.unattributed) outcomes of unknown projects without org_id skipped")
+        }
     }
 
     private func withConnection<T>(_ body: (PGConnection) throws -> T) throws -> T {

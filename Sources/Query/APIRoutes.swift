@@ -19,5 +19,7 @@ public struct APIRoutes: Sendable {
         EventRoutes(api: api).add(to: group)
         AggregateRoutes(api: api).add(to: group)
         DeadLetterRoutes(api: api).add(to: group)
+        ReleaseRoutes(api: api).add(to: group)
+        StatsRoutes(api: api).add(to: group)
     }
 }

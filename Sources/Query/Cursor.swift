@@ -24,3 +24,25 @@ struct Cursor: Equatable {
             + "<\(url)&cursor=\(next.text)>; rel=\"next\"; results=\"\(hasMore)\"; cursor=\"\(next.text)\""
     }
 }
+
+extension Cursor {
+    /// Sentry's `cursor` and `per_page` parameters (per_page 1…100, default 100).
+    static func page(cursor text: String?, perPage: String?) throws(QueryError) -> (cursor: Cursor, limit: Int) {
+        var limit = 100
+        if let perPage, !perPage.isEmpty {
+            guard let value = Int(perPage) else { throw QueryError(.badRequest, "Invalid per_page parameter.") }
+            guard (1...100).contains(value) else { throw QueryError(.badRequest, "Invalid per_page value. Must be between 1 and 100.") }
+            limit = value
+        }
+        guard let text, !text.isEmpty else { return (Cursor(offset: 0), limit) }
+        guard let cursor = Cursor(text) else { throw QueryError(.badRequest, "Invalid cursor parameter.") }
+        return (cursor, limit)
+    }
+
+    /// The URL the Link header's entries start with: the request's path and query without
+    /// `cursor`, ready for `&cursor=…` (`…/?&cursor=…` when nothing else was asked).
+    static func pageURL(base: String, path: String, query: String?) -> String {
+        let kept = (query ?? "").split(separator: "&").filter { !$0.hasPrefix("cursor=") && $0 != "cursor" }
+        return "\(base)\(path)?\(kept.joined(separator: "&"))"
+    }
+}

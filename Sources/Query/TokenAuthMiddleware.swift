@@ -31,3 +31,12 @@ extension FaultlineRequestContext {
         return grant
     }
 }
+
+extension FaultlineRequestContext {
+    /// The grant, requiring at least one of `scopes`; 403 without any.
+    func require(anyOf scopes: [String]) throws -> TokenGrant {
+        guard let grant else { throw QueryError.notAuthenticated }
+        guard scopes.contains(where: { grant.scopes.contains($0) }) else { throw QueryError.forbidden }
+        return grant
+    }
+}

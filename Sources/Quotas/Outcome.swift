@@ -8,6 +8,7 @@ public enum OutcomeKind: Int, Sendable, Codable {
     case invalid = 3
     case abuse = 4
     case clientDiscard = 5
+    case cardinalityLimited = 6
 }
 
 /// One message on the `outcomes` topic, in the shape of Sentry relay's outcomes

@@ -7,7 +7,7 @@ import Web
 struct ProcessorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "processor",
-        abstract: "Consume ingest-events as a consumer-group member and write issues to PostgreSQL (/metrics on port 9002).")
+        abstract: "Consume ingest-events and outcomes as a consumer-group member and write issues and outcome counts to PostgreSQL (/metrics on port 9002).")
 
     @OptionGroup var options: ServiceOptions
 

@@ -63,7 +63,7 @@ enum Runtime {
         }
         return ProcessorService(
             settings: .init(kafka: kafka, databaseURL: config.databaseURL, group: config.consumerGroup,
-                            topic: config.topics.events, batchSize: config.batchSize, drainOnStop: embedded),
+                            eventsTopic: config.topics.events, outcomesTopic: config.topics.outcomes, batchSize: config.batchSize, drainOnStop: embedded),
             workers: workers, logger: logger)
     }
 

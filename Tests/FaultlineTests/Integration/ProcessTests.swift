@@ -238,6 +238,14 @@ import Testing
             #expect(Int(projectHourly) == accepted.count)
             #expect(Int(levelTags) == accepted.count)
             #expect(try db.query("SELECT count(*) AS c FROM issues").first!.int("c") == 5)
+            // The relay's outcomes ride the same transactions: one accepted error per accepted event.
+            let acceptedOutcomes = "SELECT coalesce(sum(quantity), 0) AS s FROM outcomes_hourly WHERE outcome = 0 AND category = 1"
+            let deadline = Date().addingTimeInterval(30)
+            while try db.query(acceptedOutcomes).first!.int("s") < accepted.count && Date() < deadline {
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            try await Task.sleep(for: .seconds(1))
+            #expect(Int(try db.query(acceptedOutcomes).first!.int("s")) == accepted.count)
         }
     }
 

@@ -37,7 +37,8 @@ struct InProcessStack {
         let producer = try KafkaProducer(config: kafka, logger: logger)
         let pool = PGPool(url: database.url, size: 4)
         let processor = ProcessorService(
-            settings: .init(kafka: KafkaConfig(bootstrapServers: broker.bootstrapServers, properties: ["fetch.wait.max.ms": "20"]), databaseURL: database.url, group: "faultline-processor", topic: topics.events,
+            settings: .init(kafka: KafkaConfig(bootstrapServers: broker.bootstrapServers, properties: ["fetch.wait.max.ms": "20"]), databaseURL: database.url, group: "faultline-processor",
+                            eventsTopic: topics.events, outcomesTopic: topics.outcomes,
                             batchSize: 500, drainOnStop: true),
             logger: logger)
         let router = Router(context: FaultlineRequestContext.self)
