@@ -12,22 +12,35 @@ struct EventStore {
         e.platform, e.level, e.title, e.release, e.environment, e.trace_id, e.user_key, e.payload::text AS payload
         """
 
+    /// Two statements: `event_ids` gives the timestamp, which confines the second to one day
+    /// partition (a join would probe every partition).
     func event(projectIDs: [Int64], eventID: String) throws -> EventRecord? {
-        guard let id = EventID.normalize(eventID) else { return nil }
+        guard let id = EventID.normalize(eventID),
+              let key = try db.query("SELECT project_id, timestamp FROM event_ids WHERE project_id = ANY($1::bigint[]) AND event_id = $2::uuid",
+                                     [PGArray(projectIDs), id]).first else { return nil }
         return try db.query("""
-            SELECT \(Self.columns) FROM event_ids k
-            JOIN events e ON e.project_id = k.project_id AND e.event_id = k.event_id AND e.timestamp = k.timestamp
-            WHERE k.project_id = ANY($1::bigint[]) AND k.event_id = $2::uuid
-            """, [PGArray(projectIDs), id]).rows.first.map(EventRecord.init)
+            SELECT \(Self.columns) FROM events e WHERE e.project_id = $1 AND e.event_id = $2::uuid AND e.timestamp = $3
+            """, [try key.int("project_id"), id, try key.date("timestamp")]).rows.first.map(EventRecord.init)
     }
 
     enum End { case latest, oldest }
 
-    func event(issueID: Int64, _ end: End) throws -> EventRecord? {
-        try db.query("""
+    /// The issue's newest or oldest event. Its first and last seen name the partition to read;
+    /// the scan over all partitions is the fallback (e.g. after retention dropped that day).
+    func event(issue: IssueRecord, _ end: End) throws -> EventRecord? {
+        let column = end == .latest ? "last_seen" : "first_seen"
+        let order = end == .latest ? "DESC" : "ASC"
+        // The exact timestamp comes from SQL, not through a Double, so equality holds.
+        let at = try db.query("SELECT \(column)::text AS at FROM issues WHERE id = $1", [issue.id]).first?.string("at")
+        if let at, let event = try db.query("""
+            SELECT \(Self.columns) FROM events e WHERE e.issue_id = $1 AND e.timestamp = $2::timestamptz ORDER BY e.event_id \(order) LIMIT 1
+            """, [issue.id, at]).rows.first.map(EventRecord.init) {
+            return event
+        }
+        return try db.query("""
             SELECT \(Self.columns) FROM events e WHERE e.issue_id = $1
-            ORDER BY e.timestamp \(end == .latest ? "DESC" : "ASC"), e.event_id \(end == .latest ? "DESC" : "ASC") LIMIT 1
-            """, [issueID]).rows.first.map(EventRecord.init)
+            ORDER BY e.timestamp \(order), e.event_id \(order) LIMIT 1
+            """, [issue.id]).rows.first.map(EventRecord.init)
     }
 
     /// A page of an issue's events, newest first.

@@ -1,104 +1,65 @@
 import EventModel
 import Foundation
 
-/// An issue in Sentry's API shape (`GET …/issues/`, `GET /issues/{id}/`).
-struct IssueJSON: Encodable, Sendable {
-    struct ProjectRef: Encodable, Sendable {
-        let id: String
-        let name: String
-        let slug: String
-        let platform: String?
+/// An issue in Sentry's API shape (`GET …/issues/`, `GET /issues/{id}/`). Built as `JSON` and
+/// written by the pipeline's `JSONWriter`: Foundation's encoder cost more than the query.
+enum IssueJSON {
+    static func make(_ issue: IssueRecord, project: APIContext.Project, baseURL: String,
+                     stats: [String: [[Int64]]]? = nil) -> [String: JSON] {
+        var json: [String: JSON] = [
+            "id": .string(String(issue.id)),
+            "shortId": .string(ShortID.format(projectSlug: project.slug, number: issue.shortID)),
+            "title": .string(issue.title),
+            "culprit": .string(issue.culprit),
+            "permalink": .string("\(baseURL)/organizations/\(project.organization.slug)/issues/\(issue.id)/"),
+            "logger": .null,
+            "level": .string(issue.level),
+            "status": .string(issue.status),
+            "statusDetails": .object(details(issue)),
+            "substatus": issue.substatus.isEmpty ? .null : .string(issue.substatus),
+            "isPublic": false,
+            "platform": issue.platform.map(JSON.string) ?? .null,
+            "project": .object(["id": .string(String(project.id)), "name": .string(project.name), "slug": .string(project.slug),
+                                "platform": project.platform.map(JSON.string) ?? .null]),
+            "type": .string(issue.type),
+            "metadata": .object(issue.metadata),
+            "numComments": 0,
+            "assignedTo": issue.assignedTo.map { JSON.object(["type": "user", "id": .string($0), "name": .string($0), "email": .string($0)]) } ?? .null,
+            "isBookmarked": false,
+            "isSubscribed": false,
+            "hasSeen": false,
+            "annotations": .array([]),
+            "issueType": "error",
+            "issueCategory": "error",
+            "count": .string(String(issue.timesSeen)),
+            "userCount": .int(issue.userCount),
+            "firstSeen": .string(Timestamp.format(issue.firstSeen)),
+            "lastSeen": .string(Timestamp.format(issue.lastSeen)),
+            "firstRelease": issue.firstRelease.map(JSON.string) ?? .null,
+            "lastRelease": issue.lastRelease.map(JSON.string) ?? .null,
+        ]
+        if let stats {
+            json["stats"] = .object(stats.mapValues { buckets in .array(buckets.map { .array($0.map(JSON.int)) }) })
+        }
+        return json
     }
 
-    struct Assignee: Encodable, Sendable {
-        let type = "user"
-        let id: String
-        let name: String
-        let email: String
-    }
-
-    struct StatusDetails: Encodable, Sendable {
-        var inRelease: String?
-        var inNextRelease: Bool?
-        var ignoreUntil: String?
-        var ignoreCount: Int64?
-        var ignoreWindow: Int64?
-        var ignoreUserCount: Int64?
-        var ignoreUserWindow: Int64?
-    }
-
-    let id: String
-    let shortId: String
-    let title: String
-    let culprit: String
-    let permalink: String
-    let logger: String?
-    let level: String
-    let status: String
-    let statusDetails: StatusDetails
-    let substatus: String?
-    let isPublic = false
-    let platform: String?
-    let project: ProjectRef
-    let type: String
-    let metadata: JSON
-    let numComments = 0
-    let assignedTo: Assignee?
-    let isBookmarked = false
-    let isSubscribed = false
-    let hasSeen = false
-    let annotations: [String] = []
-    let issueType = "error"
-    let issueCategory = "error"
-    let count: String
-    let userCount: Int64
-    let firstSeen: String
-    let lastSeen: String
-    let firstRelease: String?
-    let lastRelease: String?
-    let stats: [String: [[Int64]]]?
-
-    init(_ issue: IssueRecord, project: APIContext.Project, baseURL: String, stats: [String: [[Int64]]]? = nil) {
-        id = String(issue.id)
-        shortId = ShortID.format(projectSlug: project.slug, number: issue.shortID)
-        title = issue.title
-        culprit = issue.culprit
-        permalink = "\(baseURL)/organizations/\(project.organization.slug)/issues/\(issue.id)/"
-        logger = nil
-        level = issue.level
-        status = issue.status
-        statusDetails = Self.details(issue)
-        substatus = issue.substatus.isEmpty ? nil : issue.substatus
-        platform = issue.platform
-        self.project = ProjectRef(id: String(project.id), name: project.name, slug: project.slug, platform: project.platform)
-        type = issue.type
-        metadata = .object(issue.metadata)
-        assignedTo = issue.assignedTo.map { Assignee(id: $0, name: $0, email: $0) }
-        count = String(issue.timesSeen)
-        userCount = issue.userCount
-        firstSeen = Timestamp.format(issue.firstSeen)
-        lastSeen = Timestamp.format(issue.lastSeen)
-        firstRelease = issue.firstRelease
-        lastRelease = issue.lastRelease
-        self.stats = stats
-    }
-
-    static func details(_ issue: IssueRecord) -> StatusDetails {
-        var details = StatusDetails()
+    static func details(_ issue: IssueRecord) -> [String: JSON] {
         switch issue.status {
         case "resolved" where issue.resolution == "in_release":
-            details.inRelease = issue.resolvedInRelease
+            return ["inRelease": issue.resolvedInRelease.map(JSON.string) ?? .null]
         case "resolved" where issue.resolution == "in_next_release":
-            details.inNextRelease = true
+            return ["inNextRelease": true]
         case "ignored":
-            details.ignoreUntil = issue.ignoreUntil.map(Timestamp.format)
-            details.ignoreCount = issue.ignoreCount
-            details.ignoreWindow = issue.ignoreWindow
-            details.ignoreUserCount = issue.ignoreUserCount
-            details.ignoreUserWindow = issue.ignoreUserWindow
+            return [
+                "ignoreUntil": issue.ignoreUntil.map { .string(Timestamp.format($0)) } ?? .null,
+                "ignoreCount": issue.ignoreCount.map(JSON.int) ?? .null,
+                "ignoreWindow": issue.ignoreWindow.map(JSON.int) ?? .null,
+                "ignoreUserCount": issue.ignoreUserCount.map(JSON.int) ?? .null,
+                "ignoreUserWindow": issue.ignoreUserWindow.map(JSON.int) ?? .null,
+            ]
         default:
-            break
+            return [:]
         }
-        return details
     }
 }

@@ -122,7 +122,7 @@ public struct DashboardRoutes: Sendable {
             let projects = try api.projects(of: try api.organization(grant, slug: org, db), db)
             guard let issue = try IssueStore(db: db).issue(reference, projects: projects.map { ($0.id, $0.slug) }),
                   let project = projects.first(where: { $0.id == issue.projectID }) else { throw QueryError.notFound }
-            let event = try EventStore(db: db).event(issueID: issue.id, .latest)
+            let event = try EventStore(db: db).event(issue: issue, .latest)
             let tags = try db.query("""
                 SELECT key, value, count FROM (
                     SELECT key, value, count, row_number() OVER (PARTITION BY key ORDER BY count DESC, value) AS rank

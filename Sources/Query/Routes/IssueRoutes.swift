@@ -82,7 +82,7 @@ struct IssueRoutes {
         let pageRequest = listRequest
         let statsPeriod = try Self.statsPeriod(parameters["groupStatsPeriod"].map(String.init))
         let baseURL = api.baseURL
-        let (issues, hasMore) = try await api.withConnection { db -> ([IssueJSON], Bool) in
+        let (issues, hasMore) = try await api.withConnection { db -> ([JSON], Bool) in
             let projects = try projects(request, context, grant, db)
             var listRequest = pageRequest
             listRequest.projectIDs = projects.map(\.id)
@@ -92,13 +92,13 @@ struct IssueRoutes {
             let byID = Dictionary(uniqueKeysWithValues: projects.map { ($0.id, $0) })
             return (records.compactMap { record in
                 byID[record.projectID].map { project in
-                    IssueJSON(record, project: project, baseURL: baseURL,
-                              stats: statsPeriod.map { [$0.rawValue: stats[record.id] ?? []] })
+                    .object(IssueJSON.make(record, project: project, baseURL: baseURL,
+                                           stats: statsPeriod.map { [$0.rawValue: stats[record.id] ?? []] }))
                 }
             }, hasMore)
         }
         let link = Cursor.linkHeader(url: pageURL(request), offset: cursor.offset, limit: limit, hasMore: hasMore)
-        return JSONResponse.make(.ok, issues, headers: [.link: link])
+        return JSONResponse.make(.ok, bytes: JSON.array(issues).encoded(), headers: [.link: link])
     }
 
     /// The list's filters from the query string: `query` (Sentry's search; `is:unresolved` when
@@ -238,7 +238,7 @@ struct IssueRoutes {
         let json = try await api.withConnection { db -> JSON in
             let (issue, project) = try issue(context, grant, db)
             let stats = try IssueStore(db: db).stats(issueIDs: [issue.id], period: .day)[issue.id] ?? []
-            var json = JSON.parse(encoding: IssueJSON(issue, project: project, baseURL: baseURL, stats: ["24h": stats])).object ?? [:]
+            var json = IssueJSON.make(issue, project: project, baseURL: baseURL, stats: ["24h": stats])
             json["activity"] = .array(try activityJSON(issue.id, db))
             json["userReportCount"] = .int(0)
             json["participants"] = .array([])
@@ -258,7 +258,7 @@ struct IssueRoutes {
                 let (issue, project) = try issue(context, grant, tx)
                 _ = try apply(update, to: [issue], tx)
                 let fresh = try IssueStore(db: tx).issues(ids: [issue.id], projectIDs: [project.id]).first ?? issue
-                return JSON.parse(encoding: IssueJSON(fresh, project: project, baseURL: baseURL))
+                return .object(IssueJSON.make(fresh, project: project, baseURL: baseURL))
             }
         }
         return JSONResponse.make(.ok, bytes: json.encoded())
@@ -301,8 +301,8 @@ struct IssueRoutes {
             let store = EventStore(db: db)
             let event: EventRecord?
             switch which {
-            case "latest": event = try store.event(issueID: issue.id, .latest)
-            case "oldest": event = try store.event(issueID: issue.id, .oldest)
+            case "latest": event = try store.event(issue: issue, .latest)
+            case "oldest": event = try store.event(issue: issue, .oldest)
             default: event = try store.event(projectIDs: [project.id], eventID: which).flatMap { $0.issueID == issue.id ? $0 : nil }
             }
             guard let event else { throw QueryError.notFound }
@@ -399,13 +399,5 @@ struct IssueRoutes {
                 "dateCreated": .string(Timestamp.format(try row.date("created_at"))), "user": .null,
             ])
         }
-    }
-}
-
-extension JSON {
-    /// An Encodable value as JSON, to add fields to it.
-    static func parse<T: Encodable>(encoding value: T) -> JSON {
-        let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
-        return (try? JSON.parse(Array(data))) ?? .object([:])
     }
 }

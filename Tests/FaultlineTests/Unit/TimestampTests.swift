@@ -21,4 +21,14 @@ import Testing
             #expect(Timestamp.parse(text) == nil, "\(text)")
         }
     }
+
+    @Test func formatsAsSentrysAPIDoes() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for seconds in [0.0, 1.5, 951_782_400.25, 1_700_000_000.999, 4_102_444_799.0, -86_400.5, 1_709_251_199.123] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(Timestamp.format(date) == formatter.string(from: date), "\(seconds)")
+        }
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_709_164_800)) == "2024-02-29T00:00:00.000Z")
+    }
 }
