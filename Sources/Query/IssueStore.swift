@@ -42,10 +42,12 @@ struct IssueStore {
         i.ignore_window_minutes, i.ignore_user_count, i.ignore_user_window_minutes
         """
 
-    /// One page, and whether there are more.
+    /// One page, and whether there are more. Each project's issues are read in index order up to
+    /// the page's end and the projects' runs merged, so no request sorts all of a project's
+    /// issues (`project_id = ANY(…)` would: an index gives order for one project at a time).
     func list(_ request: ListRequest) throws -> ([IssueRecord], Bool) {
         var builder = request.builder
-        var conditions = ["i.project_id = ANY(\(builder.bind(PGArray(request.projectIDs)))::bigint[])"]
+        var conditions = ["i.project_id = p.id"]
         if let filter = request.filter { conditions.append("(\(filter))") }
         if let since = request.since { conditions.append("i.last_seen >= \(builder.bind(since))") }
         if let until = request.until { conditions.append("i.first_seen <= \(builder.bind(until))") }
@@ -55,11 +57,16 @@ struct IssueStore {
                         AND ie.environment = ANY(\(builder.bind(PGArray(request.environments)))::text[]))
                 """)
         }
+        let projects = builder.bind(PGArray(request.projectIDs))
+        let perProject = builder.bind(request.offset + request.limit + 1)
         let limit = builder.bind(request.limit + 1)
         let offset = builder.bind(request.offset)
         let rows = try db.query("""
-            SELECT \(Self.columns) FROM issues i
-            WHERE \(conditions.joined(separator: " AND "))
+            SELECT i.* FROM unnest(\(projects)::bigint[]) AS p(id) CROSS JOIN LATERAL (
+                SELECT \(Self.columns) FROM issues i
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY \(request.sort.orderBy) LIMIT \(perProject)
+            ) AS i
             ORDER BY \(request.sort.orderBy)
             LIMIT \(limit) OFFSET \(offset)
             """, builder.parameters)
