@@ -78,13 +78,19 @@ case "consume" where arguments.count == 4:
         rebalance: RebalanceHandler(assigned: { _ in [:] }, revoked: { _ in }), logger: logger)
     var seen = 0
     var start: Date?
-    while seen < count {
+    var last = Date()
+    // Stops at COUNT, or after 10 s without a message (the rate is then over what was read).
+    while seen < count && Date().timeIntervalSince(last) < 10 {
         let batch = consumer.poll(maxMessages: 500, timeoutMs: 1000)
-        if start == nil && !batch.isEmpty { start = Date() }
+        if !batch.isEmpty {
+            if start == nil { start = Date() }
+            last = Date()
+        }
         seen += batch.count
     }
     consumer.close()
-    print("consumed \(seen) messages at \(rate(seen, since: start ?? Date())) messages/s (reference: reading only)")
+    let elapsed = max(0.001, last.timeIntervalSince(start ?? last))
+    print("consumed \(seen) messages at \(String(format: "%.0f", Double(seen) / elapsed)) messages/s (reference: reading only)")
 case "normalize" where arguments.count == 3:
     guard let count = Int(arguments[2]) else { fail("bad count") }
     let payloads = messages(event(fromEnvelope: arguments[1]), project: 1, key: 1, count: count, issues: 200)
