@@ -138,16 +138,38 @@ enum FrameComponent {
     }
 
     static func contextLineComponent(_ raw: String, frame: StackFrame, family: String) -> GroupingComponent {
-        let line = raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let line = collapsingWhitespace(raw)
         guard !line.isEmpty else { return .leaf("context-line", []) }
         var component = GroupingComponent.leaf("context-line", [line])
-        if raw.count > 120 {
+        // A string has at most as many characters as UTF-8 bytes; counting characters is slower.
+        if raw.utf8.count > 120 && raw.count > 120 {
             component.ignore("ignored because line is too long")
         } else if family == "javascript", frame.function == nil || frame.function!.isEmpty,
                   hasURLOrigin(frame.absPath, filesCountAsURLs: true) {
             component.ignore("ignored because file path is a URL and function name is missing")
         }
         return component
+    }
+}
+
+extension FrameComponent {
+    /// Whitespace runs become one space, none at the ends. Printable ASCII (and tabs) is done on
+    /// bytes, where a space or tab is exactly what `Character.isWhitespace` says it is there.
+    static func collapsingWhitespace(_ raw: String) -> String {
+        let printable = raw.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7f) || $0 == 0x09 }
+        guard printable else { return raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(raw.utf8.count)
+        var pendingSpace = false
+        for byte in raw.utf8 {
+            if byte == 0x20 || byte == 0x09 {
+                pendingSpace = !bytes.isEmpty
+            } else {
+                if pendingSpace { bytes.append(0x20); pendingSpace = false }
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -1,6 +1,6 @@
 /// Sentry's rule globs: `*` any run, `?` one character, `[abc]`/`[!abc]` classes, `\x` a literal.
 /// With `doubleStar`, `*` and `?` stop at `/` and `**` crosses it (paths). Backtracking matcher on
-/// characters; patterns are short, so no compilation step is needed.
+/// characters, with a byte-level twin (`ASCIIGlob`) for the common all-ASCII texts.
 struct Glob: Sendable, Equatable {
     enum Token: Sendable, Equatable {
         case literal(Character)
@@ -11,6 +11,8 @@ struct Glob: Sendable, Equatable {
     }
 
     let tokens: [Token]
+    /// The byte-level matcher, when the pattern can be matched byte by byte.
+    let ascii: ASCIIGlob?
     let ignoreCase: Bool
     let pathNormalize: Bool
     let doubleStar: Bool
@@ -70,13 +72,27 @@ struct Glob: Sendable, Equatable {
             i += 1
         }
         self.tokens = tokens
+        ascii = ASCIIGlob(tokens, slashAware: doubleStar)
+    }
+
+    /// The text prepared the way this glob compares it (lower-cased, `\` as `/`).
+    func subject(_ value: String) -> GlobSubject {
+        GlobSubject(value, lowercase: ignoreCase, pathNormalize: pathNormalize)
     }
 
     func matches(_ value: String) -> Bool {
-        var text = value
-        if ignoreCase { text = text.lowercased() }
-        if pathNormalize { text = text.replacingOccurrences(of: "\\", with: "/") }
-        return match(Array(text), 0, 0)
+        matches(subject(value))
+    }
+
+    /// `subject` must have been prepared as `subject(_:)` prepares it.
+    func matches(_ subject: GlobSubject) -> Bool {
+        if let bytes = subject.ascii, let ascii { return ascii.matches(bytes) }
+        return matchesCharacters(subject.text)
+    }
+
+    /// The reference matcher, on characters; `text` prepared as for `matches(_:)`.
+    func matchesCharacters(_ text: String) -> Bool {
+        match(Array(text), 0, 0)
     }
 
     private func match(_ text: [Character], _ ti: Int, _ pi: Int) -> Bool {

@@ -4,11 +4,14 @@ import EventModel
 /// variants, title and culprit. Pure: the event is not changed (the normalizer writes in_app
 /// decisions back with `InAppDefaults.apply`; applying them again here is idempotent).
 public enum Grouper {
-    public static func group(_ event: SentryEvent, config: GroupingConfig = .default) -> GroupingResult {
+    /// `rules`, when given, must be made from `config`; passing the one the event's in_app was
+    /// stored with lets grouping reuse those rule outcomes.
+    public static func group(_ event: SentryEvent, config: GroupingConfig = .default,
+                             rules: MemoizedStackTraceRules? = nil) -> GroupingResult {
+        let rules = rules ?? MemoizedStackTraceRules(config)
         var json = event.json
-        InAppDefaults.apply(&json, rules: config.stackTraceRules)
+        InAppDefaults.apply(&json, rules: rules)
         let event = SentryEvent(json: json)
-        let rules = config.effectiveStackTraceRules
 
         // Server-side fingerprint rules replace the SDK's fingerprint.
         var fingerprint = event.fingerprint ?? []
@@ -53,7 +56,7 @@ public enum Grouper {
 
     /// Runs the strategies in priority order; the first with a contributing component wins and
     /// later strategies' components stop contributing.
-    static func strategyVariants(_ event: SentryEvent, rules: StackTraceRules) -> [GroupingVariant] {
+    static func strategyVariants(_ event: SentryEvent, rules: MemoizedStackTraceRules) -> [GroupingVariant] {
         let strategies: [(String, () -> GroupingStrategies.Variants)] = [
             ("exception", { GroupingStrategies.chainedException(event, rules: rules) }),
             ("threads", { GroupingStrategies.threads(event, rules: rules) }),

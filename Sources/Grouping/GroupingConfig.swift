@@ -13,6 +13,7 @@ public struct GroupingConfig: Sendable, Equatable {
 
     /// Built-in rules first, so the project's rules (later ones win) can override them.
     var effectiveStackTraceRules: StackTraceRules {
-        StackTraceRules(rules: BuiltInStackTraceRules.rules.rules + stackTraceRules.rules)
+        stackTraceRules.rules.isEmpty ? BuiltInStackTraceRules.rules
+            : StackTraceRules(rules: BuiltInStackTraceRules.rules.rules + stackTraceRules.rules)
     }
 }

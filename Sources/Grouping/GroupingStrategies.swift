@@ -13,21 +13,28 @@ enum GroupingStrategies {
             && frame.lineno == previous.lineno && frame.colno == previous.colno
     }
 
-    static func stacktrace(_ frames: [StackFrame], event: SentryEvent, rules: StackTraceRules,
+    static func stacktrace(_ frames: [StackFrame], event: SentryEvent, rules: MemoizedStackTraceRules,
                            exception: StackTraceRules.ExceptionInfo?) -> Variants {
         let platform = event.platform
         let outcome = rules.apply(to: frames, eventPlatform: platform, exception: exception)
+        // Both variants start from the same frame components; only in-app marking differs.
+        var frameComponents: [GroupingComponent] = []
+        frameComponents.reserveCapacity(frames.count)
+        var previous: StackFrame?
+        for (index, frame) in frames.enumerated() {
+            var component = FrameComponent.build(frame, eventPlatform: platform)
+            if isRecursion(frame, previous) { component.ignore("ignored due to recursion") }
+            previous = frame
+            if let group = outcome.group[index] {
+                if group { component.contributes = true } else { component.ignore("ignored by stack trace rule") }
+            }
+            frameComponents.append(component)
+        }
         var result: Variants = []
         for variant in ["app", "system"] {
             var components: [GroupingComponent] = []
-            var previous: StackFrame?
-            for (index, frame) in frames.enumerated() {
-                var component = FrameComponent.build(frame, eventPlatform: platform)
-                if isRecursion(frame, previous) { component.ignore("ignored due to recursion") }
-                previous = frame
-                if let group = outcome.group[index] {
-                    if group { component.contributes = true } else { component.ignore("ignored by stack trace rule") }
-                }
+            for (frame, frameComponent) in zip(frames, frameComponents) {
+                var component = frameComponent
                 if variant == "app" && frame.inApp != true { component.ignore("non app frame") }
                 components.append(component)
             }
@@ -49,7 +56,7 @@ enum GroupingStrategies {
         return result
     }
 
-    static func singleException(_ exception: ExceptionValue, event: SentryEvent, rules: StackTraceRules) -> Variants {
+    static func singleException(_ exception: ExceptionValue, event: SentryEvent, rules: MemoizedStackTraceRules) -> Variants {
         var type = GroupingComponent.leaf("type", (exception.type ?? "").isEmpty ? [] : [exception.type!])
         if exception.isSynthetic { type.ignore("ignored because exception is synthetic") }
         var nsError: GroupingComponent?
@@ -63,14 +70,16 @@ enum GroupingStrategies {
         let stacktraces: Variants = exception.hasStacktrace
             ? stacktrace(exception.frames, event: event, rules: rules, exception: info)
             : [("app", GroupingComponent.node("stacktrace", []))]
-        return stacktraces.map { variant, stacktrace in
-            var value = GroupingComponent.leaf("value", [])
-            if let raw = exception.value {
-                let normalized = MessageParameterizer.normalize(raw)
-                if !normalized.isEmpty {
-                    value = .leaf("value", [normalized], hint: normalized != raw ? "stripped event-specific values" : nil)
-                }
+        // Parameterized once for both variants; it is kept (for `--variants`) even where it is ignored.
+        var parameterizedValue = GroupingComponent.leaf("value", [])
+        if let raw = exception.value {
+            let normalized = MessageParameterizer.normalize(raw)
+            if !normalized.isEmpty {
+                parameterizedValue = .leaf("value", [normalized], hint: normalized != raw ? "stripped event-specific values" : nil)
             }
+        }
+        return stacktraces.map { variant, stacktrace in
+            var value = parameterizedValue
             if stacktrace.contributes && value.contributes { value.ignore("ignored because stacktrace takes precedence") }
             if let nsError, nsError.contributes, value.contributes { value.ignore("ignored because ns-error info takes precedence") }
             // newstyle:2023-01-11 hashes the stack trace before the type (Sentry keeps this order for old hashes).
@@ -79,7 +88,7 @@ enum GroupingStrategies {
         }
     }
 
-    static func chainedException(_ event: SentryEvent, rules: StackTraceRules) -> Variants {
+    static func chainedException(_ event: SentryEvent, rules: MemoizedStackTraceRules) -> Variants {
         let exceptions = event.exceptions
         guard !exceptions.isEmpty else { return [] }
         let perException = exceptions.map { singleException($0, event: event, rules: rules) }
@@ -95,7 +104,7 @@ enum GroupingStrategies {
         return keepingStacktraceVariants(order.map { ($0, GroupingComponent.node("chained-exception", byVariant[$0]!)) })
     }
 
-    static func threads(_ event: SentryEvent, rules: StackTraceRules) -> Variants {
+    static func threads(_ event: SentryEvent, rules: MemoizedStackTraceRules) -> Variants {
         guard let threads = (event.json["threads"]?["values"]?.array ?? event.json["threads"]?.array)?.filter({ !$0.isNull }),
               !threads.isEmpty else { return [] }
         let crashed = threads.filter { $0["crashed"]?.bool == true }
@@ -115,7 +124,7 @@ enum GroupingStrategies {
         return keepingStacktraceVariants(variants.map { ($0.name, GroupingComponent.node("threads", [$0.component])) })
     }
 
-    static func topLevelStacktrace(_ event: SentryEvent, rules: StackTraceRules) -> Variants {
+    static func topLevelStacktrace(_ event: SentryEvent, rules: MemoizedStackTraceRules) -> Variants {
         guard let stacktrace = event.json["stacktrace"], stacktrace.object != nil else { return [] }
         let frames = stacktrace["frames"]?.array?.filter { !$0.isNull }.map(StackFrame.init) ?? []
         return keepingStacktraceVariants(self.stacktrace(frames, event: event, rules: rules, exception: nil))

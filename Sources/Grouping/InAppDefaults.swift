@@ -12,8 +12,12 @@ import EventModel
 /// Frames still unset count as not in-app when grouping, as in Sentry.
 public enum InAppDefaults {
     public static func apply(_ json: inout [String: JSON], rules: StackTraceRules = .init()) {
+        apply(&json, rules: MemoizedStackTraceRules(GroupingConfig(stackTraceRules: rules)))
+    }
+
+    /// `rules` remembers its outcomes, for the grouper to reuse on the same frames.
+    public static func apply(_ json: inout [String: JSON], rules effective: MemoizedStackTraceRules) {
         let platform = json["platform"]?.string
-        let effective = StackTraceRules(rules: BuiltInStackTraceRules.rules.rules + rules.rules)
         if case .object(var exception)? = json["exception"] {
             if case .array(var values)? = exception["values"] {
                 for index in values.indices {
@@ -46,7 +50,7 @@ public enum InAppDefaults {
         }
     }
 
-    static func applyToStacktrace(_ stacktrace: inout [String: JSON], platform: String?, rules: StackTraceRules,
+    static func applyToStacktrace(_ stacktrace: inout [String: JSON], platform: String?, rules: MemoizedStackTraceRules,
                                   exception: StackTraceRules.ExceptionInfo?) {
         guard case .array(var frames)? = stacktrace["frames"] else { return }
         for index in frames.indices {

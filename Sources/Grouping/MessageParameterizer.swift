@@ -88,23 +88,32 @@ enum MessageParameterizer {
 
     struct Compiled: @unchecked Sendable {
         let regex: NSRegularExpression
+        /// Each kind's capture group name (group names cannot hold `_`), in `kinds` order.
+        let groupNames: [String]
     }
 
     static let compiled: Compiled = {
-        let combined = kinds.map { "(?<\($0.name.replacingOccurrences(of: "_", with: ""))>\($0.pattern))" }.joined(separator: "|")
+        let groupNames = kinds.map { $0.name.replacingOccurrences(of: "_", with: "") }
+        let combined = zip(kinds, groupNames).map { "(?<\($1)>\($0.pattern))" }.joined(separator: "|")
         // A constant pattern; failing to compile is a programming error caught by the tests.
-        return Compiled(regex: try! NSRegularExpression(pattern: combined))
+        return Compiled(regex: try! NSRegularExpression(pattern: combined), groupNames: groupNames)
     }()
 
     /// Placeholders for every recognised value.
     static func parameterize(_ text: String) -> String {
+        ParameterPreScan.mayContainParameters(text) ? parameterizeWithRegex(text) : text
+    }
+
+    /// The same, always through the regex (the reference the pre-scan is checked against).
+    static func parameterizeWithRegex(_ text: String) -> String {
         let regex = compiled.regex
         let ns = text as NSString
         var result = ""
         var last = 0
         for match in regex.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
             guard match.range.length > 0 else { continue }
-            let name = kinds.first { match.range(withName: $0.name.replacingOccurrences(of: "_", with: "")).location != NSNotFound }?.name ?? "value"
+            let kind = compiled.groupNames.firstIndex { match.range(withName: $0).location != NSNotFound }
+            let name = kind.map { kinds[$0].name } ?? "value"
             result += ns.substring(with: NSRange(location: last, length: match.range.location - last))
             result += "<\(name)>"
             last = match.range.location + match.range.length
@@ -124,6 +133,10 @@ enum MessageParameterizer {
 
     /// Python's `str.splitlines()`: \n, \r\n, \r and the other Unicode line breaks.
     static func splitLines(_ text: String) -> [String] {
+        // Most texts are one ASCII line: nothing to split, no characters to walk.
+        if text.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x0a && $0 <= 0x0d) && !($0 >= 0x1c && $0 <= 0x1e) }) {
+            return text.isEmpty ? [] : [text]
+        }
         var lines: [String] = []
         var current = ""
         for c in text {

@@ -20,19 +20,52 @@ public struct StackTraceRules: Sendable, Equatable {
         return StackTraceRules(rules: rules)
     }
 
-    /// The frame as rules see it.
-    struct MatchFrame {
-        var family: String
-        var function: String?
-        var module: String?
-        var package: String?
-        var path: String?
+    /// The frame as rules see it, its texts prepared once for all the rules' globs. A class: every
+    /// rule reads every frame, and handing a struct of this size around costs a dozen reference
+    /// counts per read. One run of the rules owns its frames.
+    final class MatchFrame {
+        let family: String
+        let function: GlobSubject?
+        let module: GlobSubject?
+        let package: PathSubject?
+        let path: PathSubject?
         var inApp: Bool
-        var category: String?
+        var category: GlobSubject?
+
+        init(family: String, function: GlobSubject?, module: GlobSubject?, package: PathSubject?, path: PathSubject?,
+             inApp: Bool, category: GlobSubject?) {
+            self.family = family
+            self.function = function
+            self.module = module
+            self.package = package
+            self.path = path
+            self.inApp = inApp
+            self.category = category
+        }
+    }
+
+    /// A path or package as `path:`/`package:` globs see it: lower-cased, `\` as `/`, and also
+    /// with a leading `/` when it has none (Sentry matches both forms).
+    struct PathSubject {
+        var plain: GlobSubject
+        var slashed: GlobSubject?
+
+        /// Nil for an empty value, which no path glob matches.
+        init?(_ value: String) {
+            guard !value.isEmpty else { return nil }
+            plain = GlobSubject(value, lowercase: true, pathNormalize: true)
+            // The leading `/` is looked for before `\` becomes `/`, as the rules always did.
+            if plain.ascii != nil {
+                slashed = value.utf8.first == UInt8(ascii: "/") ? nil : GlobSubject("/" + plain.text)
+            } else {
+                let lowered = value.lowercased()
+                slashed = lowered.hasPrefix("/") ? nil : GlobSubject("/" + lowered, pathNormalize: true)
+            }
+        }
     }
 
     /// The exception a stack trace belongs to (for `error.type` / `error.value` matchers).
-    struct ExceptionInfo {
+    struct ExceptionInfo: Equatable {
         var type: String?
         var value: String?
         var mechanism: String?
@@ -49,26 +82,27 @@ public struct StackTraceRules: Sendable, Equatable {
     static func matchFrames(_ frames: [StackFrame], eventPlatform: String?) -> [MatchFrame] {
         frames.map { frame in
             let platform = frame.platform ?? eventPlatform
+            let function = frame.function.map { frame.rawFunction == nil ? FrameFunctionCleanup.trim($0, platform: platform) : $0 }
             return MatchFrame(
                 family: PlatformFamily.of(platform),
-                function: frame.function.map { frame.rawFunction == nil ? FrameFunctionCleanup.trim($0, platform: platform) : $0 },
-                module: frame.module,
-                package: frame.package?.lowercased(),
-                path: (frame.absPath ?? frame.filename)?.lowercased(),
+                function: function.map { GlobSubject($0) },
+                module: frame.module.map { GlobSubject($0) },
+                package: frame.package.flatMap(PathSubject.init),
+                path: (frame.absPath ?? frame.filename).flatMap(PathSubject.init),
                 inApp: frame.inApp ?? false,
-                category: frame.category)
+                category: frame.category.map { GlobSubject($0) })
         }
     }
 
     /// Runs the rules over one stack trace, rule by rule, so a rule sees earlier rules' changes.
     func apply(to frames: [StackFrame], eventPlatform: String?, exception: ExceptionInfo?) -> Outcome {
-        var matchFrames = Self.matchFrames(frames, eventPlatform: eventPlatform)
+        let matchFrames = Self.matchFrames(frames, eventPlatform: eventPlatform)
         var outcome = Outcome(inApp: Array(repeating: nil, count: frames.count),
                               category: frames.map(\.category),
                               group: Array(repeating: nil, count: frames.count))
-        for rule in rules {
-            for index in matchFrames.indices where rule.matches(matchFrames, at: index, exception: exception) {
-                for action in rule.actions {
+        for ruleIndex in rules.indices {
+            for index in matchFrames.indices where rules[ruleIndex].matches(matchFrames, at: index, exception: exception) {
+                for action in rules[ruleIndex].actions {
                     switch action {
                     case .flag(let flag, let target, let range):
                         for position in range.positions(around: index, count: matchFrames.count) {
@@ -82,7 +116,7 @@ public struct StackTraceRules: Sendable, Equatable {
                         }
                     case .category(let name):
                         outcome.category[index] = name
-                        matchFrames[index].category = name
+                        matchFrames[index].category = GlobSubject(name)
                     case .ignoredVariable:
                         break
                     }
@@ -99,10 +133,29 @@ public struct StackTraceRule: Sendable, Equatable {
     }
 
     public struct Matcher: Sendable, Equatable {
-        public var key: Key
-        public var pattern: String
-        public var negated: Bool
+        public let key: Key
+        public let pattern: String
+        public let negated: Bool
         let glob: Glob
+        /// `family:` patterns, split once: the families named, and whether `all` is among them.
+        let families: [String]
+        let allFamilies: Bool
+        /// `app:` patterns as a boolean (nil for other keys).
+        let app: Bool?
+
+        init(key: Key, pattern: String, negated: Bool) {
+            self.key = key
+            self.pattern = pattern
+            self.negated = negated
+            switch key {
+            case .path, .package: glob = Glob(pattern.lowercased(), pathNormalize: true, doubleStar: true)
+            case .value: glob = Glob(pattern, ignoreCase: true)
+            default: glob = Glob(pattern)
+            }
+            families = key == .family ? pattern.split(separator: ",").map(String.init) : []
+            allFamilies = families.contains("all")
+            app = key == .app ? Bool(ruleText: pattern) : nil
+        }
     }
 
     public enum Target: Sendable, Equatable { case app, group }
@@ -236,22 +289,26 @@ public struct StackTraceRule: Sendable, Equatable {
         if key == .app, Bool(ruleText: pattern) == nil {
             throw GroupingRuleError(line: lineNumber, message: "app: takes yes or no, not '\(pattern)'")
         }
-        let glob: Glob
-        switch key {
-        case .path, .package: glob = Glob(pattern.lowercased(), pathNormalize: true, doubleStar: true)
-        case .value: glob = Glob(pattern, ignoreCase: true)
-        default: glob = Glob(pattern)
-        }
-        return Matcher(key: key, pattern: pattern, negated: negated, glob: glob)
+        return Matcher(key: key, pattern: pattern, negated: negated)
     }
 
     func matches(_ frames: [StackTraceRules.MatchFrame], at index: Int, exception: StackTraceRules.ExceptionInfo?) -> Bool {
-        guard matchers.allSatisfy({ $0.matches(frames[index], exception: exception) }) else { return false }
+        guard Self.all(matchers, match: frames, at: index, exception: exception) else { return false }
         if !caller.isEmpty {
-            guard index > 0, caller.allSatisfy({ $0.matches(frames[index - 1], exception: exception) }) else { return false }
+            guard index > 0, Self.all(caller, match: frames, at: index - 1, exception: exception) else { return false }
         }
         if !callee.isEmpty {
-            guard index + 1 < frames.count, callee.allSatisfy({ $0.matches(frames[index + 1], exception: exception) }) else { return false }
+            guard index + 1 < frames.count, Self.all(callee, match: frames, at: index + 1, exception: exception) else { return false }
+        }
+        return true
+    }
+
+    /// A plain loop rather than `allSatisfy`, whose closure is handed its own copy of each matcher.
+    private static func all(_ matchers: [Matcher], match frames: [StackTraceRules.MatchFrame], at index: Int,
+                            exception: StackTraceRules.ExceptionInfo?) -> Bool {
+        let frame = frames[index]
+        for position in matchers.indices where !matchers[position].matches(frame, exception: exception) {
+            return false
         }
         return true
     }
@@ -263,21 +320,23 @@ extension StackTraceRule.Matcher {
     }
 
     private func positiveMatch(_ frame: StackTraceRules.MatchFrame, exception: StackTraceRules.ExceptionInfo?) -> Bool {
+        // `if let` rather than `optional.map(glob.matches)`: that closure would copy the glob.
         switch key {
         case .family:
-            let flags = pattern.split(separator: ",").map(String.init)
-            return flags.contains("all") || flags.contains(frame.family)
+            return allFamilies || families.contains(frame.family)
         case .app:
-            return Bool(ruleText: pattern) == frame.inApp
+            return app == frame.inApp
         case .path, .package:
-            guard let value = key == .path ? frame.path : frame.package, !value.isEmpty else { return false }
-            return glob.matches(value) || (!value.hasPrefix("/") && glob.matches("/" + value))
-        case .module: return frame.module.map(glob.matches) ?? false
-        case .function: return frame.function.map(glob.matches) ?? false
-        case .category: return frame.category.map(glob.matches) ?? false
-        case .type: return exception?.type.map(glob.matches) ?? false
-        case .value: return exception?.value.map(glob.matches) ?? false
-        case .mechanism: return exception?.mechanism.map(glob.matches) ?? false
+            guard let value = key == .path ? frame.path : frame.package else { return false }
+            if glob.matches(value.plain) { return true }
+            if let slashed = value.slashed { return glob.matches(slashed) }
+            return false
+        case .module: if let module = frame.module { return glob.matches(module) } else { return false }
+        case .function: if let function = frame.function { return glob.matches(function) } else { return false }
+        case .category: if let category = frame.category { return glob.matches(category) } else { return false }
+        case .type: if let type = exception?.type { return glob.matches(type) } else { return false }
+        case .value: if let value = exception?.value { return glob.matches(value) } else { return false }
+        case .mechanism: if let mechanism = exception?.mechanism { return glob.matches(mechanism) } else { return false }
         }
     }
 }

@@ -55,9 +55,11 @@ public enum EventNormalizer {
         json = Scrubber(scrubbing).scrub(json)
         // in_app as Sentry decides it (platform defaults, then built-in and project stack trace
         // rules) is stored with the event, so it shows what grouping used.
-        InAppDefaults.apply(&json, rules: grouping.stackTraceRules)
+        // The grouper runs the same rules over the same frames again; it reuses these outcomes.
+        let rules = MemoizedStackTraceRules(grouping)
+        InAppDefaults.apply(&json, rules: rules)
         let normalized = SentryEvent(json: json)
-        let result = Grouper.group(normalized, config: grouping)
+        let result = Grouper.group(normalized, config: grouping, rules: rules)
         json["title"] = .string(result.title)
         json["culprit"] = .string(result.culprit)
         json["hashes"] = .array(result.hashes.map(JSON.string))
@@ -89,9 +91,9 @@ extension JSON {
 
     private var containsNul: Bool {
         switch self {
-        case .string(let text): return text.utf8.contains(0)
+        case .string(var text): return text.withUTF8 { $0.contains(0) }
         case .array(let items): return items.contains { $0.containsNul }
-        case .object(let members): return members.contains { $0.key.utf8.contains(0) || $0.value.containsNul }
+        case .object(let members): return members.contains { var key = $0.key; return key.withUTF8 { $0.contains(0) } || $0.value.containsNul }
         default: return false
         }
     }

@@ -63,6 +63,7 @@ public struct Scrubber: Sendable {
             return .array(items.map { scrub($0, key: nil) })
         case .object(let members):
             var result: [String: JSON] = [:]
+            result.reserveCapacity(members.count)
             for (name, member) in members { result[name] = scrub(member, key: name) }
             return .object(result)
         default:

@@ -5,18 +5,27 @@ import Foundation
 enum SecretPatterns {
     static func scrub(_ text: String) -> String {
         var result = text
-        // Cheap byte scans first: most strings can hold neither a card number nor an IBAN.
-        var digits = 0
+        // Cheap byte scans first: most strings can hold neither a card number nor an IBAN. A card
+        // number is 13 or more digits in one run of digits, spaces and dashes (timestamps, with
+        // their many digits split by letters and colons, are not).
+        var cardCandidate = false
         var ibanStart = false
-        var previous: (UInt8, UInt8, UInt8) = (0, 0, 0)
-        for byte in text.utf8 {
-            if isDigit(byte) {
-                digits += 1
-                if isDigit(previous.2), isLetter(previous.1), isLetter(previous.0) { ibanStart = true }
+        var bytes = text
+        bytes.withUTF8 { bytes in
+            var runDigits = 0
+            var previous: (UInt8, UInt8, UInt8) = (0, 0, 0)
+            for byte in bytes {
+                if isDigit(byte) {
+                    runDigits += 1
+                    if runDigits >= 13 { cardCandidate = true }
+                    if isDigit(previous.2), isLetter(previous.1), isLetter(previous.0) { ibanStart = true }
+                } else if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "-") {
+                    runDigits = 0
+                }
+                previous = (previous.1, previous.2, byte)
             }
-            previous = (previous.1, previous.2, byte)
         }
-        if digits >= 13 { result = replaceCards(result) }
+        if cardCandidate { result = replaceCards(result) }
         if ibanStart { result = replaceIBANs(result) }
         if ASCIISearch.contains(result.utf8, lowercased: bearer) { result = replaceBearer(result) }
         return result
