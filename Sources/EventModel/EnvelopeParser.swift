@@ -27,9 +27,14 @@ public enum EnvelopeParser {
             guard let type = itemHeaders["type"]?.string, !type.isEmpty else { throw .missingItemType(index: itemIndex) }
             _ = type
             let payload: ArraySlice<UInt8>
-            if let length = itemHeaders["length"]?.int {
+            if let declared = itemHeaders["length"], declared != .null {
+                // Sentry's relay reads `length` as an unsigned integer: a string, fraction or
+                // negative number makes the item header invalid rather than being ignored.
+                guard case .int(let length) = declared, length >= 0 else {
+                    throw .invalidLength(index: itemIndex)
+                }
                 let available = bytes.count - index
-                guard length >= 0, length <= available else {
+                guard length <= available else {
                     throw .truncatedPayload(index: itemIndex, declared: Int(length), available: available)
                 }
                 payload = bytes[index..<index + Int(length)]

@@ -20,6 +20,10 @@ public final class KafkaProducer: @unchecked Sendable {
         ("message.timeout.ms", "10000"),
         ("queue.buffering.max.messages", "100000"),
         ("compression.type", "lz4"),
+        // librdkafka's default (1,000,000 bytes) is below the relay's own item limits (an event
+        // may be 1 MiB, an attachment 200 MiB): such items were answered 503 forever. The
+        // broker's or topic's max.message.bytes must allow them too.
+        ("message.max.bytes", "220000000"),
         // Reconnect quickly after a broker outage so the relay stops answering 503 within seconds.
         ("reconnect.backoff.max.ms", "1000"),
     ]

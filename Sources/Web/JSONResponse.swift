@@ -7,6 +7,8 @@ public enum JSONResponse {
     public static func make(_ status: HTTPResponse.Status, bytes: [UInt8], headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
+        // Event data is stored as sent (HTML and script included): browsers must read it as JSON only.
+        fields[.xContentTypeOptions] = "nosniff"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

@@ -153,15 +153,17 @@ struct IssueRoutes {
     // MARK: Bulk changes
 
     /// The issues a bulk request names: `id=` parameters, else the issues the search matches
-    /// (at most `bulkLimit`), as Sentry does.
+    /// (at most `bulkLimit`), as Sentry does. Ids that name nothing select nothing: falling back
+    /// to the search would turn a stale or mistyped id into a change of every issue.
     private func targets(_ request: Request, _ context: FaultlineRequestContext, _ grant: TokenGrant,
                          _ db: PGConnection) throws -> ([IssueRecord], [APIContext.Project]) {
         let projects = try projects(request, context, grant, db)
-        let ids = request.uri.queryParameters.getAll("id").compactMap { Int64(String($0)) }
+        let idTexts = request.uri.queryParameters.getAll("id")
         let store = IssueStore(db: db)
-        if !ids.isEmpty {
-            let found = try store.issues(ids: ids, projectIDs: projects.map(\.id))
-            if !found.isEmpty { return (found, projects) }
+        if !idTexts.isEmpty {
+            let ids = idTexts.compactMap { Int64(String($0)) }
+            guard ids.count == idTexts.count else { throw QueryError(.badRequest, "Group ids must be integers") }
+            return (try store.issues(ids: ids, projectIDs: projects.map(\.id)), projects)
         }
         var listRequest = try listRequest(request.uri.queryParameters, grant: grant)
         listRequest.projectIDs = projects.map(\.id)

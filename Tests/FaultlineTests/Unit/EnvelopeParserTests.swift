@@ -51,6 +51,16 @@ import Testing
         #expect(throws: EnvelopeError.missingNewline(index: 0)) { try parse("{}\n{\"type\":\"event\",\"length\":1}\n{}") }
     }
 
+    @Test func aLengthThatIsNotAnUnsignedIntegerIsRefused() throws {
+        for length in [#""2""#, "-1", "2.0", "1e1", "true", "[2]"] {
+            #expect(throws: EnvelopeError.invalidLength(index: 0), "\(length)") {
+                try parse("{}\n{\"type\":\"event\",\"length\":\(length)}\n{}")
+            }
+        }
+        // null is an absent length, as in Sentry's relay: the payload runs to the newline.
+        #expect(try parse("{}\n{\"type\":\"event\",\"length\":null}\n{}").items.first?.payload == Array("{}".utf8))
+    }
+
     @Test func errorTextsAreForHumans() {
         #expect(EnvelopeError.truncatedPayload(index: 1, declared: 9, available: 3).description
                 == "invalid envelope: item 1 declares length 9 but only 3 bytes follow")

@@ -1,0 +1,58 @@
+import EventModel
+import Foundation
+import Testing
+@testable import Query
+@testable import Relay
+
+/// Every input under fuzz/corpus/<target>/ (the seeds, and any crash a fuzzing run finds, kept
+/// there under its libFuzzer name) fed to the same API and checked against the same invariants
+/// as the libFuzzer harness in fuzz/<target>.swift, so each finding stays fixed in CI.
+@Suite struct FuzzRegressionTests {
+    static func inputs(_ target: String) throws -> [(String, [UInt8])] {
+        let folder = TestEnvironment.packageRoot.appendingPathComponent("fuzz/corpus/\(target)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        return try names.map { ($0, Array(try Data(contentsOf: folder.appendingPathComponent($0)))) }
+    }
+
+    @Test func envelopeCorpus() throws {
+        let inputs = try Self.inputs("envelope")
+        #expect(inputs.count > 50)
+        for (_, bytes) in inputs {
+            guard let envelope = try? EnvelopeParser.parse(bytes) else { continue }
+            for item in envelope.items { _ = try? SentryEvent.parse(item.payload) }
+        }
+    }
+
+    @Test func eventCorpusRoundTripsThroughTheJSONWriter() throws {
+        for (name, bytes) in try Self.inputs("event") {
+            guard let value = try? JSON.parse(bytes) else { continue }
+            #expect(try JSON.parse(value.encoded()) == value, "\(name)")
+            if let event = try? SentryEvent.parse(bytes) {
+                _ = (event.eventID, event.timestamp, event.message, event.fingerprint, event.userKey, event.traceID, event.tags)
+                _ = event.exceptions.map(\.frames.count)
+                _ = event.threadFrames
+            }
+        }
+    }
+
+    @Test func decompressCorpusStaysWithinTheLimit() throws {
+        let limit = 1 << 20
+        for (name, bytes) in try Self.inputs("decompress") where !bytes.isEmpty {
+            let body = Array(bytes.dropFirst())
+            let output = bytes[0] & 1 == 0 ? try? StreamDecompressors.brotli(body, limit: limit)
+                                           : try? StreamDecompressors.zstd(body, limit: limit)
+            #expect((output?.count ?? 0) <= limit, "\(name)")
+        }
+    }
+
+    @Test func searchCorpusParsesOrFailsWithASearchError() throws {
+        let now = Date(timeIntervalSince1970: 1_795_316_470)
+        for (name, bytes) in try Self.inputs("search") {
+            do {
+                _ = try IssueSearch.parse(String(decoding: bytes, as: UTF8.self), now: now)
+            } catch {
+                #expect(!error.message.isEmpty, "\(name)")
+            }
+        }
+    }
+}
