@@ -2,8 +2,9 @@ import Kafka
 import Postgres
 
 /// The processor's authoritative offsets in `consumer_offsets`. Advancing is fenced: a span is
-/// accepted only if the stored position is at or before its first offset, so a member that lost
-/// its partition in a rebalance cannot commit over its successor's work.
+/// accepted only if it starts exactly at the stored position. A member that lost its partition
+/// in a rebalance cannot commit over its successor's work (its span starts before), and a member
+/// whose position ran ahead cannot skip messages nobody wrote (its span starts after).
 public struct OffsetStore {
     let db: PGConnection
     let group: String
@@ -41,7 +42,7 @@ public struct OffsetStore {
                 VALUES ($1, $2, $3, $4, $6, now())
                 ON CONFLICT (group_id, topic, partition) DO UPDATE
                     SET next_offset = EXCLUDED.next_offset, cluster_id = EXCLUDED.cluster_id, updated_at = now()
-                    WHERE o.cluster_id <> EXCLUDED.cluster_id OR o.next_offset <= $5
+                    WHERE o.cluster_id <> EXCLUDED.cluster_id OR o.next_offset = $5
                 RETURNING next_offset
                 """, [group, partition.topic, partition.partition, clusterID, span.first, span.next])
             if rows.isEmpty { fenced.append(partition) }

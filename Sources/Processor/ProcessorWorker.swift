@@ -80,7 +80,13 @@ public final class ProcessorWorker: @unchecked Sendable {
             let messages = consumer.poll(maxMessages: settings.batchSize, timeoutMs: stopping ? 500 : 250)
             if messages.isEmpty { emptyPolls += 1; continue }
             emptyPolls = 0
-            process(messages, consumer: consumer)
+            let (contiguous, resume) = Batch.contiguousRuns(messages)
+            process(contiguous, consumer: consumer)
+            for (partition, offset) in resume.sorted(by: { $0.key.partition < $1.key.partition }) {
+                // The poll skipped offsets of this partition: re-read from the first one missing.
+                logger.warning("processor: \(partition) came with a gap at \(offset); reading it again from there")
+                try? consumer.seek(partition, to: offset)
+            }
         }
         logger.info("processor: stopped")
     }
@@ -275,7 +281,10 @@ public final class ProcessorWorker: @unchecked Sendable {
 
     /// After a failed fence another member owns newer work: jump to the stored position. Retried
     /// until it succeeds, since reading on from here could skip what the fence refused.
-    private func resync(_ partitions: [TopicPartition], consumer: KafkaConsumer) {
+    private func resync(_ fencedPartitions: [TopicPartition], consumer: KafkaConsumer) {
+        // A partition lost in a rebalance meanwhile is its new owner's: it starts from PostgreSQL.
+        let partitions = fencedPartitions.filter { consumer.assignment.contains($0) }
+        guard !partitions.isEmpty else { return }
         var attempt = 0
         while true {
             do {

@@ -76,6 +76,9 @@ import Testing
             // A member that still thinks it starts at 5 is behind: fenced.
             #expect(try store.advance([partition: OffsetSpan(first: 5, next: 12)]) == [partition])
             #expect(try store.advance([partition: OffsetSpan(first: 10, next: 20)]).isEmpty)
+            // A member whose position ran ahead would skip 20..<25, which nobody wrote: fenced.
+            #expect(try store.advance([partition: OffsetSpan(first: 25, next: 30)]) == [partition])
+            #expect(try store.positions([partition]) == [partition: 20])
             // Another cluster (a restarted in-memory broker) starts over.
             let restarted = OffsetStore(db, group: "g", clusterID: "c2")
             #expect(try restarted.positions([partition]).isEmpty)

@@ -1,4 +1,6 @@
 import Core
+import Kafka
+import Processor
 import Foundation
 import Postgres
 import Testing
@@ -57,5 +59,19 @@ import Testing
         #expect(config.kafkaProperties["security.protocol"] == "ssl")
         #expect(config.baseURL(defaultPort: 9000) == "http://127.0.0.1:7000")
         #expect(throws: ConfigError.self) { try FaultlineConfig.fromEnvironment(["FAULTLINE_PORT": "eighty"]) }
+    }
+}
+
+@Suite struct BatchContiguityTests {
+    @Test func onlyGapFreeRunsOfEachPartitionAreKept() {
+        func message(_ partition: Int32, _ offset: Int64) -> KafkaMessage {
+            KafkaMessage(topic: "ingest-events", partition: partition, offset: offset, key: nil, value: [])
+        }
+        let (kept, resume) = Batch.contiguousRuns([message(0, 5), message(1, 9), message(0, 6), message(0, 8), message(0, 9), message(1, 10)])
+        #expect(kept.map(\.offset) == [5, 9, 6, 10])
+        #expect(resume == [TopicPartition(topic: "ingest-events", partition: 0): 7])
+        let (all, none) = Batch.contiguousRuns([message(2, 0), message(2, 1), message(2, 1)])
+        #expect(all.map(\.offset) == [0, 1])
+        #expect(none.isEmpty)
     }
 }
