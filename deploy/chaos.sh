@@ -163,6 +163,10 @@ start_relay 0; start_relay 1
 start_processor 0; start_processor 1
 wait_for "$RUN/processor0.log" 'consuming' 60 || die "processor 0 did not start: $(tail -5 "$RUN/processor0.log")"
 wait_for "$RUN/processor1.log" 'consuming' 60 || die "processor 1 did not start: $(tail -5 "$RUN/processor1.log")"
+# Faults start once the consumer group has formed (the mock cluster's first join takes ~3 s).
+for i in 0 1; do
+    wait_for "$RUN/processor$i.log" 'kafka consumer: assigned' 60 || die "processor $i got no partitions: $(tail -5 "$RUN/processor$i.log")"
+done
 say "broker $FAULTLINE_KAFKA_BROKERS, relays ${RELAY_PORTS[*]}, processors ${PROCESSOR_PORTS[*]}, PostgreSQL 127.0.0.1:$PG_PORT; logs in $RUN"
 
 # --- load ---------------------------------------------------------------------------------------
@@ -277,21 +281,28 @@ while [ "$(sql "$MISSING_SQL")" != 0 ] && [ $(($(date +%s) - drain_start)) -lt "
 sleep 3 # anything arriving now would be a double count or an unacknowledged event
 say "drained after $(($(date +%s) - drain_start)) s"
 
+# Statuses by fault: sends from 3 s before each window (a request in flight when the fault
+# starts waits up to the 3 s Kafka timeout) to 5 s after its end; the rest of the run is "steady".
+sql "CREATE TABLE chaos_phases (t0 real, t1 real, name text)"
+"${PSQL[@]}" -d faultline_chaos -c "\\copy chaos_phases FROM STDIN WITH (FORMAT text, DELIMITER ' ')" < <(awk '{ n = $3; for (i = 4; i <= NF; i++) n = n "_" $i; print $1, $2, n }' "$RUN/phases.txt")
 SENT=$(sql "SELECT count(*) FROM chaos_sent")
 OK=$(sql "SELECT count(*) FROM chaos_sent WHERE status = 200")
 STATUSES=$(sql "SELECT string_agg(status || ': ' || n, ', ' ORDER BY status) FROM (SELECT status, count(*) AS n FROM chaos_sent GROUP BY status) t")
 STORED=$(sql "SELECT count(*) FROM events")
 MISSING=$(sql "$MISSING_SQL")
 DUPLICATES=$(sql "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM events GROUP BY project_id, event_id HAVING count(*) > 1) t")
-ERROR_STORED=$(sql "SELECT coalesce(string_agg(status || ': ' || n, ', '), '') FROM (SELECT status, count(*) AS n FROM chaos_sent s WHERE status <> 200 AND EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id) GROUP BY status) t")
+# An error status stored is a violation, except a 503 for a request that was in flight when the
+# broker's connections were cut (sent within the 3 s Kafka timeout before "down", or 1 s after):
+# its message may have reached the log while the acknowledgement was lost, which librdkafka
+# reports as a timeout ("possibly persisted"). Nobody can tell the client otherwise; an SDK
+# retry with the same event id is counted once.
+IN_FLIGHT="s.status = 503 AND EXISTS (SELECT 1 FROM chaos_phases p WHERE p.name IN ('broker_down', 'broker_request_errors') AND s.sent BETWEEN p.t0 - 3 AND p.t0 + 1)"
+ERROR_STORED=$(sql "SELECT coalesce(string_agg(status || ': ' || n, ', '), '') FROM (SELECT status, count(*) AS n FROM chaos_sent s WHERE status <> 200 AND NOT ($IN_FLIGHT) AND EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id) GROUP BY status) t")
+POSSIBLY_PERSISTED=$(sql "SELECT count(*) FROM chaos_sent s WHERE $IN_FLIGHT AND EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)")
 UNKNOWN=$(sql "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM chaos_sent s WHERE s.event_id = e.event_id)")
 TIMES_SEEN=$(sql "SELECT coalesce(sum(times_seen), 0) FROM issues")
 DEAD=$(sql "SELECT count(*) FROM dead_letters")
 OUTCOMES=$(sql "SELECT coalesce(sum(quantity), 0) FROM outcomes_hourly WHERE outcome = 0 AND category = 1")
-# Statuses by fault: sends from 3 s before each window (a request in flight when the fault
-# starts waits up to the 3 s Kafka timeout) to 5 s after its end; the rest of the run is "steady".
-sql "CREATE TABLE chaos_phases (t0 real, t1 real, name text)"
-"${PSQL[@]}" -d faultline_chaos -c "\\copy chaos_phases FROM STDIN WITH (FORMAT text, DELIMITER ' ')" < <(awk '{ n = $3; for (i = 4; i <= NF; i++) n = n "_" $i; print $1, $2, n }' "$RUN/phases.txt")
 BY_PHASE=$(sql "SELECT rpad(replace(coalesce(p.name, 'steady'), '_', ' '), 24) || string_agg(s.status || ': ' || s.n, ', ' ORDER BY s.status)
     FROM (SELECT coalesce((SELECT name FROM chaos_phases p WHERE c.sent BETWEEN p.t0 - 3 AND p.t1 + 5 ORDER BY p.t0 LIMIT 1), 'steady') AS name,
                  status, count(*) AS n FROM chaos_sent c GROUP BY 1, 2) s
@@ -319,8 +330,13 @@ NON_200=$(sql "SELECT count(*) FROM chaos_sent WHERE status = 503")
 [ "$KAFKA_UP" -ge "$KAFKA_DOWN" ] || violation "a relay logged 'Kafka did not acknowledge' without 'Kafka acknowledging again' after it"
 [ "$RELAY_PG_DOWN" -gt 0 ] || violation "no relay logged 'PostgreSQL unavailable' during the PostgreSQL outage"
 [ "$RELAY_PG_UP" -ge "$RELAY_PG_DOWN" ] || violation "a relay logged 'PostgreSQL unavailable' without 'reachable again' after it"
-[ "$PG_DOWN_LINES" -gt 0 ] || violation "no processor logged 'PostgreSQL unavailable'"
-[ "$PG_UP_LINES" -gt 0 ] || violation "no processor logged 'PostgreSQL reachable again'"
+[ "$PG_UP_LINES" -ge "$PG_DOWN_LINES" ] || violation "a processor logged 'PostgreSQL unavailable' without 'reachable again'"
+# A processor logs the outage only if it tried to write during it; in a short run the outage may
+# fall while the group is still rebalancing after the broker's, so there it is only reported.
+if [ "$PG_DOWN_LINES" = 0 ]; then
+    if [ "$DURATION" -ge 60 ]; then violation "no processor logged 'PostgreSQL unavailable'"
+    else say "note: no processor wrote during the PostgreSQL outage (no 'PostgreSQL unavailable' line)"; fi
+fi
 for i in 0 1; do
     PATTERN='listening on'; n=$(count "$RUN/relay$i.log")
     [ "$n" -ge 2 ] || violation "relay $i did not come back after its restart ($n 'listening on' lines)"
@@ -337,6 +353,7 @@ cat <<SUMMARY
 $BY_PHASE
     sent        $SENT ($STATUSES; 0 = connection failed)
     answered 200 $OK, stored $STORED (missing $MISSING, duplicates $DUPLICATES, stored despite an error status: ${ERROR_STORED:-0}, never sent $UNKNOWN)
+                503 but stored, in flight when the broker went down (possibly persisted): $POSSIBLY_PERSISTED
     issues      sum(times_seen) $TIMES_SEEN; dead letters $DEAD; accepted outcomes $OUTCOMES
     log lines   relays: 'Kafka did not acknowledge' $KAFKA_DOWN / 'Kafka acknowledging again' $KAFKA_UP,
                 'PostgreSQL unavailable' $RELAY_PG_DOWN / 'reachable again' $RELAY_PG_UP;
