@@ -1,8 +1,9 @@
 """Load generator for the relay: sends event envelopes from a corpus (bench/make_corpus.py) over
 N keep-alive HTTP/1.1 connections, each send with its own event id, gzip-compressed as the SDK
 sends them; at a fixed rate (--rate) or as fast as it can (--rate 0). Reports accepted/s, the
-count of each status code, and latency p50/p99/max; --record FILE writes "event_id status" per
-send (the chaos check uses it to prove every 200 was stored exactly once).
+count of each status code, and latency p50/p99/max; --record FILE writes "event_id status seconds"
+per send, seconds counted from the start of the run to the send (deploy/chaos.sh uses it to prove
+every 200 was stored exactly once, and to tell which fault each error status belongs to).
 
     set -a; source .faultline/dev.env; set +a
     python3 bench/load.py --corpus .faultline/corpus --rate 1000 --duration 30 --connections 16
@@ -50,12 +51,13 @@ class Stats:
         self.statuses = {}
         self.latencies = []
         self.record = record
+        self.origin = time.perf_counter()
 
-    def add(self, event_id, status, latency):
+    def add(self, event_id, status, started, latency):
         self.statuses[status] = self.statuses.get(status, 0) + 1
         self.latencies.append(latency)
         if self.record:
-            self.record.write(f"{event_id} {status}\n")
+            self.record.write(f"{event_id} {status} {started - self.origin:.3f}\n")
 
 
 async def connection(host, port, path, auth, templates, queue, stats, counter):
@@ -94,7 +96,7 @@ async def connection(host, port, path, auth, templates, queue, stats, counter):
             except (ConnectionError, asyncio.IncompleteReadError, OSError):
                 writer = None
                 status = 0
-        stats.add(event_id, status, time.perf_counter() - started)
+        stats.add(event_id, status, started, time.perf_counter() - started)
 
 
 async def run(args):
@@ -109,6 +111,9 @@ async def run(args):
     stats = Stats(record)
     queue = asyncio.Queue(maxsize=args.connections * 4)
     counter = [0]
+    stats.origin = time.perf_counter()
+    if args.origin:  # count the recorded seconds from this Unix time (another clock's zero)
+        stats.origin -= time.time() - args.origin
     workers = [asyncio.create_task(connection(host, port, path, auth, templates, queue, stats, counter))
                for _ in range(args.connections)]
     started = time.perf_counter()
@@ -144,6 +149,7 @@ def main():
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--record")
+    parser.add_argument("--origin", type=float, help="Unix time the recorded seconds count from (default: the start)")
     args = parser.parse_args()
     if not args.dsn:
         sys.exit("give --dsn or set FAULTLINE_DSN")

@@ -5,8 +5,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.faultline"
 PG_PORT="${FAULTLINE_PG_PORT:-5433}"
-PG_DATA="$STATE/pg"
-PG_LOG="$STATE/pg.log"
+# Another cluster (e.g. deploy/chaos.sh's, which it stops and starts) sets both and its own port.
+PG_DATA="${FAULTLINE_PG_DATA:-$STATE/pg}"
+PG_LOG="${FAULTLINE_PG_LOG:-$PG_DATA.log}"
 mkdir -p "$STATE"
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -49,7 +50,7 @@ pg_start() {
     if [ ! -s "$PG_DATA/PG_VERSION" ]; then
         log "creating PostgreSQL cluster in $PG_DATA"
         mkdir -p "$PG_DATA"
-        [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$PG_DATA"
+        if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$PG_DATA"; fi
         pg_run "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
         cat >> "$PG_DATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'

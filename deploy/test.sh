@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, starts the private PostgreSQL, prepares the Python venv with the
 # real sentry-sdk and sentry-cli, and runs the whole test suite.
+# Without arguments it then runs the short fault-injection run (deploy/chaos.sh 30 s at 100
+# events/s with the debug build: broker errors and outage, PostgreSQL stopped and started,
+# processors SIGKILLed and stopped, relays restarted; on a PostgreSQL cluster of its own, port 5434).
 #   ./deploy/test.sh [extra `swift test` arguments, e.g. --filter Envelope]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -13,3 +16,7 @@ export FAULTLINE_TEST_PYTHON="$PYTHON"
 cd "$ROOT"
 log "swift test"
 swift test "$@"
+if [ $# -eq 0 ]; then
+    log "deploy/chaos.sh 30 100 (short fault-injection run)"
+    FAULTLINE_CHAOS_BIN="$ROOT/.build/debug/faultline" "$ROOT/deploy/chaos.sh" 30 100
+fi

@@ -43,6 +43,15 @@ public final class EmbeddedBroker: @unchecked Sendable {
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(.admin, rdError: err) }
     }
 
+    /// Makes the cluster answer the next `count` requests of Kafka API `apiKey` (0 Produce,
+    /// 1 Fetch, 8 OffsetCommit, …) with error `code` instead of serving them, for fault tests.
+    public func pushRequestErrors(apiKey: Int16, count: Int, code: Int32) {
+        let errors = [rd_kafka_resp_err_t](repeating: rd_kafka_resp_err_t(rawValue: code), count: count)
+        errors.withUnsafeBufferPointer { buffer in
+            rd_kafka_mock_push_request_errors_array(cluster, apiKey, buffer.count, buffer.baseAddress)
+        }
+    }
+
     public func shutdown() {
         let first = lock.withLock { () -> Bool in
             defer { destroyed = true }

@@ -117,6 +117,15 @@ public final class KafkaConsumer: @unchecked Sendable {
         _ = rd_kafka_commit(handle, list, 1)
     }
 
+    /// The partition's end offset as librdkafka last saw it (from fetch responses; no request),
+    /// or nil while it is not known.
+    public func highWatermark(_ partition: TopicPartition) -> Int64? {
+        var low: Int64 = 0, high: Int64 = 0
+        let err = rd_kafka_get_watermark_offsets(handle, partition.topic, partition.partition, &low, &high)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 else { return nil }
+        return high
+    }
+
     /// The cluster's id, which tells a restarted in-memory broker from the one offsets came from.
     public func clusterID(timeoutMs: Int32 = 10_000) -> String? {
         guard let raw = rd_kafka_clusterid(handle, timeoutMs) else { return nil }

@@ -73,6 +73,7 @@ public final class ProcessorWorker: @unchecked Sendable {
         }
         clusterID = cluster
         logger.info("processor: consuming \(settings.topics.joined(separator: ", ")) as group \(settings.group)")
+        Gauge(label: "faultline_processor_database_up").record(databaseDown ? 0 : 1)
         var emptyPolls = 0
         while true {
             let stopping = lock.withLock { stopRequested }
@@ -180,6 +181,7 @@ public final class ProcessorWorker: @unchecked Sendable {
             record(result.0, deadLetters: batch.deadLetters.count)
             record(result.1)
             consumer.commitAdvisory(batch.spans.mapValues(\.next))
+            recordLag(batch.spans, consumer: consumer)
         } catch let fenced as Fenced {
             resync(fenced.partitions, consumer: consumer)
             let remaining = batch.spans.keys.filter { !fenced.partitions.contains($0) }
@@ -316,6 +318,16 @@ public final class ProcessorWorker: @unchecked Sendable {
         Counter(label: "faultline_processor_issues_created_total").increment(by: result.newIssues)
     }
 
+    /// Messages in each partition not yet stored, after this batch: what a slow or stopped
+    /// processor leaves in Kafka (a partition's gauge keeps its last value after it moves).
+    private func recordLag(_ spans: [TopicPartition: OffsetSpan], consumer: KafkaConsumer) {
+        for (partition, span) in spans {
+            guard let high = consumer.highWatermark(partition) else { continue }
+            Gauge(label: "faultline_processor_lag_messages",
+                  dimensions: [("topic", partition.topic), ("partition", String(partition.partition))]).record(max(0, high - span.next))
+        }
+    }
+
     private func record(_ result: OutcomeWriter.Result) {
         Counter(label: "faultline_processor_outcomes_total", dimensions: [("result", "recorded")]).increment(by: result.recorded)
         if result.unattributed > 0 {
@@ -341,6 +353,7 @@ public final class ProcessorWorker: @unchecked Sendable {
         if !databaseDown {
             logger.error("processor: PostgreSQL unavailable (\(error)); pausing and retrying")
             databaseDown = true
+            Gauge(label: "faultline_processor_database_up").record(0)
         }
     }
 
@@ -348,6 +361,7 @@ public final class ProcessorWorker: @unchecked Sendable {
         if databaseDown {
             logger.notice("processor: PostgreSQL reachable again; resuming")
             databaseDown = false
+            Gauge(label: "faultline_processor_database_up").record(1)
         }
     }
 

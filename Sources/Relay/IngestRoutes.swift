@@ -20,6 +20,8 @@ public struct IngestRoutes: Sendable {
     let topics: Topics
     let limits: RelayLimits
     let logger: Logger
+    private let kafkaState = DependencyState()
+    private let databaseState = DependencyState()
 
     public init(producer: KafkaProducer, pool: PGPool, topics: Topics, limits: RelayLimits = RelayLimits(), logger: Logger) {
         self.producer = producer
@@ -160,9 +162,16 @@ public struct IngestRoutes: Sendable {
 
     private func lookup(_ publicKey: String) async throws -> ProjectConfig? {
         do {
-            return try await configs.lookup(publicKey)
+            let (config, fromDatabase) = try await configs.lookupNotingDatabase(publicKey)
+            if fromDatabase, let failed = databaseState.succeeded() {
+                logger.notice("relay: PostgreSQL reachable again; project configs load (\(failed) requests were answered 503)")
+            }
+            return config
         } catch {
-            logger.error("relay: project config lookup failed: \(error)")
+            if databaseState.failed() {
+                logger.error("relay: PostgreSQL unavailable, cannot load project configs (\(error)); answering 503 until it is back")
+            }
+            logger.debug("relay: project config lookup failed: \(error)")
             throw RelayError(.serviceUnavailable, "the service is overloaded", retryAfter: 5)
         }
     }
@@ -179,8 +188,14 @@ public struct IngestRoutes: Sendable {
                 try await group.waitForAll()
             }
         } catch {
-            logger.warning("relay: kafka did not acknowledge: \(error)")
+            if kafkaState.failed() {
+                logger.error("relay: Kafka did not acknowledge (\(error)); answering 503 until it does")
+            }
+            logger.debug("relay: kafka did not acknowledge: \(error)")
             throw RelayError(.serviceUnavailable, "failed to queue envelope", retryAfter: 5)
+        }
+        if !result.messages.isEmpty || !result.outcomes.isEmpty, let failed = kafkaState.succeeded() {
+            logger.notice("relay: Kafka acknowledging again (\(failed) requests were answered 503)")
         }
     }
 

@@ -20,15 +20,20 @@ public final class ProjectConfigCache: @unchecked Sendable {
     }
 
     public func lookup(_ publicKey: String) async throws -> ProjectConfig? {
+        try await lookupNotingDatabase(publicKey).config
+    }
+
+    /// The config, and whether PostgreSQL was asked for it (false: from the cache).
+    func lookupNotingDatabase(_ publicKey: String) async throws -> (config: ProjectConfig?, fromDatabase: Bool) {
         let now = Date()
         if let entry = lock.withLock({ entries[publicKey] }), now.timeIntervalSince(entry.fetched) < ttl {
-            return entry.config
+            return (entry.config, false)
         }
         let config = try await pool.withConnection { try RelayConfigStore($0).projectConfig(publicKey: publicKey) }
         lock.withLock {
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[publicKey] = (config, now)
         }
-        return config
+        return (config, true)
     }
 }

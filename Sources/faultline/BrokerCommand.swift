@@ -13,6 +13,10 @@ struct BrokerCommand: AsyncParsableCommand {
         processes can share it (FAULTLINE_KAFKA_BROKERS). Reads control lines on stdin, for fault tests:
           down [broker-id]   disconnect a broker (default: all) and refuse connections
           up [broker-id]     accept connections again
+          errors API COUNT [CODE]
+                             answer the next COUNT requests of API (produce, fetch, commit or a
+                             Kafka API key number) with error CODE (default 6, NOT_LEADER_OR_FOLLOWER;
+                             19 is NOT_ENOUGH_REPLICAS); clients retry them
           quit               stop
         The log is in memory and is lost when this process ends.
         """)
@@ -48,6 +52,15 @@ struct BrokerCommand: AsyncParsableCommand {
                     switch command {
                     case "down": try broker.setDown(broker: id); print("ok down \(id)")
                     case "up": try broker.setUp(broker: id); print("ok up \(id)")
+                    case "errors":
+                        let apiKeys: [String: Int16] = ["produce": 0, "fetch": 1, "commit": 8]
+                        guard words.count >= 3, let api = apiKeys[words[1]] ?? Int16(words[1]), let count = Int(words[2]), count > 0,
+                              let code = words.count > 3 ? Int32(words[3]) : 6 else {
+                            print("error usage: errors produce|fetch|commit|API-KEY COUNT [CODE]")
+                            break
+                        }
+                        broker.pushRequestErrors(apiKey: api, count: count, code: code)
+                        print("ok errors \(words[1]) \(count) \(code)")
                     case "quit": broker.shutdown(); return
                     default: print("error unknown command \(command)")
                     }

@@ -133,6 +133,47 @@ import Testing
         }
     }
 
+    /// Request errors injected by `faultline broker` (`errors produce N CODE`): the idempotent
+    /// producer retries them, so the relay still answers 200 and each event is stored once.
+    @Test func injectedBrokerRequestErrorsAreRetried() async throws {
+        let executable = try TestEnvironment.executable
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let tenant = try TestTenant.create(db)
+            let (broker, bootstrap) = try await Self.startBroker(executable)
+            defer { broker.kill() }
+            let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
+                               "FAULTLINE_KAFKA_FETCH_WAIT_MAX_MS": "20"]
+            let relay = try await Self.startService(executable, "relay", port: 19443, environment: environment)
+            let processor = try await Self.startService(executable, "processor", port: 19444, environment: environment)
+            defer { relay.kill(SIGKILL); processor.kill(SIGKILL) }
+            #expect(await Self.postEvent(port: 19443, tenant: tenant, eventID: String(format: "%032x", 0xE0000))?.status == 200)
+
+            broker.send("errors produce 5 19")
+            #expect(await broker.waitForOutput("ok errors produce 5 19"))
+            broker.send("errors fetch 5")
+            #expect(await broker.waitForOutput("ok errors fetch 5 6"))
+            broker.send("errors nonsense")
+            #expect(await broker.waitForOutput("error usage: errors"))
+            var accepted = 1
+            for index in 1...20 where await Self.postEvent(port: 19443, tenant: tenant, eventID: String(format: "%032x", 0xE0000 + index),
+                                                           message: "injected \(Self.words[index % 2])")?.status == 200 {
+                accepted += 1
+            }
+            #expect(accepted == 21)
+            try await Self.waitForEvents(db, count: 21, timeout: 30)
+            try await Task.sleep(for: .seconds(1))
+            #expect(try db.query("SELECT count(*) AS c FROM events").first!.int("c") == 21)
+            #expect(try db.query("SELECT coalesce(sum(times_seen), 0) AS s FROM issues").first!.int("s") == 21)
+            // The processor reports how far behind it is.
+            let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:19444/metrics")!)
+            let metrics = String(decoding: data, as: UTF8.self)
+            #expect(metrics.contains("faultline_processor_lag_messages"), "\(metrics.prefix(2000))")
+            #expect(metrics.contains("faultline_processor_database_up 1.0"), "\(metrics.prefix(2000))")
+        }
+    }
+
     @Test func quotaHoldsAcrossTwoRelayProcesses() async throws {
         let executable = try TestEnvironment.executable
         try await withTestDatabase { database in
