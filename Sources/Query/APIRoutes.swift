@@ -15,6 +15,7 @@ public struct APIRoutes: Sendable {
     public func add(to router: Router<FaultlineRequestContext>) {
         let group = router.group("api/0").add(middleware: TokenAuthMiddleware(pool: api.pool))
         OrganizationRoutes(api: api).add(to: group)
+        TokenRoutes(api: api).add(to: group)
         IssueRoutes(api: api).add(to: group)
         EventRoutes(api: api).add(to: group)
         AggregateRoutes(api: api).add(to: group)

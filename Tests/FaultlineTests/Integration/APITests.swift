@@ -269,4 +269,38 @@ import Web
             }
         }
     }
+
+    @Test func tokensAreCreatedListedAndRevokedThroughTheAPI() async throws {
+        try await withTestDatabase { database in
+            try await Self.seeded(database) { seeded, client in
+                let admin = seeded.tenant.token
+                let (created, body) = try await Self.send(client, .post, "/api/0/organizations/acme/org-auth-tokens/", token: admin,
+                                                          #"{"name":"ci","scopes":["event:read","project:read"]}"#)
+                #expect(created == .created)
+                let token = try #require(body["token"]?.string)
+                let id = try #require(body["id"]?.string)
+                let (_, issues, _) = try await Self.get(client, "/api/0/projects/acme/web/issues/", token: token)
+                #expect(issues.array?.count == 3)
+                let (forbidden, _) = try await Self.send(client, .put, "/api/0/projects/acme/web/issues/", token: token, #"{"status":"resolved"}"#)
+                #expect(forbidden == .forbidden)
+                // Only the hash is stored.
+                #expect(try seeded.db.query("SELECT count(*) AS n FROM api_tokens WHERE token_hash = $1 OR token_prefix = $1", [token]).first?.int("n") == 0)
+                let (_, list, _) = try await Self.get(client, "/api/0/organizations/acme/org-auth-tokens/", token: admin)
+                #expect(list.array?.contains { $0["id"]?.string == id && $0["token"] == nil } == true)
+                // A token cannot grant itself more than its creator holds, nor manage tokens without org:admin.
+                let (escalate, _) = try await Self.send(client, .post, "/api/0/organizations/acme/org-auth-tokens/", token: token,
+                                                        #"{"scopes":["event:admin"]}"#)
+                #expect(escalate == .forbidden)
+                let other = try TestTenant.create(seeded.db, organization: "globex", project: "api")
+                let revokeOther = try await client.execute(uri: "/api/0/organizations/acme/org-auth-tokens/\(id)/", method: .delete,
+                                                           headers: [.authorization: "Bearer \(other.token)"])
+                #expect(revokeOther.status == .notFound)
+                let revoked = try await client.execute(uri: "/api/0/organizations/acme/org-auth-tokens/\(id)/", method: .delete,
+                                                       headers: [.authorization: "Bearer \(admin)"])
+                #expect(revoked.status == .noContent)
+                let (after, _, _) = try await Self.get(client, "/api/0/projects/acme/web/issues/", token: token)
+                #expect(after == .unauthorized)
+            }
+        }
+    }
 }
