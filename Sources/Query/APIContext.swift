@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Postgres
 import Store
 
@@ -31,6 +32,30 @@ struct APIContext: Sendable {
         guard let row = rows.first else { throw QueryError.notFound }
         return Organization(id: try row.int("id"), slug: try row.string("slug"), name: try row.string("name"),
                             createdAt: try row.date("created_at"))
+    }
+
+    /// The token's own organization.
+    func organization(of grant: TokenGrant, _ db: PGConnection) throws -> Organization {
+        guard let row = try db.query("SELECT slug FROM organizations WHERE id = $1", [grant.organizationID]).first else {
+            throw QueryError.notFound
+        }
+        return try organization(grant, slug: try row.string("slug"), db)
+    }
+
+    /// An issue by numeric id or short id within the organization named (or the token's own), with its project.
+    func issue(_ grant: TokenGrant, organization slug: String?, reference: String,
+               _ db: PGConnection) throws -> (IssueRecord, Project) {
+        let organization = try slug.map { try self.organization(grant, slug: $0, db) } ?? organization(of: grant, db)
+        let projects = try projects(of: organization, db)
+        guard let issue = try IssueStore(db: db).issue(reference, projects: projects.map { ($0.id, $0.slug) }),
+              let project = projects.first(where: { $0.id == issue.projectID }) else { throw QueryError.notFound }
+        return (issue, project)
+    }
+
+    /// The `Link` header of a page of this request's list.
+    func link(_ request: Request, offset: Int, limit: Int, hasMore: Bool) -> String {
+        Cursor.linkHeader(url: Cursor.pageURL(base: baseURL, path: request.uri.path, query: request.uri.query),
+                          offset: offset, limit: limit, hasMore: hasMore)
     }
 
     func project(_ grant: TokenGrant, organization slug: String, project projectSlug: String, _ db: PGConnection) throws -> Project {

@@ -42,7 +42,7 @@ struct AggregateRequest: Equatable {
             (start, end) = (a, b)
         } else {
             let period: TimeInterval?
-            do { period = try IssueQuery.period(values("statsPeriod").first ?? "24h") } catch {
+            do { period = try PeriodParameter.statsPeriod(values("statsPeriod").first ?? "24h") } catch {
                 throw QueryError(.badRequest, "Invalid statsPeriod")
             }
             (start, end) = (now.addingTimeInterval(-(period ?? 86_400)), now)

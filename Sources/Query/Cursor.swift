@@ -34,9 +34,14 @@ extension Cursor {
             guard (1...100).contains(value) else { throw QueryError(.badRequest, "Invalid per_page value. Must be between 1 and 100.") }
             limit = value
         }
-        guard let text, !text.isEmpty else { return (Cursor(offset: 0), limit) }
+        return (try parse(text), limit)
+    }
+
+    /// The `cursor` parameter: the first page when absent or empty, 400 when malformed.
+    static func parse(_ text: String?) throws(QueryError) -> Cursor {
+        guard let text, !text.isEmpty else { return Cursor(offset: 0) }
         guard let cursor = Cursor(text) else { throw QueryError(.badRequest, "Invalid cursor parameter.") }
-        return (cursor, limit)
+        return cursor
     }
 
     /// The URL the Link header's entries start with: the request's path and query without

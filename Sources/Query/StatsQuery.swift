@@ -130,7 +130,7 @@ struct StatsQuery: Equatable, Sendable {
         let start = parameters["start"]?.first.flatMap { $0.isEmpty ? nil : $0 }
         let end = parameters["end"]?.first.flatMap { $0.isEmpty ? nil : $0 }
         if let statsPeriod {
-            guard let seconds = duration(statsPeriod), seconds > 0, seconds <= maxPeriod else {
+            guard let seconds = PeriodParameter.seconds(statsPeriod), seconds > 0, seconds <= maxPeriod else {
                 throw QueryError(.badRequest, "Invalid statsPeriod")
             }
             return (now.addingTimeInterval(-TimeInterval(seconds)), now)
@@ -151,23 +151,8 @@ struct StatsQuery: Equatable, Sendable {
     /// `interval` rounded up to whole hours; by default an hour up to 7 days, else a day.
     static func interval(_ text: String?, period: Int) throws(QueryError) -> Int {
         guard let text, !text.isEmpty else { return period <= 7 * 86400 ? hour : 86400 }
-        guard let seconds = duration(text) else { throw QueryError(.badRequest, "Invalid interval: \"\(text)\"") }
+        guard let seconds = PeriodParameter.seconds(text) else { throw QueryError(.badRequest, "Invalid interval: \"\(text)\"") }
         guard seconds > 0 else { throw QueryError(.badRequest, "Interval cannot result in a zero duration.") }
         return min(maxPeriod, (seconds + hour - 1) / hour * hour)
-    }
-
-    /// Sentry's stats periods: a number with `s`, `m`, `h`, `d` or `w` (no unit: seconds).
-    static func duration(_ text: String) -> Int? {
-        let unit = text.last.flatMap { $0.isLetter ? $0 : nil }
-        let digits = unit == nil ? Substring(text) : text.dropLast()
-        guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let amount = Int(digits) else { return nil }
-        switch unit {
-        case nil, "s"?: return amount
-        case "m"?: return amount * 60
-        case "h"?: return amount * 3600
-        case "d"?: return amount * 86400
-        case "w"?: return amount * 7 * 86400
-        default: return nil
-        }
     }
 }

@@ -26,19 +26,15 @@ public struct IssueMerge {
     /// Deletes issues with their events, hashes, users, rollups and activities.
     public func delete(_ issueIDs: [Int64], projectIDs: [Int64]) throws -> [Int64] {
         let deleted = try db.query("""
-            DELETE FROM issues WHERE id = ANY($1::bigint[]) AND project_id = ANY($2::bigint[]) RETURNING id, project_id
-            """, [PGArray(issueIDs.sorted()), PGArray(projectIDs)]).rows.map { (try $0.int("id"), try $0.int("project_id")) }
+            DELETE FROM issues WHERE id = ANY($1::bigint[]) AND project_id = ANY($2::bigint[]) RETURNING id
+            """, [PGArray(issueIDs.sorted()), PGArray(projectIDs)]).rows.map { try $0.int("id") }
         guard !deleted.isEmpty else { return [] }
-        let ids = PGArray(deleted.map(\.0))
+        let ids = PGArray(deleted)
         try db.query("""
             WITH gone AS (DELETE FROM events WHERE issue_id = ANY($1::bigint[]) RETURNING project_id, event_id)
             DELETE FROM event_ids k USING gone WHERE k.project_id = gone.project_id AND k.event_id = gone.event_id
             """, [ids])
-        for table in ["issue_hashes", "issue_users", "issue_hourly", "issue_releases", "issue_environments",
-                      "issue_tag_values", "issue_activities"] {
-            // Table names are the constants above, never input.
-            try db.query("DELETE FROM \(table) WHERE issue_id = ANY($1::bigint[])", [ids])
-        }
-        return deleted.map(\.0)
+        try IssueDependents.delete(of: deleted, db)
+        return deleted
     }
 }

@@ -15,10 +15,7 @@ public struct IssueRecount {
             DELETE FROM issues i WHERE i.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id)
             RETURNING id
             """, [ids]).rows.map { try $0.int("id") }
-        if !deleted.isEmpty {
-            try db.query("DELETE FROM issue_hashes WHERE issue_id = ANY($1::bigint[])", [PGArray(deleted)])
-            try db.query("DELETE FROM issue_activities WHERE issue_id = ANY($1::bigint[])", [PGArray(deleted)])
-        }
+        try IssueDependents.delete(of: deleted, db)
         try db.query("""
             UPDATE issues i SET times_seen = s.n, first_seen = s.first, last_seen = s.last, user_count = s.users
             FROM (SELECT issue_id, count(*) AS n, min(timestamp) AS first, max(timestamp) AS last,

@@ -31,13 +31,7 @@ public struct Retention {
             let stale = try tx.query("DELETE FROM issues WHERE last_seen < $1 RETURNING id", [report.cutoff])
                 .rows.map { try $0.int("id") }
             report.deletedIssues = Int64(stale.count)
-            guard !stale.isEmpty else { return }
-            let ids = PGArray(stale)
-            for table in ["issue_hashes", "issue_users", "issue_hourly", "issue_releases", "issue_environments",
-                          "issue_tag_values", "issue_activities"] {
-                // Table names are the constants above, never input.
-                try tx.query("DELETE FROM \(table) WHERE issue_id = ANY($1::bigint[])", [ids])
-            }
+            try IssueDependents.delete(of: stale, tx)
         }
         return report
     }

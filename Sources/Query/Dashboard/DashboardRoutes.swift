@@ -51,11 +51,8 @@ public struct DashboardRoutes: Sendable {
 
     private func projects(_ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("project:read")
-        let rows = try await api.withConnection { db -> (String, [(String, String, Int64)]) in
-            guard let org = try db.query("SELECT slug FROM organizations WHERE id = $1", [grant.organizationID]).first else {
-                throw QueryError.notFound
-            }
-            let slug = try org.string("slug")
+        let rows = try await api.withConnection { [api] db -> (String, [(String, String, Int64)]) in
+            let slug = try api.organization(of: grant, db).slug
             let projects = try db.query("""
                 SELECT p.slug, p.name, (SELECT count(*) FROM issues i WHERE i.project_id = p.id AND i.status = 'unresolved') AS open
                 FROM projects p WHERE p.organization_id = $1 ORDER BY p.slug
@@ -82,7 +79,7 @@ public struct DashboardRoutes: Sendable {
             page = try await api.withConnection { [api] db in
                 let project = try api.project(grant, organization: org, project: slug, db)
                 var list = IssueStore.ListRequest(projectIDs: [project.id])
-                list.filter = try IssueFilter.sql(query: query, userEmail: grant.userEmail, builder: &list.builder)
+                list.filter = try SearchFilterSQL.compile(query, target: .issues, userEmail: grant.userEmail, builder: &list.builder)
                 list.sort = sort
                 list.limit = 50
                 let store = IssueStore(db: db)
@@ -119,9 +116,7 @@ public struct DashboardRoutes: Sendable {
         let org = try context.parameters.require("org")
         let reference = try context.parameters.require("issue")
         let (issue, project, event, tags) = try await api.withConnection { [api] db in
-            let projects = try api.projects(of: try api.organization(grant, slug: org, db), db)
-            guard let issue = try IssueStore(db: db).issue(reference, projects: projects.map { ($0.id, $0.slug) }),
-                  let project = projects.first(where: { $0.id == issue.projectID }) else { throw QueryError.notFound }
+            let (issue, project) = try api.issue(grant, organization: org, reference: reference, db)
             let event = try EventStore(db: db).event(issue: issue, .latest)
             let tags = try db.query("""
                 SELECT key, value, count FROM (
@@ -189,10 +184,7 @@ public struct DashboardRoutes: Sendable {
         }
         let id = try await api.withConnection { [api] db in
             try db.transaction { tx -> Int64 in
-                let projects = try api.projects(of: try api.organization(grant, slug: org, tx), tx)
-                guard let issue = try IssueStore(db: tx).issue(reference, projects: projects.map { ($0.id, $0.slug) }) else {
-                    throw QueryError.notFound
-                }
+                let (issue, _) = try api.issue(grant, organization: org, reference: reference, tx)
                 try IssueTriage(tx).setStatus(change, issueIDs: [issue.id], projectIDs: [issue.projectID])
                 return issue.id
             }

@@ -32,7 +32,7 @@ struct AggregateRoutes {
                 "e.project_id = ANY(\(builder.bind(PGArray(projects.map(\.id))))::bigint[])",
                 "e.timestamp >= \(builder.bind(aggregate.start))", "e.timestamp < \(builder.bind(aggregate.end))",
             ]
-            if let filter = try EventFilter.sql(query: aggregate.query, userEmail: grant.userEmail, builder: &builder) {
+            if let filter = try SearchFilterSQL.compile(aggregate.query, target: .events, userEmail: grant.userEmail, builder: &builder) {
                 conditions.append("(\(filter))")
             }
             let bucket = "to_timestamp(floor(extract(epoch FROM e.timestamp) / \(builder.bind(aggregate.interval))) * \(builder.bind(aggregate.interval)))"

@@ -50,20 +50,7 @@ struct IssueRoutes {
 
     /// The issue named in the path, within the caller's organization; 404 otherwise.
     private func issue(_ context: FaultlineRequestContext, _ grant: TokenGrant, _ db: PGConnection) throws -> (IssueRecord, APIContext.Project) {
-        let reference = try context.parameters.require("issue")
-        let organization: APIContext.Organization
-        if let slug = context.parameters.get("org") {
-            organization = try api.organization(grant, slug: slug, db)
-        } else {
-            guard let row = try db.query("SELECT slug FROM organizations WHERE id = $1", [grant.organizationID]).first else {
-                throw QueryError.notFound
-            }
-            organization = try api.organization(grant, slug: try row.string("slug"), db)
-        }
-        let projects = try api.projects(of: organization, db)
-        guard let issue = try IssueStore(db: db).issue(reference, projects: projects.map { ($0.id, $0.slug) }),
-              let project = projects.first(where: { $0.id == issue.projectID }) else { throw QueryError.notFound }
-        return (issue, project)
+        try api.issue(grant, organization: context.parameters.get("org"), reference: try context.parameters.require("issue"), db)
     }
 
     // MARK: Lists
@@ -72,10 +59,7 @@ struct IssueRoutes {
         let grant = try context.require("event:read")
         let parameters = request.uri.queryParameters
         let limit = min(100, max(1, parameters["limit"].flatMap { Int(String($0)) } ?? 100))
-        let cursorText = parameters["cursor"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        guard let cursor = cursorText.map(Cursor.init) ?? Cursor(offset: 0) else {
-            throw QueryError(.badRequest, "Invalid cursor parameter.")
-        }
+        let cursor = try Cursor.parse(parameters["cursor"].map(String.init))
         var listRequest = try listRequest(parameters, grant: grant)
         listRequest.limit = limit
         listRequest.offset = cursor.offset
@@ -97,7 +81,7 @@ struct IssueRoutes {
                 }
             }, hasMore)
         }
-        let link = Cursor.linkHeader(url: pageURL(request), offset: cursor.offset, limit: limit, hasMore: hasMore)
+        let link = api.link(request, offset: cursor.offset, limit: limit, hasMore: hasMore)
         return JSONResponse.make(.ok, bytes: JSON.array(issues).encoded(), headers: [.link: link])
     }
 
@@ -108,7 +92,7 @@ struct IssueRoutes {
         // `status=` (sentry-cli's `--status`) selects by status instead of the default `is:unresolved`.
         let status = parameters["status"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let query = parameters["query"].map(String.init) ?? (status == nil ? "is:unresolved" : "")
-        request.filter = try IssueFilter.sql(query: query, userEmail: grant.userEmail, builder: &request.builder)
+        request.filter = try SearchFilterSQL.compile(query, target: .issues, userEmail: grant.userEmail, builder: &request.builder)
         if let status {
             request.filter = [request.filter, "i.status = \(request.builder.bind(status == "muted" ? "ignored" : status))"]
                 .compactMap { $0 }.joined(separator: " AND ")
@@ -138,16 +122,8 @@ struct IssueRoutes {
             }
             return (from, to)
         }
-        let period = try IssueQuery.period(parameters["statsPeriod"].map(String.init))
+        let period = try PeriodParameter.statsPeriod(parameters["statsPeriod"].map(String.init))
         return (period.map { Date().addingTimeInterval(-$0) }, nil)
-    }
-
-    static let queryValueAllowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))
-
-    private func pageURL(_ request: Request) -> String {
-        let kept = request.uri.queryParameters.filter { $0.key != "cursor" }
-            .map { "\($0.key)=\(String($0.value).addingPercentEncoding(withAllowedCharacters: Self.queryValueAllowed) ?? "")" }
-        return "\(api.baseURL)\(request.uri.path)?\(kept.joined(separator: "&"))"
     }
 
     // MARK: Bulk changes
@@ -281,16 +257,14 @@ struct IssueRoutes {
         let grant = try context.require("event:read")
         let parameters = request.uri.queryParameters
         let limit = min(100, max(1, parameters["limit"].flatMap { Int(String($0)) } ?? 100))
-        guard let cursor = parameters["cursor"].map(String.init).flatMap({ $0.isEmpty ? nil : $0 }).map(Cursor.init) ?? Cursor(offset: 0) else {
-            throw QueryError(.badRequest, "Invalid cursor parameter.")
-        }
+        let cursor = try Cursor.parse(parameters["cursor"].map(String.init))
         let full = ["1", "true"].contains(parameters["full"].map(String.init) ?? "")
         let (events, hasMore) = try await api.withConnection { db in
             let (issue, _) = try issue(context, grant, db)
             return try EventStore(db: db).events(issueID: issue.id, limit: limit, offset: cursor.offset)
         }
         let json = JSON.array(events.map { full ? EventJSON.full($0) : .object(EventJSON.summary($0)) })
-        let link = Cursor.linkHeader(url: pageURL(request), offset: cursor.offset, limit: limit, hasMore: hasMore)
+        let link = api.link(request, offset: cursor.offset, limit: limit, hasMore: hasMore)
         return JSONResponse.make(.ok, bytes: json.encoded(), headers: [.link: link])
     }
 

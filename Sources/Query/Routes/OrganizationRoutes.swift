@@ -60,8 +60,7 @@ struct OrganizationRoutes {
     private func allProjects(_ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("project:read")
         let projects = try await api.withConnection { [api] db -> [APIContext.Project] in
-            guard let row = try db.query("SELECT slug FROM organizations WHERE id = $1", [grant.organizationID]).first else { return [] }
-            return try api.projects(of: try api.organization(grant, slug: try row.string("slug"), db), db)
+            try api.projects(of: try api.organization(of: grant, db), db)
         }
         return JSONResponse.make(.ok, projects.map(ProjectJSON.init), headers: [.link: Cursor.linkHeader(
             url: "\(api.baseURL)/api/0/projects/?", offset: 0, limit: 100, hasMore: false)])

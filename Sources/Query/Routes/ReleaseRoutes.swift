@@ -189,7 +189,6 @@ struct ReleaseRoutes {
     }
 
     private func link(_ request: Request, _ cursor: Cursor, _ limit: Int, _ hasMore: Bool) -> String {
-        Cursor.linkHeader(url: Cursor.pageURL(base: api.baseURL, path: request.uri.path, query: request.uri.query),
-                          offset: cursor.offset, limit: limit, hasMore: hasMore)
+        api.link(request, offset: cursor.offset, limit: limit, hasMore: hasMore)
     }
 }

@@ -31,17 +31,19 @@ import Testing
         #expect(link.contains(#"rel="next"; results="true"; cursor="0:25:0""#))
     }
 
-    @Test func issueQueryAndPeriods() throws {
-        #expect(try IssueQuery.parse(nil).statuses == ["unresolved"])
-        #expect(try IssueQuery.parse("is:resolved boom").text == "boom")
-        #expect(try IssueQuery.period("24h") == 86400)
-        #expect(try IssueQuery.period("14d") == 14 * 86400)
-        #expect(throws: QueryError.self) { try IssueQuery.period("3y") }
-        #expect(throws: QueryError.self) { try IssueQuery.period("infd") }
-        #expect(throws: QueryError.self) { try IssueQuery.period("1e12d") }
-        #expect(throws: QueryError.self) { try IssueQuery.period("91d") }
+    @Test func periodsAndCursors() throws {
+        // Query syntax (`is:`, free text, bad values) is covered by IssueSearchTests.
+        #expect(try PeriodParameter.statsPeriod("24h") == 86400)
+        #expect(try PeriodParameter.statsPeriod("14d") == 14 * 86400)
+        #expect(throws: QueryError.self) { try PeriodParameter.statsPeriod("3y") }
+        #expect(throws: QueryError.self) { try PeriodParameter.statsPeriod("infd") }
+        #expect(throws: QueryError.self) { try PeriodParameter.statsPeriod("1e12d") }
+        #expect(throws: QueryError.self) { try PeriodParameter.statsPeriod("91d") }
+        #expect(throws: QueryError.self) { try PeriodParameter.statsPeriod("3600") }
+        #expect(PeriodParameter.seconds("3600") == 3600)
         #expect(Cursor("0:9223372036854775807:0") == nil)
-        #expect(throws: QueryError.self) { try IssueQuery.parse("is:sleeping") }
+        #expect(try Cursor.parse(nil) == Cursor(offset: 0))
+        #expect(throws: QueryError.self) { try Cursor.parse("nonsense") }
     }
 
     @Test func configReadsEnvironment() throws {
