@@ -3,7 +3,8 @@ N keep-alive HTTP/1.1 connections, each send with its own event id, gzip-compres
 sends them; at a fixed rate (--rate) or as fast as it can (--rate 0). Reports accepted/s, the
 count of each status code, and latency p50/p99/max; --record FILE writes "event_id status seconds"
 per send, seconds counted from the start of the run to the send (deploy/chaos.sh uses it to prove
-every 200 was stored exactly once, and to tell which fault each error status belongs to).
+every 200 was stored exactly once, and to tell which fault each error status belongs to); --csv FILE
+writes accepted/s and latency p50/p99 every --interval seconds (bench/soak.sh).
 
     set -a; source .faultline/dev.env; set +a
     python3 bench/load.py --corpus .faultline/corpus --rate 1000 --duration 30 --connections 16
@@ -52,10 +53,12 @@ class Stats:
         self.latencies = []
         self.record = record
         self.origin = time.perf_counter()
+        self.window = []  # (status, latency) since the last --interval row
 
     def add(self, event_id, status, started, latency):
         self.statuses[status] = self.statuses.get(status, 0) + 1
         self.latencies.append(latency)
+        self.window.append((status, latency))
         if self.record:
             self.record.write(f"{event_id} {status} {started - self.origin:.3f}\n")
 
@@ -99,6 +102,23 @@ async def connection(host, port, path, auth, templates, queue, stats, counter):
         stats.add(event_id, status, started, time.perf_counter() - started)
 
 
+async def report_intervals(args, stats, started):
+    """Every --interval seconds, one CSV row for the sends answered in that window."""
+    with open(args.csv, "w") as out:
+        out.write("elapsed_s,answered,accepted_per_s,non_200,p50_ms,p99_ms\n")
+        last = started
+        while True:
+            await asyncio.sleep(args.interval)
+            now = time.perf_counter()
+            window, stats.window = stats.window, []
+            ms = [latency * 1000 for _, latency in window]
+            accepted = sum(1 for status, _ in window if status == 200)
+            out.write(f"{now - started:.1f},{len(window)},{accepted / (now - last):.1f},{len(window) - accepted},"
+                      f"{percentile(ms, 0.5):.2f},{percentile(ms, 0.99):.2f}\n")
+            out.flush()
+            last = now
+
+
 async def run(args):
     dsn = urllib.parse.urlsplit(args.dsn)
     key = dsn.username
@@ -117,6 +137,7 @@ async def run(args):
     workers = [asyncio.create_task(connection(host, port, path, auth, templates, queue, stats, counter))
                for _ in range(args.connections)]
     started = time.perf_counter()
+    reporter = asyncio.create_task(report_intervals(args, stats, started)) if args.csv else None
     sent = 0
     while time.perf_counter() - started < args.duration:
         if args.rate > 0:
@@ -129,6 +150,8 @@ async def run(args):
     for _ in workers:
         await queue.put(None)
     await asyncio.gather(*workers)
+    if reporter:
+        reporter.cancel()
     elapsed = time.perf_counter() - started
     if record:
         record.close()
@@ -150,6 +173,8 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--record")
     parser.add_argument("--origin", type=float, help="Unix time the recorded seconds count from (default: the start)")
+    parser.add_argument("--csv", help="write one row per --interval (accepted/s, p50, p99) to this file")
+    parser.add_argument("--interval", type=float, default=10)
     args = parser.parse_args()
     if not args.dsn:
         sys.exit("give --dsn or set FAULTLINE_DSN")
