@@ -166,17 +166,28 @@ public struct IngestRoutes: Sendable {
 
     private func lookup(_ publicKey: String) async throws -> ProjectConfig? {
         do {
-            let (config, fromDatabase) = try await configs.lookupNotingDatabase(publicKey)
-            if fromDatabase, let failed = databaseState.succeeded() {
-                logger.notice("relay: PostgreSQL reachable again; project configs load (\(failed) requests were answered 503)")
+            let (config, source) = try await configs.lookupNotingSource(publicKey)
+            switch source {
+            case .database:
+                if let failed = databaseState.succeeded() {
+                    logger.notice("relay: PostgreSQL reachable again; project configs load (\(failed) lookups failed meanwhile)")
+                }
+            case .staleCache:
+                noteDatabaseFailure(nil)
+            case .cache:
+                break
             }
             return config
         } catch {
-            if databaseState.failed() {
-                logger.error("relay: PostgreSQL unavailable, cannot load project configs (\(error)); answering 503 until it is back")
-            }
+            noteDatabaseFailure(error)
             logger.debug("relay: project config lookup failed: \(error)")
             throw RelayError(.serviceUnavailable, "the service is overloaded", retryAfter: 5)
+        }
+    }
+
+    private func noteDatabaseFailure(_ error: (any Error)?) {
+        if databaseState.failed() {
+            logger.error("relay: PostgreSQL unavailable, cannot load project configs\(error.map { " (\($0))" } ?? ""); serving cached configs up to 5 minutes old, answering 503 for keys not in the cache, until it is back")
         }
     }
 
