@@ -19,11 +19,7 @@ import Testing
             #expect(first.config?.key.projectID == tenant.project.id)
             _ = try await strict.lookupNotingSource(key)
 
-            let admin = try PGConnection(url: try TestEnvironment.adminDatabaseURL)
-            defer { admin.close() }
-            _ = try admin.execute("ALTER DATABASE \(database.name) WITH ALLOW_CONNECTIONS false")
-            try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-                            [database.name])
+            try database.refuseConnections()
             try await Task.sleep(for: .milliseconds(300))
 
             let stale = try await cache.lookupNotingSource(key)
@@ -32,7 +28,7 @@ import Testing
             await #expect(throws: (any Error).self) { try await strict.lookupNotingSource(key) }
             await #expect(throws: (any Error).self) { try await cache.lookupNotingSource("0123456789abcdef0123456789abcdef") }
 
-            _ = try admin.execute("ALTER DATABASE \(database.name) WITH ALLOW_CONNECTIONS true")
+            try database.allowConnections()
             var source: ProjectConfigCache.Source?
             let deadline = Date().addingTimeInterval(30)
             while source != .database && Date() < deadline {
