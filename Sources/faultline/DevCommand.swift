@@ -14,12 +14,15 @@ struct DevCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
+    @Option(help: "Processor workers (consumer-group members) in this process, each on its own thread.")
+    var workers: Int = 1
+
     func run() async throws {
         try await CommandRunner.run {
             let (config, logger) = try Runtime.start(options)
             let (kafka, broker) = try Runtime.kafka(config, logger: logger)
             let pool = PGPool(url: config.databaseURL, size: 8)
-            let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, logger: logger)
+            let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, workers: workers, logger: logger)
             let router = Runtime.router()
             let backlog = try BacklogMonitor.startIfEmbedded(
                 kafka: kafka, group: config.consumerGroup, topics: [config.topics.events, config.topics.outcomes], logger: logger)
