@@ -19,6 +19,7 @@ public final class BacklogMonitor: @unchecked Sendable {
     private var sentSince: [TopicPartition: Int64] = [:]
     private var messageBytes: [String: Double] = [:]
     private var full: TopicPartition?
+    private var reportedFull = false
     private var stopped = false
     private var thread: Thread?
 
@@ -86,7 +87,6 @@ public final class BacklogMonitor: @unchecked Sendable {
         // counted twice until the next round, which errs on the safe side.
         let snapshotSent = lock.withLock { sentSince }
         guard let measured = probe.backlog(lock.withLock { partitions }) else { return }
-        let wasFull = lock.withLock { full }
         let nowFull = lock.withLock { () -> TopicPartition? in
             for (partition, count) in snapshotSent {
                 let remaining = (sentSince[partition] ?? 0) - count
@@ -96,15 +96,17 @@ public final class BacklogMonitor: @unchecked Sendable {
             full = headroom.fullPartition(measured, sentSince: sentSince, messageBytes: messageBytes)
             return full
         }
-        report(nowFull, wasFull: wasFull, measured: measured)
+        report(nowFull, measured: measured)
     }
 
-    private func report(_ nowFull: TopicPartition?, wasFull: TopicPartition?, measured: [PartitionBacklog]) {
+    /// Logs a change of state since the last report (only this thread touches `reportedFull`).
+    private func report(_ nowFull: TopicPartition?, measured: [PartitionBacklog]) {
         let unread = measured.reduce(Int64(0)) { $0 + $1.unread }
         Gauge(label: "faultline_relay_embedded_broker_unread_messages").record(unread)
-        if let partition = nowFull, wasFull == nil {
+        defer { reportedFull = nowFull != nil }
+        if let partition = nowFull, !reportedFull {
             logger.warning("relay: the processors are \(unread) messages behind and \(partition) of the embedded broker is near its 5 MiB limit; answering 503 until they catch up")
-        } else if nowFull == nil, wasFull != nil {
+        } else if nowFull == nil, reportedFull {
             logger.notice("relay: the processors caught up (\(unread) messages behind); accepting again")
         }
     }
