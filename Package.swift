@@ -102,6 +102,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Benchmark tool: the relay's per-envelope CPU without HTTP and Kafka, for callgrind (bench/relay_plan.sh).
+        .executableTarget(name: "bench-ingest-plan", dependencies: ["Core", "EventModel", "Quotas", "Relay"]),
+
         .testTarget(name: "FaultlineTests", dependencies: [
             "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
             .product(name: "Hummingbird", package: "hummingbird"),
