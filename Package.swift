@@ -39,7 +39,7 @@ let package = Package(
 
         // Pure model and transforms.
         .target(name: "EventModel"),
-        .target(name: "Quotas"),
+        .target(name: "Quotas", dependencies: ["EventModel"]),
         .target(name: "Scrubbing", dependencies: ["EventModel"]),
         .target(name: "Grouping", dependencies: [
             "EventModel",
