@@ -68,7 +68,7 @@ import Testing
         for text in cases { expectSameDecision(text) }
     }
 
-    @Test func invalidUTF8IsTheFullParseDecisionToo() {
+    @Test func invalidUTF8IsTheFullParseDecisionToo() throws {
         let inString: [UInt8] = Array("{\"a\":\"".utf8) + [0xFF, 0xC3] + Array("\",\"b\":1}".utf8)
         let inKey: [UInt8] = Array("{\"".utf8) + [0xE2, 0x82] + Array("\":1}".utf8)
         let outside: [UInt8] = Array("{\"a\":".utf8) + [0xFF] + Array("}".utf8)
