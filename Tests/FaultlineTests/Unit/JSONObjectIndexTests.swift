@@ -1,4 +1,4 @@
-import EventModel
+@testable import EventModel
 import Foundation
 import Testing
 
@@ -85,6 +85,20 @@ import Testing
             expectSameDecision("{\"x\":\(objects)}")
             expectSameDecision(objects)
             expectSameDecision("{\"x\":\(String(repeating: "[", count: depth))")
+        }
+    }
+
+    @Test func wordScanStopsAtTheFirstQuoteBackslashOrControlByte() {
+        var generator = SystemRandomNumberGenerator()
+        let near: [UInt8] = [0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA0, 0xA2, 0xDC, 0xFF, 0x61]
+        for round in 0..<50_000 {
+            let bytes = (0..<8).map { _ in
+                round % 2 == 0 ? near.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
+            }
+            let word = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            let special = JSONParser.Reader.specialBytes(word)
+            let first = bytes.firstIndex { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+            #expect(first == (special == 0 ? nil : special.trailingZeroBitCount / 8), "\(bytes)")
         }
     }
 
