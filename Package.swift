@@ -39,7 +39,7 @@ let package = Package(
 
         // Pure model and transforms.
         .target(name: "EventModel"),
-        .target(name: "Quotas"),
+        .target(name: "Quotas", dependencies: ["EventModel"]),
         .target(name: "Scrubbing", dependencies: ["EventModel"]),
         .target(name: "Grouping", dependencies: [
             "EventModel",
@@ -101,6 +101,9 @@ let package = Package(
             "EventModel", "Kafka", "Processor",
             .product(name: "Logging", package: "swift-log"),
         ]),
+
+        // Benchmark tool: the relay's per-envelope CPU without HTTP and Kafka, for callgrind (bench/relay_plan.sh).
+        .executableTarget(name: "bench-ingest-plan", dependencies: ["Core", "EventModel", "Quotas", "Relay"]),
 
         .testTarget(name: "FaultlineTests", dependencies: [
             "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",

@@ -58,9 +58,9 @@ public struct IngestMessage: Sendable, Equatable {
     }
 
     public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var bytes = Array((try? encoder.encode(metadata)) ?? Data())
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + payload.count)
+        metadata.write(into: &bytes)
         bytes.append(UInt8(ascii: "\n"))
         bytes.append(contentsOf: payload)
         return bytes

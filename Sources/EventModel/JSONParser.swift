@@ -174,7 +174,17 @@ enum JSONParser {
 
         mutating func number() throws(JSONParseError) -> JSON {
             let start = index
+            let integral = try numberSyntax().integral
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            if integral, let value = Int64(text) { return .int(value) }
+            guard let value = Double(text), value.isFinite else { throw fail("number out of range") }
+            return .double(value)
+        }
+
+        /// Moves past a number's grammar; `integral` means no fraction and no exponent.
+        mutating func numberSyntax() throws(JSONParseError) -> (integral: Bool, exponent: Bool) {
             var integral = true
+            var exponent = false
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 else { throw fail("invalid number") }
             if bytes[index] == UInt8(ascii: "0") {
@@ -190,15 +200,13 @@ enum JSONParser {
             }
             if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 integral = false
+                exponent = true
                 index += 1
                 if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
                 guard index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 else { throw fail("invalid number") }
                 while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
             }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            if integral, let value = Int64(text) { return .int(value) }
-            guard let value = Double(text), value.isFinite else { throw fail("number out of range") }
-            return .double(value)
+            return (integral, exponent)
         }
     }
 }

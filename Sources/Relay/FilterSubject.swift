@@ -3,7 +3,13 @@ import Quotas
 
 /// Pulls out of an event the facts inbound filters look at.
 enum FilterSubject {
-    static func of(_ event: [String: JSON]) -> InboundFilters.Subject {
+    /// Every top-level member `of` reads; the rest of the event is never parsed.
+    static let members: Set<String> = [
+        "exception", "stacktrace", "threads", "logentry", "sentry.interfaces.Message", "message", "release", "user", "request",
+    ]
+
+    static func of(_ index: JSONObjectIndex) -> InboundFilters.Subject {
+        let event = index.object(keeping: members)
         let view = SentryEvent(json: event)
         var messages: [String] = []
         for exception in view.exceptions {

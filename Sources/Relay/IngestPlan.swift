@@ -59,7 +59,7 @@ public struct IngestPlan: Sendable {
 
     public static func make(_ envelope: Envelope, context: Context) throws(RelayError) -> IngestPlan {
         var eventID = envelope.eventID.flatMap(EventID.normalize)
-        var events: [String: [String: JSON]] = [:]
+        var events: [Int: JSONObjectIndex] = [:]
         var attachmentBytes = 0
         for (index, item) in envelope.items.enumerated() {
             if let limit = context.limits.itemLimit(item.type), item.payload.count > limit {
@@ -70,10 +70,11 @@ public struct IngestPlan: Sendable {
                 if attachmentBytes > context.limits.maxAttachmentsSize { throw RelayLimits.tooLarge("attachment") }
             }
             guard ItemRouting.isEvent(item.type) else { continue }
-            guard case .object(let event)? = try? JSON.parse(item.payload) else {
+            // Validated in full, but only the members the plan reads are parsed.
+            guard let event = try? JSONObjectIndex(item.payload) else {
                 throw RelayError(.badRequest, "invalid JSON data: \(item.type) item is not a JSON object")
             }
-            events[String(index)] = event
+            events[index] = event
             if eventID == nil { eventID = event["event_id"]?.string.flatMap(EventID.normalize) }
         }
         let carriesEvent = !events.isEmpty
@@ -89,7 +90,7 @@ public struct IngestPlan: Sendable {
                 continue
             }
             var filterReason: String?
-            if let event = events[String(index)], !context.filters.isEmpty {
+            if let event = events[index], !context.filters.isEmpty {
                 filterReason = context.filters.reason(for: FilterSubject.of(event))
                 eventFilterReason = eventFilterReason ?? filterReason
             }

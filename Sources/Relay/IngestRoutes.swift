@@ -128,7 +128,7 @@ public struct IngestRoutes: Sendable {
             headers[.contentType] = "text/plain"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Self.hyphenated(plan.eventID ?? ""))))
         case .envelope, .store:
-            if let id = plan.eventID { return JSONResponse.make(.ok, ["id": id], headers: headers) }
+            if let id = plan.eventID { return JSONResponse.make(.ok, bytes: JSON.object(["id": .string(id)]).encoded(), headers: headers) }
             return JSONResponse.make(.ok, bytes: Array("{}".utf8), headers: headers)
         }
     }

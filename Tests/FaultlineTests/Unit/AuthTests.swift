@@ -1,4 +1,4 @@
-import EventModel
+@testable import EventModel
 import Testing
 @testable import Relay
 
@@ -52,5 +52,35 @@ import Testing
             #expect(error.status == .unauthorized)
             #expect(error.detail == "missing authorization information")
         }
+    }
+}
+
+/// The byte-wise reading of ASCII auth headers must give the fields the Character-wise one gives.
+@Suite struct AuthHeaderBytesTests {
+    @Test func asciiHeadersReadAsTheCharacterWiseParserReadsThem() {
+        let cases = [
+            "Sentry sentry_key=abc, sentry_version=7, sentry_client=sentry.python/2.19.0",
+            "  sentry   sentry_key = abc ,sentry_version=7", "SENTRY SENTRY_KEY=abc", "sentry_key=abc, sentry_version=7",
+            "Sentry\tsentry_key=abc", "Sentry ", "Sentry", "", "   ", "Sentry sentry_key=", "Sentry =sentry_key=x",
+            "Sentry ==sentry_key==x", "Sentry sentry_key==x", "Sentry sentry_key=a=b", "Sentry ,,sentry_key=a,,", "Sentry sentry_key=a, sentry_key=b",
+            "Sentry \t sentry_key\t=\t a b \t, x", "Bearer xyz", "Sentryx sentry_key=a", "sentry_ sentry_key=a",
+            "Sentry sentry_key=a\r\n, sentry_client=b\r\n", "Sentry sentry_key=a, =, ==, =b, c=",
+        ]
+        for header in cases {
+            #expect(SentryAuth.asciiHeaderFields(header) == SentryAuth.unicodeHeaderFields(header), "\(header)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("sentry_kyvSENTRYK =,\t\r\nab7.")
+        for _ in 0..<5_000 {
+            let header = String((0..<Int.random(in: 0..<40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let prefixed = Bool.random(using: &generator) ? "Sentry " + header : header
+            #expect(SentryAuth.asciiHeaderFields(prefixed) == SentryAuth.unicodeHeaderFields(prefixed), "\(prefixed)")
+        }
+    }
+
+    @Test func nonASCIIHeadersKeepTheCharacterWiseReading() {
+        // U+212A KELVIN SIGN lowercases to "k": the Character-wise reading finds the key.
+        #expect(SentryAuth.parseHeader("Sentry sentry_\u{212A}ey=abc")?.publicKey == "abc")
+        #expect(SentryAuth.parseHeader("Sentry sentry_key=abc, sentry_client=caf\u{E9}")?.client == "caf\u{E9}")
     }
 }

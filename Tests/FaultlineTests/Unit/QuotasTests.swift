@@ -44,6 +44,25 @@ import Testing
         #expect(text == #"{"category":1,"org_id":1,"outcome":1,"project_id":2,"quantity":1,"reason":"localhost","timestamp":"2019-09-29T09:46:40.123456Z"}"#)
     }
 
+    @Test func outcomesRoundTripAndTimestampsMatchTheFormatString() throws {
+        let record = OutcomeRecord(timestamp: Date(), orgID: 3, projectID: 4, keyID: 5, outcome: .invalid,
+                                   reason: "unsupported_item:a/\"b\"\n\u{1}é", eventID: "0123456789abcdef0123456789abcdef",
+                                   remoteAddr: "2001:db8::1", category: .attachment, quantity: 12_345)
+        #expect(try JSONDecoder().decode(OutcomeRecord.self, from: Data(record.encoded())) == record)
+        for seconds in [0, 1, 59.999_999_4, 951_782_400, 1_700_000_000.5, 4_102_444_799.999_999, 253_402_300_799, 253_402_300_800, -1.5] {
+            let date = Date(timeIntervalSince1970: seconds)
+            let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+            var whole = time_t(micros / 1_000_000)
+            var parts = tm()
+            gmtime_r(&whole, &parts)
+            let expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                                  Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros % 1_000_000)
+            let record = OutcomeRecord(timestamp: date, orgID: nil, projectID: 1, keyID: nil, outcome: .accepted, reason: nil,
+                                       eventID: nil, remoteAddr: nil, category: .error, quantity: 1)
+            #expect(record.timestamp == expected, "\(seconds)")
+        }
+    }
+
     @Test func browserExtensionFilter() {
         let filters = InboundFilters(browserExtensions: true)
         let subject = InboundFilters.Subject(messages: ["TypeError: x"], release: nil, userIP: nil, requestURL: nil,
