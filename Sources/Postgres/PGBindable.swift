@@ -42,23 +42,7 @@ public struct PGBytes: PGBindable {
 public struct PGArray: PGBindable {
     public let elements: [String?]
     public init<T: PGBindable>(_ values: [T]) { elements = values.map(\.pgText) }
-    public var pgText: String? {
-        var text = "{"
-        for (index, element) in elements.enumerated() {
-            if index > 0 { text.append(",") }
-            guard let element else { text.append("NULL"); continue }
-            text.append("\"")
-            // Per Unicode scalar: a quote followed by a combining mark is one Character but
-            // must still be escaped.
-            for scalar in element.unicodeScalars {
-                if scalar == "\"" || scalar == "\\" { text.unicodeScalars.append("\\") }
-                text.unicodeScalars.append(scalar)
-            }
-            text.append("\"")
-        }
-        text.append("}")
-        return text
-    }
+    public var pgText: String? { PGArrayLiteral.text(elements) }
 }
 
 enum PGTimestamp {

@@ -38,7 +38,8 @@ public final class PGConnection {
     public func query(_ sql: String, _ parameters: [any PGBindable] = []) throws -> PGRows {
         guard let conn else { throw PGError(.connection, "connection closed") }
         // PostgreSQL text cannot hold U+0000 (and C strings would end there): replace it.
-        let texts = parameters.map { $0.pgText.map { $0.contains("\u{0}") ? $0.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : $0 } }
+        // The test is on bytes: a batch's array of event payloads runs to megabytes.
+        let texts = parameters.map { $0.pgText.map { $0.utf8.contains(0) ? $0.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : $0 } }
         let cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { $0.flatMap { strdup($0) } }
         defer { cStrings.forEach { free($0) } }
         let result = cStrings.withUnsafeBufferPointer { buffer -> OpaquePointer? in

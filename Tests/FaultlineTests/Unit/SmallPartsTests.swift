@@ -13,6 +13,15 @@ import Testing
         #expect(PGArray([Int64(1), 2]).pgText == #"{"1","2"}"#)
     }
 
+    @Test func arrayLiteralsEscapeOnBytesWhateverTheCharacters() {
+        #expect(PGArray([String]()).pgText == "{}")
+        #expect(PGArray(["", "NULL"]).pgText == #"{"","NULL"}"#)
+        // A quote followed by a combining mark is one Character; its quote is still escaped.
+        #expect(PGArray(["\"\u{301}", "é\\ü", "日本\"語", "😀"]).pgText == "{\"\\\"\u{301}\",\"é\\\\ü\",\"日本\\\"語\",\"😀\"}")
+        let json = #"{"a":"b\"c","d":[1,2]}"#
+        #expect(PGArray([json, json]).pgText == #"{"{\"a\":\"b\\\"c\",\"d\":[1,2]}","{\"a\":\"b\\\"c\",\"d\":[1,2]}"}"#)
+    }
+
     @Test func bytesAreHex() {
         #expect(PGBytes([0, 15, 255]).pgText == "\\x000fff")
     }
