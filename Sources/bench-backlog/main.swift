@@ -68,7 +68,9 @@ case "produce" where arguments.count == 8:
     let start = Date()
     try await withThrowingTaskGroup(of: Void.self) { group in
         for (index, payload) in payloads.enumerated() {
-            group.addTask { _ = try await producer.send(topic: topic, key: nil, value: payload) }
+            // Keyed by index: spread evenly over the partitions, as many clients' events are.
+            let key = Array(String(index).utf8)
+            group.addTask { _ = try await producer.send(topic: topic, key: key, value: payload) }
             if index % 2000 == 1999 { try await group.waitForAll() }
         }
         try await group.waitForAll()
