@@ -94,8 +94,8 @@ wrk_corpus() {
 }
 
 # start_dev: `faultline dev` (relay + processor + query, embedded broker) on $DEV_PORT → DEV pid.
-start_dev() {
-    "$BIN" dev --port "$DEV_PORT" --log-level warning > "$STATE/dev-bench.log" 2>&1 & DEV=$!
+start_dev() { # DEV_WORKERS: processor workers inside `faultline dev` (default 1)
+    "$BIN" dev --port "$DEV_PORT" --workers "${DEV_WORKERS:-1}" --log-level warning > "$STATE/dev-bench.log" 2>&1 & DEV=$!
     wait_http "http://127.0.0.1:$DEV_PORT/readyz" 300
 }
 settle() { # waits until the stored event count has not grown for 10 s (the processor is idle)

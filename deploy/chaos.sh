@@ -314,6 +314,8 @@ BY_PHASE=$(sql "SELECT rpad(replace(coalesce(p.name, 'steady'), '_', ' '), 24) |
 [ "$UNKNOWN" = 0 ] || violation "$UNKNOWN stored events were never sent"
 [ "$TIMES_SEEN" = "$STORED" ] || violation "sum(issues.times_seen) = $TIMES_SEEN but count(events) = $STORED"
 [ "$DEAD" = 0 ] || violation "$DEAD dead letters"
+# Every 200 had its accepted outcome acknowledged too (a 503 may have had its outcome persisted).
+[ "$OUTCOMES" -ge "$OK" ] || violation "accepted outcomes $OUTCOMES < events answered 200 $OK"
 [ "$OK" -gt 0 ] || violation "no event was answered 200"
 
 # --- the services said what happened -----------------------------------------------------------
@@ -324,6 +326,8 @@ PATTERN='relay: PostgreSQL unavailable'; RELAY_PG_DOWN=$(count "$RUN"/relay*.log
 PATTERN='relay: PostgreSQL reachable again'; RELAY_PG_UP=$(count "$RUN"/relay*.log)
 PATTERN='processor: PostgreSQL unavailable'; PG_DOWN_LINES=$(count "$RUN"/processor*.log)
 PATTERN='processor: PostgreSQL reachable again'; PG_UP_LINES=$(count "$RUN"/processor*.log)
+PATTERN='near its 5 MiB limit'; BACKLOG_FULL=$(count "$RUN"/relay*.log)
+PATTERN='the processors caught up'; BACKLOG_OK=$(count "$RUN"/relay*.log)
 NON_200=$(sql "SELECT count(*) FROM chaos_sent WHERE status = 503")
 [ "$NON_200" -gt 0 ] || violation "no request was answered 503 during the outages"
 [ "$KAFKA_DOWN" -gt 0 ] || violation "no relay logged 'Kafka did not acknowledge' during the broker outage"
@@ -356,7 +360,8 @@ $BY_PHASE
                 503 but stored, in flight when the broker went down (possibly persisted): $POSSIBLY_PERSISTED
     issues      sum(times_seen) $TIMES_SEEN; dead letters $DEAD; accepted outcomes $OUTCOMES
     log lines   relays: 'Kafka did not acknowledge' $KAFKA_DOWN / 'Kafka acknowledging again' $KAFKA_UP,
-                'PostgreSQL unavailable' $RELAY_PG_DOWN / 'reachable again' $RELAY_PG_UP;
+                'PostgreSQL unavailable' $RELAY_PG_DOWN / 'reachable again' $RELAY_PG_UP,
+                embedded broker 'near its 5 MiB limit' $BACKLOG_FULL / 'the processors caught up' $BACKLOG_OK;
                 processors: 'PostgreSQL unavailable' $PG_DOWN_LINES / 'reachable again' $PG_UP_LINES
     violations  $VIOLATIONS
 

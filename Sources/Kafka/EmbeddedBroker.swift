@@ -11,6 +11,12 @@ public final class EmbeddedBroker: @unchecked Sendable {
     private let lock = NSLock()
     private var destroyed = false
 
+    /// Producer settings a client of the mock cluster needs. With more than one produce request
+    /// in flight, the mock appends a later batch after failing an earlier one, then answers the
+    /// earlier one's retry as a duplicate sequence, which librdkafka reports as delivered: the
+    /// message is acknowledged but never in the log. A real broker rejects the out-of-order batch.
+    public static let producerProperties: [String: String] = ["max.in.flight.requests.per.connection": "1"]
+
     public init(brokers: Int32 = 1) throws {
         // The mock cluster needs a client instance for its bookkeeping; it never sends anything.
         let conf = try RDConf.make([("log_level", "3")])

@@ -9,4 +9,9 @@ public struct KafkaConfig: Sendable {
         self.bootstrapServers = bootstrapServers
         self.properties = properties
     }
+
+    /// This configuration with `extra` properties added where it sets none itself.
+    public func adding(_ extra: [String: String]) -> KafkaConfig {
+        KafkaConfig(bootstrapServers: bootstrapServers, properties: properties.merging(extra) { own, _ in own })
+    }
 }

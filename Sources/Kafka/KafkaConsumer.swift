@@ -126,6 +126,13 @@ public final class KafkaConsumer: @unchecked Sendable {
         return high
     }
 
+    /// The partition's first offset still in the log (asks the broker), or nil when it does not answer.
+    public func logStart(_ partition: TopicPartition, timeoutMs: Int32 = 5_000) -> Int64? {
+        var low: Int64 = 0, high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMs)
+        return err == RD_KAFKA_RESP_ERR_NO_ERROR ? low : nil
+    }
+
     /// The cluster's id, which tells a restarted in-memory broker from the one offsets came from.
     public func clusterID(timeoutMs: Int32 = 10_000) -> String? {
         guard let raw = rd_kafka_clusterid(handle, timeoutMs) else { return nil }

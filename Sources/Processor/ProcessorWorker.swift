@@ -293,6 +293,11 @@ public final class ProcessorWorker: @unchecked Sendable {
                 let positions = try withConnection { try OffsetStore($0, group: settings.group, clusterID: clusterID).positions(partitions) }
                 for partition in partitions {
                     guard let offset = positions[partition] else { continue }
+                    if let start = consumer.logStart(partition), start > offset {
+                        try recordDeleted(partition, from: offset, to: start)
+                        try consumer.seek(partition, to: start)
+                        continue
+                    }
                     logger.warning("processor: \(partition) already processed to \(offset) by another member; skipping ahead")
                     try consumer.seek(partition, to: offset)
                 }
@@ -309,6 +314,25 @@ public final class ProcessorWorker: @unchecked Sendable {
                 Thread.sleep(forTimeInterval: backoff(attempt))
             }
         }
+    }
+
+    /// The broker's retention deleted offsets `first..<next` before they were read (a processor
+    /// stopped longer than the topic keeps messages, or the embedded broker's 5 MiB per
+    /// partition overrun): nothing can bring them back. Records the range as one dead letter
+    /// without payload and moves past it, so the partition is not retried forever.
+    private func recordDeleted(_ partition: TopicPartition, from first: Int64, to next: Int64) throws {
+        let reason = "offsets \(first)..<\(next) (\(next - first) messages) were deleted by the broker's retention before they were processed"
+        let letter = DeadLetter(topic: partition.topic, partition: partition.partition, offset: first,
+                                projectID: nil, reason: reason, payload: [])
+        do {
+            try retryingTransient {
+                try writeFenced([partition: OffsetSpan(first: first, next: next)]) { try DeadLetterStore($0).record([letter]) }
+            }
+        } catch is Fenced {
+            return  // another member recorded it first
+        }
+        logger.error("processor: \(partition): \(reason); recorded in dead_letters")
+        Counter(label: "faultline_processor_messages_lost_total", dimensions: [("topic", partition.topic)]).increment(by: Int(next - first))
     }
 
     private func record(_ result: EventWriter.Result, deadLetters: Int) {

@@ -20,11 +20,15 @@ public struct IngestRoutes: Sendable {
     let topics: Topics
     let limits: RelayLimits
     let logger: Logger
+    /// Set when the broker is the embedded mock cluster, whose log is bounded.
+    let backlog: BacklogMonitor?
     private let kafkaState = DependencyState()
     private let databaseState = DependencyState()
 
-    public init(producer: KafkaProducer, pool: PGPool, topics: Topics, limits: RelayLimits = RelayLimits(), logger: Logger) {
+    public init(producer: KafkaProducer, pool: PGPool, topics: Topics, limits: RelayLimits = RelayLimits(),
+                backlog: BacklogMonitor? = nil, logger: Logger) {
         self.producer = producer
+        self.backlog = backlog
         self.pool = pool
         configs = ProjectConfigCache(pool: pool)
         quotas = QuotaLeaser(pool: pool, logger: logger)
@@ -162,28 +166,42 @@ public struct IngestRoutes: Sendable {
 
     private func lookup(_ publicKey: String) async throws -> ProjectConfig? {
         do {
-            let (config, fromDatabase) = try await configs.lookupNotingDatabase(publicKey)
-            if fromDatabase, let failed = databaseState.succeeded() {
-                logger.notice("relay: PostgreSQL reachable again; project configs load (\(failed) requests were answered 503)")
+            let (config, source) = try await configs.lookupNotingSource(publicKey)
+            switch source {
+            case .database:
+                if let failed = databaseState.succeeded() {
+                    logger.notice("relay: PostgreSQL reachable again; project configs load (\(failed) lookups failed meanwhile)")
+                }
+            case .staleCache:
+                noteDatabaseFailure(nil)
+            case .cache:
+                break
             }
             return config
         } catch {
-            if databaseState.failed() {
-                logger.error("relay: PostgreSQL unavailable, cannot load project configs (\(error)); answering 503 until it is back")
-            }
+            noteDatabaseFailure(error)
             logger.debug("relay: project config lookup failed: \(error)")
             throw RelayError(.serviceUnavailable, "the service is overloaded", retryAfter: 5)
         }
     }
 
+    private func noteDatabaseFailure(_ error: (any Error)?) {
+        if databaseState.failed() {
+            logger.error("relay: PostgreSQL unavailable, cannot load project configs\(error.map { " (\($0))" } ?? ""); serving cached configs up to 5 minutes old, answering 503 for keys not in the cache, until it is back")
+        }
+    }
+
     private func produce(_ result: IngestPlan.Outcome) async throws {
+        if backlog?.fullPartition != nil {
+            throw RelayError(.serviceUnavailable, "failed to queue envelope", retryAfter: 1)
+        }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for message in result.messages {
-                    group.addTask { try await producer.send(topic: message.topic, key: message.key, value: message.value) }
+                    group.addTask { try await send(topic: message.topic, key: message.key, value: message.value) }
                 }
                 for outcome in result.outcomes {
-                    group.addTask { try await producer.send(topic: topics.outcomes, key: nil, value: outcome.encoded()) }
+                    group.addTask { try await send(topic: topics.outcomes, key: nil, value: outcome.encoded()) }
                 }
                 try await group.waitForAll()
             }
@@ -197,6 +215,11 @@ public struct IngestRoutes: Sendable {
         if !result.messages.isEmpty || !result.outcomes.isEmpty, let failed = kafkaState.succeeded() {
             logger.notice("relay: Kafka acknowledging again (\(failed) requests were answered 503)")
         }
+    }
+
+    private func send(topic: String, key: [UInt8]?, value: [UInt8]) async throws {
+        let report = try await producer.send(topic: topic, key: key, value: value)
+        backlog?.noteAcknowledged(topic: topic, partition: report.partition, bytes: value.count)
     }
 
     /// `GET /readyz`: 200 when PostgreSQL and the broker answer, 503 naming what does not.

@@ -14,18 +14,24 @@ struct DevCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
+    @Option(help: "Processor workers (consumer-group members) in this process, each on its own thread.")
+    var workers: Int = 1
+
     func run() async throws {
         try await CommandRunner.run {
             let (config, logger) = try Runtime.start(options)
             let (kafka, broker) = try Runtime.kafka(config, logger: logger)
-            let producer = try KafkaProducer(config: kafka, logger: logger)
             let pool = PGPool(url: config.databaseURL, size: 8)
-            let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, logger: logger)
+            let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, workers: workers, logger: logger)
             let router = Runtime.router()
-            IngestRoutes(producer: producer, pool: pool, topics: config.topics, logger: logger).add(to: router)
+            let backlog = try BacklogMonitor.startIfEmbedded(
+                kafka: kafka, group: config.consumerGroup, topics: [config.topics.events, config.topics.outcomes], logger: logger)
+            let producer = try KafkaProducer(config: backlog == nil ? kafka : kafka.adding(EmbeddedBroker.producerProperties), logger: logger)
+            IngestRoutes(producer: producer, pool: pool, topics: config.topics, backlog: backlog, logger: logger).add(to: router)
             APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             DashboardRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor], logger: logger)
+            backlog?.stop()
             producer.close()
             broker?.shutdown()
             await pool.shutdown()

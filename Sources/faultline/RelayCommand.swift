@@ -15,11 +15,17 @@ struct RelayCommand: AsyncParsableCommand {
         try await CommandRunner.run {
             let (config, logger) = try Runtime.start(options)
             let (kafka, broker) = try Runtime.kafka(config, logger: logger)
-            let producer = try KafkaProducer(config: kafka, logger: logger)
             let pool = PGPool(url: config.databaseURL, size: 4)
             let router = Runtime.router()
-            IngestRoutes(producer: producer, pool: pool, topics: config.topics, logger: logger).add(to: router)
+            // A broker inside this process has no consumers (processors cannot find it), so there
+            // is no backlog to guard: this mode is for trying and benchmarking the relay alone.
+            let backlog = broker != nil ? nil : try BacklogMonitor.startIfEmbedded(
+                kafka: kafka, group: config.consumerGroup, topics: [config.topics.events, config.topics.outcomes], logger: logger)
+            let mock = broker != nil || backlog != nil
+            let producer = try KafkaProducer(config: mock ? kafka.adding(EmbeddedBroker.producerProperties) : kafka, logger: logger)
+            IngestRoutes(producer: producer, pool: pool, topics: config.topics, backlog: backlog, logger: logger).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, logger: logger)
+            backlog?.stop()
             producer.close()
             broker?.shutdown()
             await pool.shutdown()

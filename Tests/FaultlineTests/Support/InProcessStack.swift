@@ -34,7 +34,7 @@ struct InProcessStack {
         let broker = try EmbeddedBroker()
         for topic in topics.all { try broker.createTopic(TopicSpec(name: topic, partitions: 4)) }
         let kafka = KafkaConfig(bootstrapServers: broker.bootstrapServers)
-        let producer = try KafkaProducer(config: kafka, logger: logger)
+        let producer = try KafkaProducer(config: kafka.adding(EmbeddedBroker.producerProperties), logger: logger)
         let pool = PGPool(url: database.url, size: 4)
         let processor = ProcessorService(
             settings: .init(kafka: KafkaConfig(bootstrapServers: broker.bootstrapServers, properties: ["fetch.wait.max.ms": "20"]), databaseURL: database.url, group: "faultline-processor",

@@ -70,6 +70,20 @@ struct TestDatabase {
 
     func connect() throws -> PGConnection { try PGConnection(url: url) }
 
+    /// A database outage for this database only: new connections are refused and open ones cut.
+    func refuseConnections() throws {
+        let admin = try PGConnection(url: try TestEnvironment.adminDatabaseURL)
+        defer { admin.close() }
+        _ = try admin.execute("ALTER DATABASE \(name) WITH ALLOW_CONNECTIONS false")
+        try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name])
+    }
+
+    func allowConnections() throws {
+        let admin = try PGConnection(url: try TestEnvironment.adminDatabaseURL)
+        defer { admin.close() }
+        _ = try admin.execute("ALTER DATABASE \(name) WITH ALLOW_CONNECTIONS true")
+    }
+
     func drop() {
         guard let admin = try? TestEnvironment.adminDatabaseURL, let connection = try? PGConnection(url: admin) else { return }
         defer { connection.close() }

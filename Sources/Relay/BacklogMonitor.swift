@@ -1,0 +1,119 @@
+import Foundation
+import Kafka
+import Logging
+import Metrics
+
+/// Keeps the relay from acknowledging what the embedded broker would delete unread: measures
+/// the processors' backlog every `interval` on a thread of its own, counts what this relay
+/// adds in between, and says whether new envelopes may be taken (else the relay answers 503).
+/// Only for librdkafka's mock cluster; a real Kafka's retention is the operator's to size.
+public final class BacklogMonitor: @unchecked Sendable {
+    private let probe: KafkaBacklogProbe
+    private let topics: [String]
+    private let headroom: EmbeddedBrokerHeadroom
+    private let interval: TimeInterval
+    private let logger: Logger
+    private let lock = NSLock()
+    private var partitions: [TopicPartition] = []
+    private var backlog: [PartitionBacklog] = []
+    private var sentSince: [TopicPartition: Int64] = [:]
+    private var messageBytes: [String: Double] = [:]
+    private var full: TopicPartition?
+    private var reportedFull = false
+    private var stopped = false
+    private var thread: Thread?
+
+    /// Starts a monitor when `kafka` points at librdkafka's mock cluster, else returns nil.
+    public static func startIfEmbedded(kafka: KafkaConfig, group: String, topics: [String],
+                                       headroom: EmbeddedBrokerHeadroom = EmbeddedBrokerHeadroom(),
+                                       interval: TimeInterval = 0.2, logger: Logger) throws -> BacklogMonitor? {
+        let probe = try KafkaBacklogProbe(config: kafka, group: group)
+        guard let cluster = probe.clusterID(timeoutMs: 5_000), cluster.hasPrefix("mockCluster") else {
+            probe.close()
+            return nil
+        }
+        let monitor = BacklogMonitor(probe: probe, topics: topics, headroom: headroom, interval: interval, logger: logger)
+        monitor.start()
+        logger.info("relay: embedded broker: answering 503 when the processors' unread backlog would fill \(Int(headroom.fillRatio * 100)) % of a partition's \(headroom.partitionBytes / 1024 / 1024) MiB")
+        return monitor
+    }
+
+    init(probe: KafkaBacklogProbe, topics: [String], headroom: EmbeddedBrokerHeadroom, interval: TimeInterval, logger: Logger) {
+        self.probe = probe
+        self.topics = topics
+        self.headroom = headroom
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// The partition that is full, or nil when the relay may acknowledge more.
+    public var fullPartition: TopicPartition? { lock.withLock { full } }
+
+    /// Counts a message this relay had acknowledged, until the next measurement includes it.
+    public func noteAcknowledged(topic: String, partition: Int32, bytes: Int) {
+        let key = TopicPartition(topic: topic, partition: partition)
+        lock.withLock {
+            sentSince[key, default: 0] += 1
+            let mean = messageBytes[topic] ?? Double(bytes)
+            messageBytes[topic] = mean + (Double(bytes) - mean) / 64
+            if full == nil, !backlog.isEmpty {
+                full = headroom.fullPartition(backlog.filter { $0.partition == key }, sentSince: sentSince, messageBytes: messageBytes)
+            }
+        }
+    }
+
+    private func start() {
+        let thread = Thread { [self] in
+            while !lock.withLock({ stopped }) {
+                measure()
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+        thread.name = "relay-backlog-monitor"
+        self.thread = thread
+        thread.start()
+    }
+
+    private func measure() {
+        if lock.withLock({ partitions.isEmpty }) {
+            var found: [TopicPartition] = []
+            for topic in topics {
+                guard let numbers = probe.partitions(of: topic) else { return }
+                found += numbers.map { TopicPartition(topic: topic, partition: $0) }
+            }
+            lock.withLock { partitions = found }
+        }
+        // Messages acknowledged while the probe runs are in both its figures and `sentSince`:
+        // counted twice until the next round, which errs on the safe side.
+        let snapshotSent = lock.withLock { sentSince }
+        guard let measured = probe.backlog(lock.withLock { partitions }) else { return }
+        let nowFull = lock.withLock { () -> TopicPartition? in
+            for (partition, count) in snapshotSent {
+                let remaining = (sentSince[partition] ?? 0) - count
+                sentSince[partition] = remaining > 0 ? remaining : nil
+            }
+            backlog = measured
+            full = headroom.fullPartition(measured, sentSince: sentSince, messageBytes: messageBytes)
+            return full
+        }
+        report(nowFull, measured: measured)
+    }
+
+    /// Logs a change of state since the last report (only this thread touches `reportedFull`).
+    private func report(_ nowFull: TopicPartition?, measured: [PartitionBacklog]) {
+        let unread = measured.reduce(Int64(0)) { $0 + $1.unread }
+        Gauge(label: "faultline_relay_embedded_broker_unread_messages").record(unread)
+        defer { reportedFull = nowFull != nil }
+        if let partition = nowFull, !reportedFull {
+            logger.warning("relay: the processors are \(unread) messages behind and \(partition) of the embedded broker is near its 5 MiB limit; answering 503 until they catch up")
+        } else if nowFull == nil, reportedFull {
+            logger.notice("relay: the processors caught up (\(unread) messages behind); accepting again")
+        }
+    }
+
+    public func stop() {
+        lock.withLock { stopped = true }
+        while thread?.isFinished == false { usleep(10_000) }
+        probe.close()
+    }
+}
