@@ -42,7 +42,7 @@ cpu_seconds() { awk -v hz="$CLOCK_TICKS" '{sub(/.*\) /, ""); printf "%.2f", ($12
 # postmaster has reaped. Shared with whatever else uses the cluster.
 pg_cpu() {
     local postmaster; postmaster=$(head -1 "$PG_DATA/postmaster.pid")
-    { cat "/proc/$postmaster/stat"; for child in $(pgrep -P "$postmaster"); do cat "/proc/$child/stat" 2>/dev/null; done; } |
+    { cat "/proc/$postmaster/stat"; for child in $(pgrep -P "$postmaster"); do cat "/proc/$child/stat" 2>/dev/null || true; done; } |
         awk -v hz="$CLOCK_TICKS" -v pm="$postmaster" '{pid = $1; sub(/.*\) /, ""); t += $12 + $13; if (pid == pm) t += $14 + $15} END {printf "%.2f", t / hz}'
 }
 inserted_by() {
@@ -65,7 +65,8 @@ for run in $(seq "$RUNS"); do
         export FAULTLINE_KAFKA_BROKERS="$(awk '/^bootstrap /{print $2}' "$STATE/broker.out")"
         [ -n "$FAULTLINE_KAFKA_BROKERS" ] || die "faultline broker did not start: $(cat "$STATE/broker.out")"
         $BENCH_BACKLOG produce "$FAULTLINE_KAFKA_BROKERS" ingest-events "$ENVELOPE" "$PROJECT" 1 "$COUNT" "$ISSUES" >&2
-        read -r seen c < <($BENCH_BACKLOG consume "$FAULTLINE_KAFKA_BROKERS" ingest-events "$COUNT" | awk '{print $2, $5}')
+        reading=$($BENCH_BACKLOG consume "$FAULTLINE_KAFKA_BROKERS" ingest-events "$COUNT") || die "the reading-only consumer failed"
+        read -r seen c <<< "$(awk '{print $2, $5}' <<< "$reading")"
         [ "$seen" -eq "$COUNT" ] || die "the broker serves $seen of $COUNT messages (over its 5 MiB per partition?)"
         consumed+=("$c")
 
