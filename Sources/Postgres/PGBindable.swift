@@ -42,23 +42,7 @@ public struct PGBytes: PGBindable {
 public struct PGArray: PGBindable {
     public let elements: [String?]
     public init<T: PGBindable>(_ values: [T]) { elements = values.map(\.pgText) }
-    public var pgText: String? {
-        var text = "{"
-        for (index, element) in elements.enumerated() {
-            if index > 0 { text.append(",") }
-            guard let element else { text.append("NULL"); continue }
-            text.append("\"")
-            // Per Unicode scalar: a quote followed by a combining mark is one Character but
-            // must still be escaped.
-            for scalar in element.unicodeScalars {
-                if scalar == "\"" || scalar == "\\" { text.unicodeScalars.append("\\") }
-                text.unicodeScalars.append(scalar)
-            }
-            text.append("\"")
-        }
-        text.append("}")
-        return text
-    }
+    public var pgText: String? { PGArrayLiteral.text(elements) }
 }
 
 enum PGTimestamp {
@@ -66,12 +50,31 @@ enum PGTimestamp {
         // Microsecond precision, UTC, in the form PostgreSQL parses for timestamptz.
         let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
         let seconds = Int64((micros / 1_000_000).rounded(.down))
-        let fraction = Int64(micros) - seconds * 1_000_000
+        let fraction = Int(Int64(micros) - seconds * 1_000_000)
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00",
-                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
+        let year = Int(parts.tm_year) + 1900
+        guard (0...9999).contains(year) else {
+            return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", year, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                          Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
+        }
+        // By hand: every event writes two, and String(format:) cost more than the rest of the row.
+        return String(unsafeUninitializedCapacity: 29) { buffer in
+            var end = 0
+            func digits(_ value: Int, _ width: Int) {
+                var value = value
+                for position in stride(from: end + width - 1, through: end, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                end += width
+            }
+            func put(_ character: Unicode.Scalar) { buffer[end] = UInt8(ascii: character); end += 1 }
+            digits(year, 4); put("-"); digits(Int(parts.tm_mon) + 1, 2); put("-"); digits(Int(parts.tm_mday), 2)
+            put(" "); digits(Int(parts.tm_hour), 2); put(":"); digits(Int(parts.tm_min), 2); put(":")
+            digits(Int(parts.tm_sec), 2); put("."); digits(fraction, 6); put("+"); put("0"); put("0")
+            return end
+        }
     }
 }

@@ -38,7 +38,7 @@ public final class PGConnection {
     public func query(_ sql: String, _ parameters: [any PGBindable] = []) throws -> PGRows {
         guard let conn else { throw PGError(.connection, "connection closed") }
         // PostgreSQL text cannot hold U+0000 (and C strings would end there): replace it.
-        let texts = parameters.map { $0.pgText.map { $0.contains("\u{0}") ? $0.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : $0 } }
+        let texts = parameters.map { $0.pgText.map { Self.containsNul($0) ? $0.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : $0 } }
         let cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { $0.flatMap { strdup($0) } }
         defer { cStrings.forEach { free($0) } }
         let result = cStrings.withUnsafeBufferPointer { buffer -> OpaquePointer? in
@@ -97,6 +97,14 @@ public final class PGConnection {
             }
             throw PGError(.query, message, sqlState: state)
         }
+    }
+
+    /// memchr over the UTF-8 bytes: a batch's array of event payloads runs to megabytes.
+    static func containsNul(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let start = bytes.baseAddress else { return false }
+            return memchr(start, 0, bytes.count) != nil
+        } ?? text.utf8.contains(0)
     }
 
     /// libpq's messages span lines; logs and CLI errors want one.

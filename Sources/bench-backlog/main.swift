@@ -2,6 +2,7 @@ import EventModel
 import Foundation
 import Kafka
 import Logging
+import Postgres
 import Processor
 
 /// Backlog tool for bench/processor_backlog.sh:
@@ -11,7 +12,11 @@ import Processor
 ///   bench-backlog consume BOOTSTRAP TOPIC COUNT
 ///     reference: reads COUNT messages with a fresh consumer group, and does nothing else;
 ///   bench-backlog normalize ENVELOPE COUNT
-///     reference: runs the processor's normalizer (scrubbing, grouping) on COUNT messages, in memory.
+///     reference: runs the processor's normalizer (scrubbing, grouping) on COUNT messages, in memory;
+///   bench-backlog write ENVELOPE COUNT DATABASE_URL PROJECT
+///     the processor's work per event without Kafka, on one thread: normalizes COUNT messages and
+///     writes them with `EventWriter` in transactions of 1,000 (for callgrind, which cannot run
+///     the processor itself).
 let arguments = Array(CommandLine.arguments.dropFirst())
 var logger = Logger(label: "bench-backlog")
 logger.logLevel = .warning
@@ -63,7 +68,9 @@ case "produce" where arguments.count == 8:
     let start = Date()
     try await withThrowingTaskGroup(of: Void.self) { group in
         for (index, payload) in payloads.enumerated() {
-            group.addTask { _ = try await producer.send(topic: topic, key: nil, value: payload) }
+            // Keyed by index: spread evenly over the partitions, as many clients' events are.
+            let key = Array(String(index).utf8)
+            group.addTask { _ = try await producer.send(topic: topic, key: key, value: payload) }
             if index % 2000 == 1999 { try await group.waitForAll() }
         }
         try await group.waitForAll()
@@ -101,6 +108,18 @@ case "normalize" where arguments.count == 3:
         bytes += try EventNormalizer.normalize(message).payload.utf8.count
     }
     print("normalized \(count) events at \(rate(count, since: start)) events/s on one core (reference: no I/O; \(bytes / max(count, 1)) bytes stored per event)")
+case "write" where arguments.count == 5:
+    guard let count = Int(arguments[2]), let project = Int64(arguments[4]) else { fail("bad numbers") }
+    let payloads = messages(event(fromEnvelope: arguments[1]), project: project, key: 1, count: count, issues: 200)
+    let db = try PGConnection(url: arguments[3])
+    try db.query("SELECT faultline_ensure_event_partition((now() AT TIME ZONE 'UTC')::date)")
+    let start = Date()
+    var inserted = 0
+    for batch in stride(from: 0, to: payloads.count, by: 1000).map({ payloads[$0..<min($0 + 1000, payloads.count)] }) {
+        let events = try batch.map { try EventNormalizer.normalize(try IngestMessage.decode($0)) }
+        inserted += try db.transaction { try EventWriter($0).write(events).inserted }
+    }
+    print("wrote \(inserted) of \(count) events at \(rate(count, since: start)) events/s on one thread (no Kafka)")
 default:
     fail("usage: see Sources/bench-backlog/main.swift")
 }

@@ -2,7 +2,7 @@ import Core
 import Kafka
 import Processor
 import Foundation
-import Postgres
+@testable import Postgres
 import Testing
 @testable import Query
 
@@ -11,6 +11,26 @@ import Testing
         #expect(PGArray(["a", "b\"c", "d\\e", "{,}"]).pgText == #"{"a","b\"c","d\\e","{,}"}"#)
         #expect(PGArray([Optional("x"), nil]).pgText == #"{"x",NULL}"#)
         #expect(PGArray([Int64(1), 2]).pgText == #"{"1","2"}"#)
+    }
+
+    @Test func arrayLiteralsEscapeOnBytesWhateverTheCharacters() {
+        #expect(PGArray([String]()).pgText == "{}")
+        #expect(PGArray(["", "NULL"]).pgText == #"{"","NULL"}"#)
+        // A quote followed by a combining mark is one Character; its quote is still escaped.
+        #expect(PGArray(["\"\u{301}", "é\\ü", "日本\"語", "😀"]).pgText == "{\"\\\"\u{301}\",\"é\\\\ü\",\"日本\\\"語\",\"😀\"}")
+        let json = #"{"a":"b\"c","d":[1,2]}"#
+        #expect(PGArray([json, json]).pgText == #"{"{\"a\":\"b\\\"c\",\"d\":[1,2]}","{\"a\":\"b\\\"c\",\"d\":[1,2]}"}"#)
+    }
+
+    @Test func timestampsAndNulTestsOnBytes() {
+        #expect(PGTimestamp.format(Date(timeIntervalSince1970: 1_700_000_000.123456)) == "2023-11-14 22:13:20.123456+00")
+        #expect(PGTimestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01 00:00:00.000000+00")
+        #expect(PGTimestamp.format(Date(timeIntervalSince1970: -1.5)) == "1969-12-31 23:59:58.500000+00")
+        #expect(PGTimestamp.format(.distantPast) == "0001-01-01 00:00:00.000000+00")
+        #expect(PGConnection.containsNul("a\u{0}b"))
+        #expect(PGConnection.containsNul(String(repeating: "é", count: 40) + "\u{0}"))
+        #expect(!PGConnection.containsNul("abc"))
+        #expect(!PGConnection.containsNul(""))
     }
 
     @Test func bytesAreHex() {
