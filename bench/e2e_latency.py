@@ -17,6 +17,7 @@ import json
 import os
 import statistics
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -51,7 +52,7 @@ def main():
     ingest = f"{dsn.scheme}://{dsn.hostname}:{dsn.port}/api{dsn.path}/envelope/"
     auth = f"Sentry sentry_key={dsn.username}, sentry_version=7, sentry_client=faultline-bench/1"
 
-    latencies, poll_rtts, lost = [], [], 0
+    latencies, poll_rtts, lost, refused = [], [], 0, 0
     rows = open(args.csv, "w") if args.csv else None
     if rows:
         rows.write("elapsed_s,e2e_ms,poll_ms\n")
@@ -64,8 +65,17 @@ def main():
         request = urllib.request.Request(ingest, data=envelope(event_id, f"latency probe {marker}"), method="POST",
                                          headers={"X-Sentry-Auth": auth, "Content-Encoding": "gzip",
                                                   "Content-Type": "application/x-sentry-envelope"})
-        with urllib.request.urlopen(request) as response:
-            assert response.status == 200, response.status
+        try:
+            with urllib.request.urlopen(request) as response:
+                assert response.status == 200, response.status
+        except urllib.error.HTTPError as error:
+            # 503: the relay refused it (e.g. the embedded broker's backlog guard). Not an e2e
+            # latency; counted apart, and the next probe waits the Retry-After.
+            if error.code != 503:
+                raise
+            refused += 1
+            time.sleep(float(error.headers.get("Retry-After") or 1))
+            continue
         acknowledged = time.monotonic()
         query = urllib.parse.urlencode({"query": marker, "statsPeriod": "1h"})
         url = f"{base}/api/0/projects/{org}/{project}/issues/?{query}"
@@ -87,7 +97,7 @@ def main():
                 break
 
     ms = lambda seconds: f"{seconds * 1000:.1f} ms"
-    print(f"probes={len(latencies)} lost={lost}")
+    print(f"probes={len(latencies)} lost={lost} refused={refused}")
     if latencies:
         print(f"e2e latency  p50={ms(statistics.median(latencies))} p99={ms(percentile(latencies, 0.99))} max={ms(max(latencies))}")
     print(f"reference: issue-list poll round trip  p50={ms(statistics.median(poll_rtts))} p99={ms(percentile(poll_rtts, 0.99))}")
