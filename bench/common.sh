@@ -7,12 +7,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/../deploy/lib.sh"
 cd "$ROOT"
 BIN="$ROOT/.build/release/faultline"
 SINK_BIN="$ROOT/.build/release/bench-sink"
+BACKLOG_BIN="$ROOT/.build/release/bench-backlog"
 PGBIN="$(pg_bin)"
 # Use a running PostgreSQL on $PG_PORT (a shared one, too); start the private one only if none answers.
 "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" || pg_start
 if [ -z "${SKIP_BUILD:-}" ]; then
     swift build -c release --product faultline 2>&1 | tail -1 >&2
     swift build -c release --product bench-sink 2>&1 | tail -1 >&2
+    swift build -c release --product bench-backlog 2>&1 | tail -1 >&2
 fi
 command -v wrk >/dev/null || { as_root apt-get update -qq; as_root apt-get install -y -qq wrk >/dev/null; }
 export FAULTLINE_DATABASE_URL="${FAULTLINE_DATABASE_URL:-postgresql://faultline@127.0.0.1:$PG_PORT/faultline_loadbench}"

@@ -11,6 +11,9 @@ import Processor
 ///     each with its own event id, spread over ISSUES exception types and 1,000 users;
 ///   bench-backlog consume BOOTSTRAP TOPIC COUNT
 ///     reference: reads COUNT messages with a fresh consumer group, and does nothing else;
+///   bench-backlog drain BOOTSTRAP GROUP TOPIC[,TOPIC…]
+///     reads and commits as GROUP until killed: processors that keep up, for benchmarks of
+///     relays alone (their embedded-broker backlog guard follows GROUP's committed offsets);
 ///   bench-backlog normalize ENVELOPE COUNT
 ///     reference: runs the processor's normalizer (scrubbing, grouping) on COUNT messages, in memory;
 ///   bench-backlog write ENVELOPE COUNT DATABASE_URL PROJECT
@@ -120,6 +123,18 @@ case "write" where arguments.count == 5:
         inserted += try db.transaction { try EventWriter($0).write(events).inserted }
     }
     print("wrote \(inserted) of \(count) events at \(rate(count, since: start)) events/s on one thread (no Kafka)")
+case "drain" where arguments.count == 4:
+    let consumer = try KafkaConsumer(
+        config: KafkaConfig(bootstrapServers: arguments[1], properties: ["fetch.wait.max.ms": "20"]),
+        groupID: arguments[2], topics: arguments[3].split(separator: ",").map(String.init),
+        rebalance: RebalanceHandler(assigned: { _ in [:] }, revoked: { _ in }), logger: logger)
+    var next: [TopicPartition: Int64] = [:]
+    while true {
+        for message in consumer.poll(maxMessages: 5000, timeoutMs: 100) {
+            next[TopicPartition(topic: message.topic, partition: message.partition)] = message.offset + 1
+        }
+        consumer.commitAdvisory(next)
+    }
 default:
     fail("usage: see Sources/bench-backlog/main.swift")
 }
