@@ -212,6 +212,7 @@ public final class ProcessorWorker: @unchecked Sendable {
                                     projectID: projectID, reason: reason, payload: payload)
             do {
                 try retryingTransient { try writeFenced(span) { try DeadLetterStore($0).record([letter]) } }
+                consumer.commitAdvisory(span.mapValues(\.next))
                 logger.error("processor: dead-lettered \(message.topic)[\(message.partition)]@\(message.offset): \(reason)")
                 record(EventWriter.Result(), deadLetters: 1)
                 return
@@ -295,6 +296,7 @@ public final class ProcessorWorker: @unchecked Sendable {
                     guard let offset = positions[partition] else { continue }
                     if let start = consumer.logStart(partition), start > offset {
                         try recordDeleted(partition, from: offset, to: start)
+                        consumer.commitAdvisory([partition: start])
                         try consumer.seek(partition, to: start)
                         continue
                     }

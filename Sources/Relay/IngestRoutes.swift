@@ -106,6 +106,10 @@ public struct IngestRoutes: Sendable {
             clientIP: clientIP, sdk: auth.client ?? request.headers[.userAgent], topics: topics, limits: limits,
             filters: config.filters))
 
+        // Before the quotas: an envelope the broker cannot take must not use up rate limits.
+        if backlog?.fullPartition != nil {
+            throw RelayError(.serviceUnavailable, "failed to queue envelope", retryAfter: 1)
+        }
         var active: [ActiveRateLimit] = []
         for (category, quantity) in plan.demand.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             active += await quotas.consume(config.limits, category: category, quantity: quantity, now: received)
@@ -192,9 +196,6 @@ public struct IngestRoutes: Sendable {
     }
 
     private func produce(_ result: IngestPlan.Outcome) async throws {
-        if backlog?.fullPartition != nil {
-            throw RelayError(.serviceUnavailable, "failed to queue envelope", retryAfter: 1)
-        }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for message in result.messages {
