@@ -136,18 +136,7 @@ import Testing
     /// Request errors injected by `faultline broker` (`errors produce N CODE`): the idempotent
     /// producer retries them, so the relay still answers 200 and each event is stored once.
     @Test func injectedBrokerRequestErrorsAreRetried() async throws {
-        let executable = try TestEnvironment.executable
-        try await withTestDatabase { database in
-            let db = try database.connect()
-            defer { db.close() }
-            let tenant = try TestTenant.create(db)
-            let (broker, bootstrap) = try await Self.startBroker(executable)
-            defer { broker.kill() }
-            let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
-                               "FAULTLINE_KAFKA_FETCH_WAIT_MAX_MS": "20"]
-            let relay = try await Self.startService(executable, "relay", port: 19443, environment: environment)
-            let processor = try await Self.startService(executable, "processor", port: 19444, environment: environment)
-            defer { relay.kill(SIGKILL); processor.kill(SIGKILL) }
+        try await withPipeline(relayPort: 19443, processorPort: 19444) { database, db, tenant, broker, processor in
             #expect(await Self.postEvent(port: 19443, tenant: tenant, eventID: String(format: "%032x", 0xE0000))?.status == 200)
 
             broker.send("errors produce 5 19")
@@ -293,18 +282,7 @@ import Testing
     /// PostgreSQL goes away under load (connections cut, new ones refused) and comes back: the
     /// processor pauses, says so once, resumes by itself, and loses or doubles nothing.
     @Test func processorRidesOutADatabaseOutage() async throws {
-        let executable = try TestEnvironment.executable
-        try await withTestDatabase { database in
-            let db = try database.connect()
-            defer { db.close() }
-            let tenant = try TestTenant.create(db)
-            let (broker, bootstrap) = try await Self.startBroker(executable)
-            defer { broker.kill() }
-            let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
-                               "FAULTLINE_KAFKA_FETCH_WAIT_MAX_MS": "20"]
-            let relay = try await Self.startService(executable, "relay", port: 19441, environment: environment)
-            let processor = try await Self.startService(executable, "processor", port: 19442, environment: environment)
-            defer { relay.kill(SIGKILL); processor.kill(SIGKILL) }
+        try await withPipeline(relayPort: 19441, processorPort: 19442) { database, db, tenant, broker, processor in
 
             // Warm the relay's key cache, then keep sending while the database is away.
             let sender = Task { () -> [String] in
@@ -335,6 +313,25 @@ import Testing
             #expect(Int(timesSeen) == accepted.count)
             #expect(processor.stderr.components(separatedBy: "PostgreSQL unavailable").count - 1 == 1, "\(processor.stderr.suffix(2000))")
             #expect(processor.stderr.contains("PostgreSQL reachable again; resuming"))
+        }
+    }
+
+    /// A fresh database with a tenant, and `faultline broker`, `relay` and `processor` processes on it.
+    func withPipeline(relayPort: Int, processorPort: Int,
+                      _ body: (TestDatabase, PGConnection, TestTenant, ChildProcess, ChildProcess) async throws -> Void) async throws {
+        let executable = try TestEnvironment.executable
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let tenant = try TestTenant.create(db)
+            let (broker, bootstrap) = try await Self.startBroker(executable)
+            defer { broker.kill() }
+            let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
+                               "FAULTLINE_KAFKA_FETCH_WAIT_MAX_MS": "20"]
+            let relay = try await Self.startService(executable, "relay", port: relayPort, environment: environment)
+            let processor = try await Self.startService(executable, "processor", port: processorPort, environment: environment)
+            defer { relay.kill(SIGKILL); processor.kill(SIGKILL) }
+            try await body(database, db, tenant, broker, processor)
         }
     }
 
