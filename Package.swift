@@ -55,6 +55,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // The relay's write-ahead spool: segmented, checksummed, group-committed log on local disk.
+        .target(name: "Spool", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // HTTP plumbing shared by Relay and Query (they share one listener in dev mode).
         .target(name: "Web", dependencies: [
             "Store",
@@ -105,12 +110,19 @@ let package = Package(
         // Benchmark tool: the relay's per-envelope CPU without HTTP and Kafka, for callgrind (bench/relay_plan.sh).
         .executableTarget(name: "bench-ingest-plan", dependencies: ["Core", "EventModel", "Quotas", "Relay"]),
 
+        // Test tool: appends to a spool and prints each acknowledged sequence, to be killed -9 (SpoolCrashTests).
+        .executableTarget(name: "spool-crash-probe", dependencies: ["Spool"]),
+
+        // Benchmark tool: spool appends against a plain write+fdatasync loop (bench/spool.sh).
+        .executableTarget(name: "bench-spool", dependencies: ["Spool"]),
+
         .testTarget(name: "FaultlineTests", dependencies: [
-            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
+            "Core", "Spool", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ]
 )

@@ -1,0 +1,47 @@
+// Appends records to a spool from several tasks until killed, printing one line per
+// acknowledged record: `ack <sequence> <id> <crc32c of payload>`. SpoolCrashTests kills it with
+// SIGKILL and checks that every acknowledged record is on disk, intact.
+//
+// Usage: spool-crash-probe <directory> <payload bytes> <concurrent appenders>
+import Foundation
+import Logging
+import Spool
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4, let size = Int(arguments[2]), size >= 8, let appenders = Int(arguments[3]), appenders > 0 else {
+    FileHandle.standardError.write(Data("usage: spool-crash-probe <directory> <payload bytes> <appenders>\n".utf8))
+    exit(2)
+}
+var logger = Logger(label: "spool-crash-probe")
+logger.logLevel = .warning
+// Small segments, so that kills also land around segment roll-over.
+let configuration = SpoolConfiguration(directory: arguments[1], segmentBytes: 256 * 1024,
+                                       maxTotalBytes: 1 << 40, maxRecordBytes: 1 << 20)
+let spool = try Spool.open(configuration, logger: logger)
+
+/// Bytes that depend on the id, so a record holding another record's bytes fails the check.
+func payload(id: UInt64) -> [UInt8] {
+    var bytes = withUnsafeBytes(of: id.littleEndian) { Array($0) }
+    var state = id | 1
+    while bytes.count < size {
+        state ^= state << 13; state ^= state >> 7; state ^= state << 17
+        bytes.append(UInt8(truncatingIfNeeded: state))
+    }
+    return bytes
+}
+
+await withThrowingTaskGroup(of: Void.self) { group in
+    for _ in 0..<appenders {
+        group.addTask {
+            while true {
+                let id = UInt64.random(in: 1...UInt64.max)
+                let bytes = payload(id: id)
+                let sequence = try await spool.append(bytes)
+                // One write(2) per line, so a kill cuts at most the line being written.
+                let line = Array("ack \(sequence) \(id) \(CRC32C.checksum(bytes))\n".utf8)
+                _ = line.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            }
+        }
+    }
+    try? await group.waitForAll()
+}
