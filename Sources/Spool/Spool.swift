@@ -15,14 +15,7 @@ public final class Spool: @unchecked Sendable {
     var state: State
     private let writer: SpoolWriter
 
-    struct Segment {
-        var path: String
-        var firstSequence: UInt64
-        var recordCount: UInt64
-        var bytes: Int
-        var validEnd: Int
-        var createdMillis: UInt64
-    }
+    typealias Segment = SpoolRecovery.Segment
 
     struct Pending {
         var payload: [UInt8]
@@ -59,10 +52,7 @@ public final class Spool: @unchecked Sendable {
     private init(configuration: SpoolConfiguration, recovery: SpoolRecovery, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
-        let segments = recovery.segments.map {
-            Segment(path: $0.path, firstSequence: $0.firstSequence, recordCount: $0.recordCount,
-                    bytes: $0.bytes, validEnd: $0.validEnd, createdMillis: $0.createdMillis)
-        }
+        let segments = recovery.segments
         let durable = recovery.nextSequence - 1
         let oldest = segments.first(where: { $0.recordCount > 0 })?.firstSequence ?? recovery.nextSequence
         var ages = SpoolAgeMarks()

@@ -3,6 +3,7 @@ import Logging
 
 /// What the spool finds on disk when it opens, after repairing it.
 struct SpoolRecovery {
+    /// A segment file as the spool keeps track of it (also after open: `Spool.Segment`).
     struct Segment {
         var path: String
         var firstSequence: UInt64

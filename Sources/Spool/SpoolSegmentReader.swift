@@ -32,6 +32,10 @@ final class SpoolSegmentReader {
         var bytes = [UInt8](repeating: 0, count: SpoolSegmentHeader.size)
         let count: Int
         do { count = try bytes.withUnsafeMutableBytes { try file.read(into: $0, at: 0) } } catch { throw .io(error) }
+        // Never read past the file's end: an untrusted length field then cannot make the window
+        // grow beyond the bytes that exist.
+        let size: Int
+        do { size = try file.size } catch { throw .io(error) }
         let decoded = bytes.prefix(count).withUnsafeBytes { SpoolSegmentHeader.decode($0) }
         switch decoded {
         case .failure(let problem): throw .header(problem)
@@ -39,7 +43,7 @@ final class SpoolSegmentReader {
             self.file = file
             self.header = header
             self.nextSequence = header.firstSequence
-            self.limit = limit ?? Int.max
+            self.limit = min(limit ?? Int.max, size)
             self.maxPayload = maxPayload
             self.windowStart = SpoolSegmentHeader.size
         }
@@ -71,11 +75,11 @@ final class SpoolSegmentReader {
                 return .invalid(offset: offset, reason: reason)
             case .incomplete(let needed):
                 let reachable = limit - offset
-                if needed > reachable {  // the record would cross the durable end
+                if needed > reachable {  // the record would run past the end of the file (or of what is durable)
                     finished = true
-                    return reachable == 0 ? .end : .invalid(offset: offset, reason: "record crosses the durable end")
+                    return reachable == 0 ? .end : .invalid(offset: offset, reason: "torn record: \(reachable) of \(needed) bytes")
                 }
-                if try fill(atLeast: needed) == 0 {
+                if try fill(atLeast: needed) == 0 {  // the file shrank under the reader
                     finished = true
                     return available == 0 ? .end : .invalid(offset: offset, reason: "torn record: \(available) of \(needed) bytes")
                 }
