@@ -35,7 +35,8 @@ public final class Spool: @unchecked Sendable {
         var failure: SpoolError?
         var closing = false
         var writerDone = false
-        var waiters: [(after: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [UInt64: (after: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextWaiterID: UInt64 = 0
         var ages = SpoolAgeMarks()
         var stats: SpoolStats
     }
@@ -125,18 +126,29 @@ public final class Spool: @unchecked Sendable {
         return SpoolReader(segments: segments, from: sequence, maxPayload: configuration.maxRecordBytes, spool: self)
     }
 
-    /// Returns once a record after `sequence` is durable, or the spool is closing.
-    public func waitForRecords(after sequence: UInt64) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            condition.lock()
-            if state.durableSequence > sequence || state.closing {
-                condition.unlock()
-                continuation.resume()
-                return
-            }
-            state.waiters.append((sequence, continuation))
-            condition.unlock()
+    /// Returns once a record after `sequence` is durable (true), or the spool is closing or the
+    /// task cancelled (false).
+    @discardableResult
+    public func waitForRecords(after sequence: UInt64) async -> Bool {
+        let id = condition.withLock {
+            state.nextWaiterID += 1
+            return state.nextWaiterID
         }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                condition.lock()
+                if state.durableSequence > sequence || state.closing || Task.isCancelled {
+                    condition.unlock()
+                    continuation.resume()
+                    return
+                }
+                state.waiters[id] = (sequence, continuation)
+                condition.unlock()
+            }
+        } onCancel: {
+            condition.withLock { state.waiters.removeValue(forKey: id) }?.continuation.resume()
+        }
+        return condition.withLock { !state.closing } && !Task.isCancelled
     }
 
     /// The forwarder handed every record up to `sequence` to Kafka (in-memory only: on restart,
@@ -203,9 +215,9 @@ public final class Spool: @unchecked Sendable {
         condition.broadcast()
         while !state.writerDone { condition.wait() }
         let waiters = state.waiters
-        state.waiters = []
+        state.waiters = [:]
         condition.unlock()
-        for waiter in waiters { waiter.continuation.resume() }
+        for waiter in waiters.values { waiter.continuation.resume() }
     }
 
     /// A reader met a corrupt record after open (the disk changed under the spool).

@@ -186,9 +186,9 @@ final class SpoolWriter: @unchecked Sendable {
             spool.state.stats.syncs += syncs
             spool.state.stats.syncSeconds += syncSeconds
             if syncs > 0 { spool.state.stats.lastSyncSeconds = syncSeconds }
-            let ready = spool.state.waiters.filter { $0.after < last }.map(\.continuation)
-            spool.state.waiters.removeAll { $0.after < last }
-            return ready
+            let ready = spool.state.waiters.filter { $0.value.after < last }
+            for id in ready.keys { spool.state.waiters.removeValue(forKey: id) }
+            return ready.values.map(\.continuation)
         }
         for (index, item) in group.items.enumerated() { item.continuation.resume(returning: group.first + UInt64(index)) }
         for waiter in ready { waiter.resume() }

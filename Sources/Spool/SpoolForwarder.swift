@@ -1,0 +1,72 @@
+import Logging
+
+/// Hands spooled records on in order (to Kafka, in the relay): reads from a sequence, decodes
+/// each record as a `SpoolBatch`, calls `send` until it succeeds, then moves the spool's
+/// forwarded cursor; when caught up it waits for new records. Delivery is at least once: a
+/// record whose `send` failed part-way is sent again whole, and a restart replays from the
+/// processed watermark.
+public struct SpoolForwarder: Sendable {
+    public let spool: Spool
+    public let logger: Logger
+    /// Pause between attempts while `send` fails.
+    public var retryDelay: Duration
+
+    public init(spool: Spool, logger: Logger, retryDelay: Duration = .milliseconds(250)) {
+        self.spool = spool
+        self.logger = logger
+        self.retryDelay = retryDelay
+    }
+
+    /// Forwards records from `start` on until the task is cancelled or the spool closes.
+    /// `send` gets the record's sequence (to travel with the messages) and its messages, and must
+    /// return only once all of them are acknowledged. A record that does not decode is logged and
+    /// skipped: it cannot become valid by waiting.
+    public func run(from start: UInt64, send: @Sendable (UInt64, SpoolBatch) async throws -> Void) async {
+        var next = max(start, 1)
+        spool.markForwarded(upTo: next - 1)
+        while !Task.isCancelled {
+            // Everything up to `durable` is in the reader's snapshot, read or unreadable.
+            let durable = spool.durableSequence
+            do {
+                let reader = spool.records(from: next)
+                while let record = try reader.next() {
+                    guard await forward(record, send) else { return }
+                    next = record.sequence + 1
+                    spool.markForwarded(upTo: record.sequence)
+                }
+            } catch {
+                logger.error("spool: reading records from \(next) failed: \(error)")
+                if (try? await Task.sleep(for: retryDelay)) == nil { return }
+                continue
+            }
+            // Records skipped as corrupt leave a gap: step over it rather than wait on it.
+            next = max(next, durable + 1)
+            spool.markForwarded(upTo: next - 1)
+            guard await spool.waitForRecords(after: next - 1) else { return }
+        }
+    }
+
+    /// Sends one record until it succeeds; false when cancelled meanwhile.
+    private func forward(_ record: SpoolRecord, _ send: (UInt64, SpoolBatch) async throws -> Void) async -> Bool {
+        let batch: SpoolBatch
+        do {
+            batch = try SpoolBatch.decode(record.payload)
+        } catch {
+            logger.error("spool: record \(record.sequence) is not a message batch (\(error)); skipped")
+            return true
+        }
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await send(record.sequence, batch)
+                if failures > 0 { logger.info("spool: forwarding works again after \(failures) failed attempts") }
+                return true
+            } catch {
+                if failures == 0 { logger.warning("spool: forwarding record \(record.sequence) failed: \(error); retrying") }
+                failures += 1
+                if (try? await Task.sleep(for: retryDelay)) == nil { return false }
+            }
+        }
+        return false
+    }
+}
