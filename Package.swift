@@ -58,6 +58,7 @@ let package = Package(
         // The relay's write-ahead spool: segmented, checksummed, group-committed log on local disk.
         .target(name: "Spool", dependencies: [
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
 
         // HTTP plumbing shared by Relay and Query (they share one listener in dev mode).

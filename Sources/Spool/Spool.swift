@@ -14,6 +14,7 @@ public final class Spool: @unchecked Sendable {
     let condition = NSCondition()
     var state: State
     private let writer: SpoolWriter
+    let metrics = SpoolMetrics()
 
     typealias Segment = SpoolRecovery.Segment
 
@@ -114,6 +115,7 @@ public final class Spool: @unchecked Sendable {
         // Both sums stay far below Int.max: each is bounded by maxTotalBytes plus one record.
         if state.totalBytes + state.reservedBytes + size > configuration.maxTotalBytes {
             state.stats.fullRefusals += 1
+            metrics.fullRefusals.increment()
             return .full
         }
         state.stats.appends += 1
@@ -191,6 +193,10 @@ public final class Spool: @unchecked Sendable {
     }
 
     public var durableSequence: UInt64 { condition.withLock { state.durableSequence } }
+
+    /// Sets the spool's gauges (`faultline_spool_bytes`, `_records`, `_unforwarded_records`,
+    /// `_oldest_unforwarded_seconds`) from `stats`.
+    public func publishMetrics() { metrics.publish(stats) }
 
     public var stats: SpoolStats {
         condition.withLock {

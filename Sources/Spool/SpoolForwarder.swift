@@ -4,7 +4,7 @@ import Logging
 /// each record as a `SpoolBatch`, calls `send` until it succeeds, then moves the spool's
 /// forwarded cursor; when caught up it waits for new records. Delivery is at least once: a
 /// record whose `send` failed part-way is sent again whole, and a restart replays from the
-/// processed watermark.
+/// processed watermark. It also sets the spool's gauges, about once a second.
 public struct SpoolForwarder: Sendable {
     public let spool: Spool
     public let logger: Logger
@@ -23,6 +23,7 @@ public struct SpoolForwarder: Sendable {
     /// skipped: it cannot become valid by waiting.
     public func run(from start: UInt64, send: @Sendable (UInt64, SpoolBatch) async throws -> Void) async {
         var next = max(start, 1)
+        var pacer = Pacer()
         spool.markForwarded(upTo: next - 1)
         while !Task.isCancelled {
             // Everything up to `durable` is in the reader's snapshot, read or unreadable.
@@ -30,9 +31,10 @@ public struct SpoolForwarder: Sendable {
             do {
                 let reader = spool.records(from: next)
                 while let record = try reader.next() {
-                    guard await forward(record, send) else { return }
+                    guard await forward(record, send, &pacer) else { return }
                     next = record.sequence + 1
                     spool.markForwarded(upTo: record.sequence)
+                    if pacer.due() { spool.publishMetrics() }
                 }
             } catch {
                 logger.error("spool: reading records from \(next) failed: \(error)")
@@ -42,12 +44,14 @@ public struct SpoolForwarder: Sendable {
             // Records skipped as corrupt leave a gap: step over it rather than wait on it.
             next = max(next, durable + 1)
             spool.markForwarded(upTo: next - 1)
+            spool.publishMetrics()
             guard await spool.waitForRecords(after: next - 1) else { return }
         }
     }
 
     /// Sends one record until it succeeds; false when cancelled meanwhile.
-    private func forward(_ record: SpoolRecord, _ send: (UInt64, SpoolBatch) async throws -> Void) async -> Bool {
+    private func forward(_ record: SpoolRecord, _ send: (UInt64, SpoolBatch) async throws -> Void,
+                         _ pacer: inout Pacer) async -> Bool {
         let batch: SpoolBatch
         do {
             batch = try SpoolBatch.decode(record.payload)
@@ -64,9 +68,22 @@ public struct SpoolForwarder: Sendable {
             } catch {
                 if failures == 0 { logger.warning("spool: forwarding record \(record.sequence) failed: \(error); retrying") }
                 failures += 1
+                if pacer.due() { spool.publishMetrics() }  // the age grows while this lasts
                 if (try? await Task.sleep(for: retryDelay)) == nil { return false }
             }
         }
         return false
+    }
+
+    /// True at most once a second.
+    private struct Pacer {
+        private var last: ContinuousClock.Instant?
+
+        mutating func due() -> Bool {
+            let now = ContinuousClock.now
+            if let last, now - last < .seconds(1) { return false }
+            last = now
+            return true
+        }
     }
 }

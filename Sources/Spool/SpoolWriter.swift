@@ -119,6 +119,8 @@ final class SpoolWriter: @unchecked Sendable {
                     return
                 }
                 let elapsed = ContinuousClock.now - start
+                spool.metrics.syncDuration.recordNanoseconds(
+                    elapsed.components.seconds &* 1_000_000_000 &+ elapsed.components.attoseconds / 1_000_000_000)
                 syncs = 1
                 syncSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             }
