@@ -18,6 +18,8 @@ final class SpoolWriter: @unchecked Sendable {
 
     private var active: Active?
     private var thread: Thread?
+    /// Writes are failing (disk full): logged once when it starts and once when it ends.
+    private var failing = false
 
     init(active: Active?) {
         self.active = active
@@ -169,6 +171,10 @@ final class SpoolWriter: @unchecked Sendable {
 
     private func commit(_ group: Group, _ spool: Spool, segment: Active, wasNew: Bool, grownBy: Int,
                         syncs: UInt64, syncSeconds: Double) {
+        if failing {
+            failing = false
+            spool.logger.notice("spool: writing works again")
+        }
         let last = group.first + UInt64(group.items.count) - 1
         let ready: [CheckedContinuation<Void, Never>] = spool.condition.withLock {
             if wasNew {
@@ -200,7 +206,12 @@ final class SpoolWriter: @unchecked Sendable {
     /// permanent failure every queued and later append fails too.
     private func fail(_ spool: Spool, _ group: Group, _ error: Error, permanently: Bool) {
         let spoolError = error as? SpoolError ?? .io("\(error)", 0)
-        spool.logger.error("spool: writing \(group.items.count) records failed: \(spoolError)\(permanently ? "; the spool takes no more records until restarted" : "")")
+        if permanently {
+            spool.logger.critical("spool: syncing failed: \(spoolError); the spool takes no more records until restarted")
+        } else if !failing {
+            spool.logger.error("spool: writing failed: \(spoolError); failing appends until a write succeeds")
+        }
+        failing = !permanently
         var failed = group.items
         spool.condition.withLock {
             spool.state.reservedBytes -= group.frameBytes

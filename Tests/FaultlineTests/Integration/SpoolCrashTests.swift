@@ -4,7 +4,8 @@ import Testing
 
 /// `kill -9` of a process appending to a spool, at random moments, several times over one
 /// directory: after each kill, every record the process was told is durable is on disk, intact,
-/// and the next run continues after it.
+/// and the next run continues after it. And writes failing part-way (a file size limit standing
+/// in for a full disk) are cut back, so the spool goes on cleanly.
 @Suite struct SpoolCrashTests {
     private var probe: String {
         get throws {
@@ -65,5 +66,29 @@ import Testing
             lastRoundMax = max(lastRoundMax, onDisk.keys.max() ?? 0)
         }
         #expect(everAcknowledged.count > 0)
+    }
+
+    @Test func failedWritesAreCutBackAndTheSpoolGoesOn() async throws {
+        let probe = try probe
+        let fixture = try SpoolFixture()
+        // 1,000-byte payloads (1,016 on disk) against a 100,000-byte file limit: writes fail
+        // part-way into the 99th record's group.
+        let run = try await ChildProcess.run(probe, [fixture.directory, "1000", "8", "100000"], timeout: 60)
+        #expect(run.status == 0, "\(run.stderr)")
+        let acks = acknowledged(run.stdout)
+        let failures = run.stdout.split(separator: "\n").filter { $0.hasPrefix("fail ") }
+        #expect(failures.count >= 50)
+        #expect(failures.allSatisfy { $0.contains("errno \(EFBIG)") })
+        #expect(run.stderr.components(separatedBy: "writing failed").count == 2, "logged once: \(run.stderr)")
+        #expect(try fixture.size("00000000000000000001.seg") == 32 + acks.count * 1016)
+
+        let spool = try fixture.open(fixture.configuration(segmentBytes: 256 * 1024, maxTotalBytes: 1 << 40, maxRecordBytes: 1 << 20))
+        #expect(spool.stats.bytesCutAtOpen == 0)
+        let onDisk = try readAll(spool)
+        #expect(onDisk.map(\.sequence) == Array(1...UInt64(acks.count)))
+        #expect(Dictionary(uniqueKeysWithValues: onDisk.map { ($0.sequence, CRC32C.checksum($0.payload)) })
+            == Dictionary(uniqueKeysWithValues: acks.map { ($0.sequence, $0.crc) }))
+        #expect(try await spool.append([1]) == UInt64(acks.count) + 1)
+        spool.close()
     }
 }
