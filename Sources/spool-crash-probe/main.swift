@@ -36,7 +36,7 @@ final class Failures: @unchecked Sendable {
 let failures = Failures()
 
 var logger = Logger(label: "spool-crash-probe")
-logger.logLevel = .warning
+logger.logLevel = .notice
 // Small segments, so that kills also land around segment roll-over.
 let configuration = SpoolConfiguration(directory: arguments[1], segmentBytes: 256 * 1024,
                                        maxTotalBytes: 1 << 40, maxRecordBytes: 1 << 20)

@@ -79,7 +79,9 @@ import Testing
         let failures = run.stdout.split(separator: "\n").filter { $0.hasPrefix("fail ") }
         #expect(failures.count >= 50)
         #expect(failures.allSatisfy { $0.contains("errno \(EFBIG)") })
-        #expect(run.stderr.components(separatedBy: "writing failed").count == 2, "logged once: \(run.stderr)")
+        // Logged once per outage (a smaller group may still fit and end one).
+        let outages = run.stderr.components(separatedBy: "writing failed").count - 1
+        #expect(outages >= 1 && outages == run.stderr.components(separatedBy: "writing works again").count, "\(run.stderr)")
         #expect(try fixture.size("00000000000000000001.seg") == 32 + acks.count * 1016)
 
         let spool = try fixture.open(fixture.configuration(segmentBytes: 256 * 1024, maxTotalBytes: 1 << 40, maxRecordBytes: 1 << 20))
