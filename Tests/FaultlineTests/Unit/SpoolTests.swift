@@ -42,6 +42,47 @@ import Testing
         spool.close()
     }
 
+    @Test func groupCommitDelayGathersAppends() async throws {
+        let fixture = try SpoolFixture()
+        var configuration = fixture.configuration()
+        configuration.groupCommitDelay = .milliseconds(20)
+        let spool = try fixture.open(configuration)
+        try await withThrowingTaskGroup(of: UInt64.self) { group in
+            for index in 0..<50 { group.addTask { try await spool.append(spoolPayload(index)) } }
+            try await group.waitForAll()
+        }
+        #expect(spool.stats.commits < 50, "\(spool.stats.commits) groups for 50 appends")
+        #expect(try readAll(spool).count == 50)
+        spool.close()
+    }
+
+    @Test func closeWritesWhatIsQueuedAndRefusesTheRest() async throws {
+        let fixture = try SpoolFixture()
+        let spool = try fixture.open()
+        let results = await withTaskGroup(of: Result<UInt64, SpoolError>.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    do { return .success(try await spool.append(spoolPayload(index))) } catch {
+                        return .failure(error as? SpoolError ?? .io("\(error)", 0))
+                    }
+                }
+            }
+            group.addTask {
+                spool.close()
+                return .failure(.closed)
+            }
+            var results: [Result<UInt64, SpoolError>] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        let written = results.compactMap { try? $0.get() }.sorted()
+        #expect(results.allSatisfy { if case .failure(let error) = $0 { error == .closed } else { true } })
+        #expect(written == (0..<written.count).map { UInt64($0) + 1 })
+        let reopened = try fixture.open()
+        #expect(try readAll(reopened).map(\.sequence) == written)
+        reopened.close()
+    }
+
     @Test func segmentsRollOverAndAreNamedByFirstSequence() async throws {
         let fixture = try SpoolFixture()
         let spool = try fixture.open(fixture.configuration(segmentBytes: 4096))
