@@ -124,9 +124,10 @@ public final class Spool: @unchecked Sendable {
 
     /// Reads durable records with sequence ≥ `sequence`, oldest first, up to what is durable now.
     public func records(from sequence: UInt64) -> SpoolReader {
-        let segments = condition.withLock { state.segments }
-        return SpoolReader(segments: segments, from: sequence, maxPayload: configuration.maxRecordBytes, spool: self)
+        SpoolReader(segments: segmentsSnapshot(), from: sequence, maxPayload: configuration.maxRecordBytes, spool: self)
     }
+
+    func segmentsSnapshot() -> [Segment] { condition.withLock { state.segments } }
 
     /// Returns once a record after `sequence` is durable (true), or the spool is closing or the
     /// task cancelled (false).

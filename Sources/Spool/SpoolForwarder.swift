@@ -25,11 +25,12 @@ public struct SpoolForwarder: Sendable {
         var next = max(start, 1)
         var pacer = Pacer()
         spool.markForwarded(upTo: next - 1)
+        var reader = spool.records(from: next)
         while !Task.isCancelled {
             // Everything up to `durable` is in the reader's snapshot, read or unreadable.
             let durable = spool.durableSequence
+            reader.refresh()
             do {
-                let reader = spool.records(from: next)
                 while let record = try reader.next() {
                     guard await forward(record, send, &pacer) else { return }
                     next = record.sequence + 1
@@ -39,6 +40,7 @@ public struct SpoolForwarder: Sendable {
             } catch {
                 logger.error("spool: reading records from \(next) failed: \(error)")
                 if (try? await Task.sleep(for: retryDelay)) == nil { return }
+                reader = spool.records(from: next)
                 continue
             }
             // Records skipped as corrupt leave a gap: step over it rather than wait on it.

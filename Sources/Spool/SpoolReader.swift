@@ -1,15 +1,18 @@
 import Foundation
 
 /// Reads durable records in sequence order across segments, one at a time (bounded memory),
-/// from a snapshot of the segments taken when it was made: records appended later need a new
-/// reader. A segment deleted meanwhile (`release`) is passed over; a corrupt record read after
-/// open is logged and counted, and the rest of its segment skipped.
+/// from a snapshot of the segments taken when it was made; `refresh` takes a new snapshot and
+/// goes on from where it is (so a forwarder reads each byte once, however often it catches up).
+/// A segment deleted meanwhile (`release`) is passed over; a corrupt record read after open is
+/// logged and counted, and the rest of its segment skipped.
 public final class SpoolReader {
     private var segments: ArraySlice<Spool.Segment>
     private let from: UInt64
     private let maxPayload: Int
     private let spool: Spool
     private var current: (reader: SpoolSegmentReader, segment: Spool.Segment)?
+    /// First sequence of the last segment opened: segments up to it are never queued again.
+    private var visited: UInt64?
 
     init(segments: [Spool.Segment], from: UInt64, maxPayload: Int, spool: Spool) {
         // Segments whose records all lie below `from` are not opened at all.
@@ -19,11 +22,23 @@ public final class SpoolReader {
         self.spool = spool
     }
 
+    /// Takes in what became durable since the reader was made or last refreshed.
+    public func refresh() {
+        let snapshot = spool.segmentsSnapshot()
+        if let open = current, let grown = snapshot.first(where: { $0.firstSequence == open.segment.firstSequence }) {
+            open.reader.extend(to: grown.validEnd)
+        }
+        segments = snapshot.drop { segment in
+            (visited.map { segment.firstSequence <= $0 } ?? false) || segment.firstSequence + segment.recordCount <= from
+        }[...]
+    }
+
     /// The next record, or nil at the durable end of the snapshot.
     public func next() throws -> SpoolRecord? {
         while true {
             if current == nil {
                 guard let segment = segments.popFirst() else { return nil }
+                visited = segment.firstSequence
                 if segment.recordCount == 0 { continue }
                 do {
                     current = (try SpoolSegmentReader(path: segment.path, maxPayload: maxPayload, limit: segment.validEnd), segment)
@@ -44,6 +59,8 @@ public final class SpoolReader {
                 if record.sequence < from { continue }
                 return record
             case .end:
+                // The last segment of the snapshot may still grow: keep it for `refresh`.
+                if segments.isEmpty { return nil }
                 current = nil
             case .invalid(let offset, let reason):
                 spool.noteCorruption(path: open.segment.path, offset: offset, reason: reason)

@@ -16,7 +16,7 @@ final class SpoolSegmentReader {
     private(set) var offset = SpoolSegmentHeader.size
     /// The sequence the next record must carry.
     private(set) var nextSequence: UInt64
-    private let limit: Int
+    private var limit: Int
     private let maxPayload: Int
     private var window: [UInt8] = []
     private var windowStart = 0   // file offset of window[0]
@@ -75,9 +75,10 @@ final class SpoolSegmentReader {
                 return .invalid(offset: offset, reason: reason)
             case .incomplete(let needed):
                 let reachable = limit - offset
+                if reachable == 0 { return .end }  // not final: `extend` may move the limit
                 if needed > reachable {  // the record would run past the end of the file (or of what is durable)
                     finished = true
-                    return reachable == 0 ? .end : .invalid(offset: offset, reason: "torn record: \(reachable) of \(needed) bytes")
+                    return .invalid(offset: offset, reason: "torn record: \(reachable) of \(needed) bytes")
                 }
                 if try fill(atLeast: needed) == 0 {  // the file shrank under the reader
                     finished = true
@@ -85,6 +86,12 @@ final class SpoolSegmentReader {
                 }
             }
         }
+    }
+
+    /// More of the segment is durable: reading may go on up to `newLimit` (a limit the spool
+    /// itself wrote, so trusted).
+    func extend(to newLimit: Int) {
+        limit = max(limit, newLimit)
     }
 
     /// Drops consumed bytes and reads more, so the window holds `needed` bytes from `offset`

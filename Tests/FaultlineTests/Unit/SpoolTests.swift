@@ -42,6 +42,28 @@ import Testing
         spool.close()
     }
 
+    @Test func refreshedReaderGoesOnWhereItWas() async throws {
+        let fixture = try SpoolFixture()
+        let spool = try fixture.open(fixture.configuration(segmentBytes: 4096))
+        for index in 0..<5 { _ = try await spool.append(spoolPayload(index, size: 1100)) }
+        let reader = spool.records(from: 2)
+        var seen: [UInt64] = []
+        while let record = try reader.next() { seen.append(record.sequence) }
+        #expect(seen == [2, 3, 4, 5])
+        reader.refresh()
+        #expect(try reader.next() == nil)
+        for index in 5..<12 { _ = try await spool.append(spoolPayload(index, size: 1100)) }  // fills 4–6, then 7–9, 10–12
+        #expect(try reader.next() == nil)  // not before a refresh
+        reader.refresh()
+        while let record = try reader.next() { seen.append(record.sequence) }
+        #expect(seen == Array(2...12))
+        #expect(try spool.release(upTo: 9) == 3)
+        _ = try await spool.append(spoolPayload(12, size: 1100))
+        reader.refresh()
+        #expect(try reader.next()?.sequence == 13)
+        spool.close()
+    }
+
     @Test func groupCommitDelayGathersAppends() async throws {
         let fixture = try SpoolFixture()
         var configuration = fixture.configuration()
