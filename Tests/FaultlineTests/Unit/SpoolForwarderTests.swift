@@ -42,6 +42,14 @@ import Testing
         return Task { await forwarder.run(from: from) { try sink.send($0, $1) } }
     }
 
+    /// Runs a forwarder until the sink holds `count` records, then cancels it.
+    private func forward(_ spool: Spool, into sink: Sink, count: Int) async throws {
+        let task = start(spool, sink)
+        try await sink.waitFor(count)
+        task.cancel()
+        await task.value
+    }
+
     @Test func forwardsInOrderAndFollowsNewRecords() async throws {
         let fixture = try SpoolFixture()
         let spool = try fixture.open(fixture.configuration(segmentBytes: 4096))
@@ -64,10 +72,7 @@ import Testing
         let spool = try fixture.open()
         for index in 0..<5 { _ = try await spool.append(try batch(index)) }
         let sink = Sink(failFirst: 3)
-        let task = start(spool, sink)
-        try await sink.waitFor(5)
-        task.cancel()
-        await task.value
+        try await forward(spool, into: sink, count: 5)
         #expect(sink.sequences == Array(1...5))
         spool.close()
     }
@@ -79,10 +84,7 @@ import Testing
         _ = try await spool.append([9, 9, 9])  // unknown version
         _ = try await spool.append(try batch(2))
         let sink = Sink()
-        let task = start(spool, sink)
-        try await sink.waitFor(2)
-        task.cancel()
-        await task.value
+        try await forward(spool, into: sink, count: 2)
         #expect(sink.sequences == [1, 3])
         #expect(spool.stats.forwardedSequence == 3)
         spool.close()
