@@ -15,6 +15,8 @@ public final class Spool: @unchecked Sendable {
     var state: State
     private let writer: SpoolWriter
     let metrics = SpoolMetrics()
+    /// The directory's lock, released by `close`.
+    private let lock: SpoolFile
 
     typealias Segment = SpoolRecovery.Segment
 
@@ -46,14 +48,27 @@ public final class Spool: @unchecked Sendable {
     /// (`SpoolRecovery`), and starts the writer thread.
     public static func open(_ configuration: SpoolConfiguration, logger: Logger) throws -> Spool {
         try configuration.validate()
+        do {
+            try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
+        } catch {
+            throw SpoolError.io("create \(configuration.directory): \(error)", 0)
+        }
+        // Two writers on one directory would interleave records: the second open is refused.
+        guard let lock = try SpoolFile.lock(configuration.directory + "/" + lockFileName) else {
+            throw SpoolError.inUse(configuration.directory)
+        }
         let recovery = try SpoolRecovery.run(directory: configuration.directory,
                                              maxPayload: configuration.maxRecordBytes, logger: logger)
-        return try Spool(configuration: configuration, recovery: recovery, logger: logger)
+        return try Spool(configuration: configuration, recovery: recovery, lock: lock, logger: logger)
     }
 
-    private init(configuration: SpoolConfiguration, recovery: SpoolRecovery, logger: Logger) throws {
+    /// Held (`flock`) while the spool is open; its name is not a segment's, so recovery ignores it.
+    static let lockFileName = "lock"
+
+    private init(configuration: SpoolConfiguration, recovery: SpoolRecovery, lock: SpoolFile, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        self.lock = lock
         let segments = recovery.segments
         let durable = recovery.nextSequence - 1
         let oldest = segments.first(where: { $0.recordCount > 0 })?.firstSequence ?? recovery.nextSequence
@@ -223,6 +238,7 @@ public final class Spool: @unchecked Sendable {
         while !state.writerDone { condition.wait() }
         let waiters = state.waiters
         state.waiters = [:]
+        lock.close()
         condition.unlock()
         for waiter in waiters.values { waiter.continuation.resume() }
     }

@@ -12,6 +12,8 @@ public enum SpoolError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(String, Int32)
     /// The configuration cannot work (message says why).
     case invalidConfiguration(String)
+    /// Another spool (in this or another process) has the directory open.
+    case inUse(String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum SpoolError: Error, Equatable, Sendable, CustomStringConvertible {
         case .closed: return "spool closed"
         case .io(let operation, let code): return "spool \(operation) failed: errno \(code)"
         case .invalidConfiguration(let message): return "spool configuration: \(message)"
+        case .inUse(let directory): return "spool directory \(directory) is in use by another spool (another faultline process?)"
         }
     }
 }

@@ -89,6 +89,17 @@ final class SpoolFile {
         }
     }
 
+    /// Opens (creating) `path` and takes an exclusive `flock` on it, held until the file is
+    /// closed; nil when another open file holds it (another process, or another spool here).
+    static func lock(_ path: String) throws -> SpoolFile? {
+        let file = try open(path, flags: O_RDWR | O_CREAT, operation: "open")
+        guard retryingInterrupts({ flock(file.descriptor, LOCK_EX | LOCK_NB) }) == 0 else {
+            if errno == EWOULDBLOCK { return nil }
+            throw SpoolError.io("lock \(path)", errno)
+        }
+        return file
+    }
+
     /// Makes a directory's entries (files created, renamed, removed) durable.
     static func syncDirectory(_ path: String) throws {
         let directory = try open(path, flags: O_RDONLY | O_DIRECTORY, operation: "open directory")

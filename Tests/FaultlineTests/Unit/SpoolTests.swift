@@ -208,6 +208,17 @@ import Testing
         spool.close()
     }
 
+    @Test func aSecondSpoolOnTheSameDirectoryIsRefused() async throws {
+        let fixture = try SpoolFixture()
+        let spool = try fixture.open()
+        #expect(throws: SpoolError.inUse(fixture.directory)) { try fixture.open() }
+        _ = try await spool.append([1])
+        spool.close()
+        let reopened = try fixture.open()
+        #expect(try await reopened.append([2]) == 2)
+        reopened.close()
+    }
+
     @Test func configurationIsChecked() throws {
         let fixture = try SpoolFixture()
         #expect(throws: SpoolError.self) { try fixture.open(fixture.configuration(segmentBytes: 10)) }
