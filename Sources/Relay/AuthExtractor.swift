@@ -28,4 +28,13 @@ enum AuthExtractor {
         auth.version = auth.version ?? found.lazy.compactMap(\.version).first
         return auth
     }
+
+    /// Sentry's public keys are 32 hexadecimal digits. Any other shape cannot name a key, so it is
+    /// refused before a lookup; case is left as sent (keys are compared exactly, as Sentry's relay does).
+    static func isWellFormedKey(_ key: String) -> Bool {
+        key.utf8.count == 32 && key.utf8.allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+        }
+    }
 }

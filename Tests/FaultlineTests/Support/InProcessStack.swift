@@ -23,7 +23,9 @@ struct InProcessStack {
     let token: String
     let projectID: Int64
 
-    static func make(database: TestDatabase) throws -> InProcessStack {
+    /// `limits`, `trustedProxies` and `http` default to what `faultline dev` runs with.
+    static func make(database: TestDatabase, limits: RelayLimits = RelayLimits(), trustedProxies: TrustedProxies = .none,
+                     http: HTTPLimits = HTTPLimits()) throws -> InProcessStack {
         var logger = Logger(label: "stack")
         logger.logLevel = .warning
         let db = try database.connect()
@@ -42,9 +44,12 @@ struct InProcessStack {
                             batchSize: 500, drainOnStop: true),
             logger: logger)
         let router = Router(context: FaultlineRequestContext.self)
-        IngestRoutes(producer: producer, pool: pool, topics: topics, logger: logger).add(to: router)
+        IngestRoutes(producer: producer, pool: pool, topics: topics, limits: limits, trustedProxies: trustedProxies,
+                     logger: logger).add(to: router)
         APIRoutes(pool: pool, baseURL: "http://127.0.0.1").add(to: router)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let app = Application(router: router, server: HTTPServerSetup.server(http),
+                              configuration: HTTPServerSetup.configuration(host: "127.0.0.1", port: 0, limits: http, logger: logger,
+                                                                           serverName: nil),
                               services: [processor], logger: logger)
         return InProcessStack(database: database, broker: broker, producer: producer, pool: pool, app: app,
                               dsnKey: tenant.key, token: tenant.token, projectID: tenant.project.id)

@@ -1,0 +1,296 @@
+import CompressNIO
+import Core
+import EventModel
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Relay
+import Testing
+
+/// A corpus of hostile requests against the relay of the in-process `faultline dev` stack. Every
+/// case checks the answer's status and message, that the service is still up, and that ordinary
+/// events sent just before and just after it are accepted and stored. How long each case took is
+/// printed (`relay-hostile: <case> took …`), not asserted.
+@Suite(.serialized) struct RelayHostileCorpusTests {
+    static let memoryGrowthBoundMB = 300
+
+    struct Live {
+        let stack: InProcessStack
+        let client: any TestClientProtocol
+        var port: Int { client.port! }
+        var key: String { stack.dsnKey.publicKey }
+        var auth: String { "Sentry sentry_key=\(key), sentry_version=7, sentry_client=hostile-corpus/1" }
+        var envelopePath: String { "/api/\(stack.projectID)/envelope/" }
+        var storePath: String { "/api/\(stack.projectID)/store/" }
+
+        func post(_ path: String, _ body: ByteBuffer, auth: Bool = true, headers extra: HTTPFields = [:]) async throws
+            -> (status: HTTPResponse.Status, body: String, headers: HTTPFields) {
+            var headers = extra
+            if auth { headers[.init("X-Sentry-Auth")!] = self.auth }
+            let response = try await client.execute(uri: path, method: .post, headers: headers, body: body)
+            return (response.status, String(buffer: response.body), response.headers)
+        }
+
+        func post(_ path: String, _ text: String, auth: Bool = true, headers: HTTPFields = [:]) async throws
+            -> (status: HTTPResponse.Status, body: String, headers: HTTPFields) {
+            try await post(path, ByteBuffer(string: text), auth: auth, headers: headers)
+        }
+
+        /// An ordinary error event; returns its id after the relay accepted it.
+        func sendOrdinary(_ label: String) async throws -> String {
+            let id = EventID.generate()
+            let (status, body, _) = try await post(envelopePath, "{\"event_id\":\"\(id)\"}\n{\"type\":\"event\"}\n{\"message\":\"ordinary \(label)\"}\n")
+            #expect(status == .ok, "ordinary event \(label): \(body)")
+            return id
+        }
+
+        /// The stored event, once the processor wrote it (nil if it never did within the wait).
+        func storedEvent(_ id: String, seconds: Int = 60) async throws -> JSON? {
+            for _ in 0..<(seconds * 5) {
+                let response = try await client.execute(uri: "/api/0/projects/acme/web/events/\(id)/", method: .get,
+                                                        headers: [.authorization: "Bearer \(stack.token)"])
+                if response.status == .ok { return try JSON.parse(Array(response.body.readableBytesView)) }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            return nil
+        }
+
+        func expectUp(_ name: String) async throws {
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok, "\(name): /healthz")
+        }
+
+        /// Runs one hostile case between two ordinary events, and records how long it took.
+        func hostileCase(_ name: String, _ body: () async throws -> Void) async throws {
+            let before = try await sendOrdinary("before \(name)")
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await body()
+            print("relay-hostile: \(name) took \(clock.now - start)")
+            try await expectUp(name)
+            let after = try await sendOrdinary("after \(name)")
+            for id in [before, after] {
+                #expect(try await storedEvent(id) != nil, "\(name): ordinary event \(id) stored")
+            }
+        }
+    }
+
+    func withLive(limits: RelayLimits = RelayLimits(), http: HTTPLimits = HTTPLimits(),
+                  _ body: @escaping @Sendable (Live) async throws -> Void) async throws {
+        let before = ResidentMemory.megabytes()
+        try await withTestDatabase { database in
+            let stack = try InProcessStack.make(database: database, limits: limits, http: http)
+            try await stack.app.test(.live) { client in try await body(Live(stack: stack, client: client)) }
+            await stack.shutdown()
+        }
+        let growth = await ResidentMemory.growth(since: before, bound: Self.memoryGrowthBoundMB)
+        print("relay-hostile: resident memory grew by \(growth) MB")
+        #expect(growth < Self.memoryGrowthBoundMB, "resident memory grew by \(growth) MB")
+    }
+
+    static func gzip(_ text: String) throws -> ByteBuffer {
+        var plain = ByteBuffer(string: text)
+        return try plain.compress(with: .gzip())
+    }
+
+    static func tinyItems(_ count: Int) -> String {
+        "{}\n" + String(repeating: "{\"type\":\"x\"}\n\n", count: count)
+    }
+
+    // MARK: Before authentication
+
+    @Test func unauthenticatedRequestsCostOnlyTheirHeaderLine() async throws {
+        try await withLive { live in
+            try await live.hostileCase("item-count bomb without a key") {
+                let bomb = try Self.gzip(Self.tinyItems(5_000_000))
+                #expect(bomb.readableBytes < 1024 * 1024)
+                let (status, body, _) = try await live.post(live.envelopePath, bomb, auth: false, headers: [.contentEncoding: "gzip"])
+                #expect(status == .unauthorized)
+                #expect(body.contains("missing authorization information"))
+            }
+            try await live.hostileCase("huge envelope header line without a key") {
+                let line = "{\"x\":\"" + String(repeating: "a", count: 20_000_000) + "\"}\n{\"type\":\"event\"}\n{}\n"
+                let (status, body, _) = try await live.post(live.envelopePath, try Self.gzip(line), auth: false,
+                                                            headers: [.contentEncoding: "gzip"])
+                #expect(status == .badRequest)
+                #expect(body.contains("invalid envelope: envelope header is not a JSON object (longer than 65536 bytes)"))
+                let (plain, plainBody, _) = try await live.post(live.envelopePath, String(repeating: " ", count: 3_000_000), auth: false)
+                #expect(plain == .badRequest)
+                #expect(plainBody.contains("longer than 65536 bytes"))
+            }
+            try await live.hostileCase("nested envelope header line without a key") {
+                let nested = "{\"dsn\":" + String(repeating: "[", count: 30_000) + "\n{\"type\":\"event\"}\n{}\n"
+                let (status, body, _) = try await live.post(live.envelopePath, nested, auth: false)
+                #expect(status == .badRequest)
+                #expect(body.contains("invalid envelope: envelope header is not a JSON object (malformed JSON)"))
+            }
+            try await live.hostileCase("unknown keys of odd shapes") {
+                let odd = ["a", String(repeating: "f", count: 31), String(repeating: "f", count: 33), String(repeating: "z", count: 32),
+                           String(repeating: "0", count: 10_000), "0123456789abcdef0123456789abcdé", "' OR '1'='1"]
+                for key in odd {
+                    var inHeader = HTTPFields()
+                    inHeader[.init("X-Sentry-Auth")!] = "Sentry sentry_key=\(key), sentry_version=7"
+                    let inQuery = live.storePath + "?sentry_key=\(key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                    for (path, headers) in [(live.envelopePath, inHeader), (inQuery, HTTPFields())] {
+                        let (status, body, _) = try await live.post(path, "{\"message\":\"odd key\"}", auth: false, headers: headers)
+                        #expect(status == .unauthorized, "\(key.prefix(40))")
+                        #expect(body.contains("bad sentry DSN public key"), "\(key.prefix(40)): \(body)")
+                    }
+                }
+                // In the envelope's own header: the same.
+                let (inHeader, inHeaderBody, _) = try await live.post(
+                    live.envelopePath, "{\"dsn\":\"http://zz@127.0.0.1/\(live.stack.projectID)\"}\n{\"type\":\"event\"}\n{}\n", auth: false)
+                #expect(inHeader == .unauthorized)
+                #expect(inHeaderBody.contains("bad sentry DSN public key"))
+                // Key-shaped but unknown (or in another case than stored): Sentry's 403.
+                for key in ["0123456789abcdef0123456789abcdef", live.key.uppercased()] {
+                    for _ in 0..<3 {
+                        let (status, body, _) = try await live.post(live.envelopePath, "{}\n{\"type\":\"event\"}\n{}\n", auth: false,
+                                                                    headers: [.init("X-Sentry-Auth")!: "Sentry sentry_key=\(key)"])
+                        #expect(status == .forbidden)
+                        #expect(body.contains("event submission rejected with_reason: ProjectId"))
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Authenticated abuse
+
+    @Test func authenticatedEnvelopesCannotOverflowOrDisguise() async throws {
+        try await withLive { live in
+            try await live.hostileCase("client report overflow quantities") {
+                let overflow = 9_223_372_036_854_775_807 as Int64
+                for (first, second) in [("queue_overflow", "queue_overflow"), ("queue_overflow", "network_error")] {
+                    let report = "{\"timestamp\":\"2024-01-01T00:00:00Z\",\"discarded_events\":["
+                        + "{\"reason\":\"\(first)\",\"category\":\"error\",\"quantity\":\(overflow)},"
+                        + "{\"reason\":\"\(second)\",\"category\":\"error\",\"quantity\":\(overflow)}]}"
+                    let (status, body, _) = try await live.post(live.envelopePath, "{}\n{\"type\":\"client_report\"}\n\(report)\n")
+                    #expect(status == .ok)
+                    #expect(body == "{}")
+                }
+                // The largest quantities Sentry accepts (u32), twice with one reason: summed without trapping.
+                let largest = "{\"reason\":\"queue_overflow\",\"category\":\"error\",\"quantity\":\(UInt32.max)}"
+                let (status, _, _) = try await live.post(
+                    live.envelopePath, "{}\n{\"type\":\"client_report\"}\n{\"discarded_events\":[\(largest),\(largest)]}\n")
+                #expect(status == .ok)
+            }
+            try await live.hostileCase("item-count bomb with a key") {
+                let bomb = try Self.gzip(Self.tinyItems(2_000_000))
+                let (status, body, _) = try await live.post(live.envelopePath, bomb, headers: [.contentEncoding: "gzip"])
+                #expect(status == .contentTooLarge)
+                #expect(body.contains("envelope exceeded size limits (more than 1000 items)"))
+            }
+            let disguisedTitle = "disguised-\(UUID().uuidString)"
+            try await live.hostileCase("security item holding a plain error event") {
+                for type in ["security", "raw_security"] {
+                    let (status, body, _) = try await live.post(
+                        live.envelopePath,
+                        "{}\n{\"type\":\"\(type)\"}\n{\"message\":\"\(disguisedTitle)\",\"exception\":{\"values\":[{\"type\":\"E\",\"value\":\"x\"}]}}\n")
+                    #expect(status == .ok, "\(type)")
+                    #expect(body == "{}", "\(type): no event accepted, so no id")
+                }
+            }
+            // The ordinary events after it are stored; the disguised one never became an issue.
+            let issues = try await live.client.execute(uri: "/api/0/projects/acme/web/issues/", method: .get,
+                                                       headers: [.authorization: "Bearer \(live.stack.token)"])
+            #expect(!String(buffer: issues.body).contains(disguisedTitle))
+        }
+    }
+
+    // MARK: Slow clients
+
+    @Test func slowClientsAreClosedWithinTheirTimeouts() async throws {
+        var http = HTTPLimits()
+        http.headerTimeout = 1
+        http.bodyIdleTimeout = 1
+        http.keepAliveTimeout = 2
+        try await withLive(http: http) { live in
+            try await live.hostileCase("slow-header client") {
+                let connection = try RawConnection(port: live.port, timeout: 15)
+                await connection.send("POST \(live.storePath) HTTP/1.1\r\nHo")
+                // Trickling one byte at a time does not extend the header deadline.
+                let trickle = Task {
+                    for _ in 0..<100 {
+                        guard await connection.send("s") else { return }
+                        try? await Task.sleep(for: .milliseconds(200))
+                    }
+                }
+                try await live.expectUp("while a header trickles")
+                _ = try await live.sendOrdinary("while a header trickles")
+                #expect(await connection.waitForClose(), "the server closes a connection whose headers never end")
+                trickle.cancel()
+            }
+            try await live.hostileCase("slow-body client") {
+                let connection = try RawConnection(port: live.port, timeout: 15)
+                await connection.send("POST \(live.storePath) HTTP/1.1\r\nHost: x\r\nX-Sentry-Auth: \(live.auth)\r\n"
+                                      + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"message\":")
+                _ = try await live.sendOrdinary("while a body stalls")
+                #expect(await connection.waitForClose(), "the server closes a connection whose body stalls")
+            }
+            try await live.hostileCase("idle kept-alive connection") {
+                let connection = try RawConnection(port: live.port, timeout: 15)
+                await connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(RawConnection.status(await connection.response()) == 200)
+                #expect(await connection.waitForClose(), "an idle kept-alive connection is closed")
+            }
+        }
+    }
+
+    // MARK: In-flight budget
+
+    @Test func concurrentBodiesOverTheBudgetAre503WithRetryAfter() async throws {
+        var limits = RelayLimits()
+        limits.maxBytesInFlight = 1024 * 1024
+        try await withLive(limits: limits) { live in
+            try await live.hostileCase("over-budget concurrent bodies") {
+                let payload = "{\"message\":\"" + String(repeating: "b", count: 1_000_000 - 14) + "\"}"
+                #expect(payload.utf8.count == 1_000_000)
+                let holder = try RawConnection(port: live.port, timeout: 30)
+                await holder.send("POST \(live.storePath) HTTP/1.1\r\nHost: x\r\nX-Sentry-Auth: \(live.auth)\r\n"
+                                  + "Content-Type: application/json\r\nContent-Length: \(payload.utf8.count)\r\n\r\n")
+                await holder.send(String(payload.prefix(900_000)))
+                try await Task.sleep(for: .milliseconds(700))
+                let event = "{\"message\":\"" + String(repeating: "c", count: 300_000) + "\"}"
+                let (status, body, headers) = try await live.post(live.envelopePath, "{}\n{\"type\":\"event\"}\n\(event)\n")
+                #expect(status == .serviceUnavailable)
+                #expect(body.contains("the service is overloaded"))
+                #expect(headers[.retryAfter] == "1")
+                // The holder finishes and is served; its bytes go back to the budget.
+                await holder.send(String(payload.dropFirst(900_000)))
+                #expect(RawConnection.status(await holder.response()) == 200)
+                #expect(try await live.post(live.envelopePath, "{}\n{\"type\":\"event\"}\n\(event)\n").status == .ok)
+            }
+        }
+    }
+
+    // MARK: Client addresses and readiness
+
+    @Test func spoofedForwardedForAndReadinessLeakNothing() async throws {
+        try await withLive { live in
+            try await live.hostileCase("spoofed X-Forwarded-For from an untrusted peer") {
+                let id = EventID.generate()
+                let (status, _, _) = try await live.post(
+                    live.envelopePath, "{\"event_id\":\"\(id)\"}\n{\"type\":\"event\"}\n{\"message\":\"xff\",\"user\":{\"ip_address\":\"{{auto}}\"}}\n",
+                    headers: [.init("X-Forwarded-For")!: "6.6.6.6, 7.7.7.7"])
+                #expect(status == .ok)
+                let stored = try #require(try await live.storedEvent(id))
+                #expect(stored["user"]?["ip_address"] == "127.0.0.1")
+            }
+            try await live.hostileCase("/readyz with the database down") {
+                try live.stack.database.refuseConnections()
+                let response = try await live.client.execute(uri: "/readyz", method: .get)
+                try live.stack.database.allowConnections()
+                #expect(response.status == .serviceUnavailable)
+                let answer = try JSON.parse(Array(response.body.readableBytesView))
+                #expect(answer["status"] == "unavailable")
+                #expect(answer["detail"] == "database unavailable")
+                let text = String(buffer: response.body).lowercased()
+                for leak in ["fatal", "connect", "postgres", "127.0.0.1", "faultline_test", "error"] {
+                    #expect(!text.contains(leak), "readyz answered \(text)")
+                }
+            }
+        }
+    }
+}
