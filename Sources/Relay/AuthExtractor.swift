@@ -29,6 +29,12 @@ enum AuthExtractor {
         return auth
     }
 
+    /// True when the request names (or tries to name) its key outside the body: then an
+    /// envelope's own header need not be read before authentication.
+    static func hasDirectCredentials(sentryAuthHeader: String?, authorizationHeader: String?, query: [String: String]) -> Bool {
+        sentryAuthHeader != nil || authorizationHeader.flatMap(SentryAuth.parseHeader) != nil || SentryAuth.from(query) != nil
+    }
+
     /// Sentry's public keys are 32 hexadecimal digits. Any other shape cannot name a key, so it is
     /// refused before a lookup; case is left as sent (keys are compared exactly, as Sentry's relay does).
     static func isWellFormedKey(_ key: String) -> Bool {

@@ -90,14 +90,18 @@ public struct IngestRoutes: Sendable {
         defer { reservation.releaseAll() }
         var reader = RequestBodyReader(request.body, limit: bodyLimit, reservation: reservation)
 
-        // Authenticate before spending: only an envelope can carry its key inside, in its header
-        // line, which is read (and decoded) on its own with a small bound; everything else waits
-        // for a known key.
+        // Authenticate before spending. The key comes from the headers or the query; only when
+        // neither has one, an envelope's header line is read (and decoded) on its own with a
+        // small bound for its `dsn`. Nothing else of the body is read for an unknown key.
         let isEnvelope = endpoint == .envelope || (endpoint == .store && contentType.hasPrefix("application/x-sentry-envelope"))
-        let envelopeHeader = isEnvelope ? try await Self.sniffEnvelopeHeader(&reader, encoding: encoding) : nil
-        let auth = try AuthExtractor.extract(
-            sentryAuthHeader: request.headers[.xSentryAuth], authorizationHeader: request.headers[.authorization],
-            query: query, envelopeDSN: envelopeHeader?["dsn"]?.string)
+        func authenticate(envelopeDSN: String?) throws(RelayError) -> SentryAuth {
+            try AuthExtractor.extract(sentryAuthHeader: request.headers[.xSentryAuth], authorizationHeader: request.headers[.authorization],
+                                      query: query, envelopeDSN: envelopeDSN)
+        }
+        let sniffed = isEnvelope && !AuthExtractor.hasDirectCredentials(
+            sentryAuthHeader: request.headers[.xSentryAuth], authorizationHeader: request.headers[.authorization], query: query)
+        let envelopeHeader = sniffed ? try await Self.sniffEnvelopeHeader(&reader, encoding: encoding) : nil
+        let auth = try authenticate(envelopeDSN: envelopeHeader?["dsn"]?.string)
         guard AuthExtractor.isWellFormedKey(auth.publicKey) else { throw RelayError.badPublicKey }
         guard let config = try await lookup(auth.publicKey), config.key.isActive else { throw RelayError.projectID }
         let projectID = config.key.projectID
@@ -110,6 +114,8 @@ public struct IngestRoutes: Sendable {
         try reservation.reserve(bytes.count)
         let envelope = isEnvelope ? try Self.parseEnvelope(bytes)
             : try Self.wrap(bytes, endpoint: endpoint, contentType: contentType, query: query)
+        // A `dsn` inside the envelope must still agree with the key the request was let in by.
+        if isEnvelope && !sniffed, let dsn = envelope.dsn { _ = try authenticate(envelopeDSN: dsn) }
 
         let clientIP = trustedProxies.clientIP(peer: context.clientIP, forwardedFor: request.headers[.xForwardedFor])
         let plan = try IngestPlan.make(envelope, context: .init(
@@ -177,7 +183,7 @@ public struct IngestRoutes: Sendable {
 
     /// The envelope's header line, read from as little of the body as it takes (see
     /// `EnvelopeHeaderSniffer`). The raw body read so far stays in `reader`.
-    static func sniffEnvelopeHeader(_ reader: inout RequestBodyReader, encoding: String?) async throws(RelayError) -> [String: JSON]? {
+    static func sniffEnvelopeHeader(_ reader: inout RequestBodyReader, encoding: String?) async throws(RelayError) -> [String: JSON] {
         var scannedAt = 0
         while true {
             let more = try await reader.readChunk()

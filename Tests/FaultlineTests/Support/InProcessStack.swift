@@ -23,9 +23,19 @@ struct InProcessStack {
     let token: String
     let projectID: Int64
 
-    /// `limits`, `trustedProxies` and `http` default to what `faultline dev` runs with.
+    /// HTTP limits as `faultline dev` runs with, but waits for the next request of 10 minutes:
+    /// HummingbirdTesting's live client holds one kept-alive connection, opened before the test
+    /// body runs, and does not reconnect when the server closes it (a real client does).
+    static let testHTTPLimits: HTTPLimits = {
+        var limits = HTTPLimits()
+        limits.headerTimeout = 600
+        limits.keepAliveTimeout = 600
+        return limits
+    }()
+
+    /// `limits` and `trustedProxies` default to what `faultline dev` runs with.
     static func make(database: TestDatabase, limits: RelayLimits = RelayLimits(), trustedProxies: TrustedProxies = .none,
-                     http: HTTPLimits = HTTPLimits()) throws -> InProcessStack {
+                     http: HTTPLimits = testHTTPLimits) throws -> InProcessStack {
         var logger = Logger(label: "stack")
         logger.logLevel = .warning
         let db = try database.connect()
