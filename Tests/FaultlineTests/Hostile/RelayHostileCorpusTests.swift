@@ -3,10 +3,12 @@ import Core
 import EventModel
 import Foundation
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import NIOCore
 import Relay
 import Testing
+import Web
 
 /// A corpus of hostile requests against the relay of the in-process `faultline dev` stack. Every
 /// case checks the answer's status and message, that the service is still up, and that ordinary
@@ -21,7 +23,9 @@ import Testing
         /// Every request on a new connection of its own: for stacks whose short timeouts would
         /// close the test client's one kept-alive connection under it.
         var fresh = false
-        var port: Int { client.port! }
+        /// Another server in front of the same stack, when set.
+        var portOverride: Int?
+        var port: Int { portOverride ?? client.port! }
         var key: String { stack.dsnKey.publicKey }
         var auth: String { "Sentry sentry_key=\(key), sentry_version=7, sentry_client=hostile-corpus/1" }
         var envelopePath: String { "/api/\(stack.projectID)/envelope/" }
@@ -285,6 +289,45 @@ import Testing
             let answer = await after.response()
             #expect(RawConnection.status(answer) == 200, "\(answer)")
             #expect(answer.contains("\"id\""))
+        }
+    }
+
+    /// At the cap, a new connection waits in the listen backlog until a slow one is closed on
+    /// its deadline, and is then served. HummingbirdTesting drops the connection cap from the
+    /// application it runs, so this runs a second server, configured as `HTTPServer.run`
+    /// configures it, in front of the same stack.
+    @Test func connectionsBeyondTheCapWaitForASlowOneToBeClosed() async throws {
+        var limits = HTTPLimits()
+        limits.maxConnections = 3
+        limits.headerTimeout = 2
+        let http = limits
+        try await withLive(fresh: true) { live in
+            let ports = AsyncStream<Int>.makeStream()
+            var logger = Logger(label: "capped")
+            logger.logLevel = .warning
+            let capped = Application(router: live.stack.router, server: HTTPServerSetup.server(http),
+                                     configuration: HTTPServerSetup.configuration(host: "127.0.0.1", port: 0, limits: http, logger: logger),
+                                     onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? 0) },
+                                     logger: logger)
+            let server = Task { try await capped.runService() }
+            defer { server.cancel() }
+            var iterator = ports.stream.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let front = Live(stack: live.stack, client: live.client, fresh: true, portOverride: port)
+            try await front.hostileCase("connections beyond the cap") {
+                // These fill the cap and never send a byte.
+                var held: [RawConnection] = []
+                for _ in 0..<http.maxConnections { held.append(try RawConnection(port: port, timeout: 15)) }
+                try await Task.sleep(for: .milliseconds(200))
+                let clock = ContinuousClock()
+                let start = clock.now
+                let waiting = try RawConnection(port: port, timeout: 15)
+                await waiting.send("GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                let answer = await waiting.response()
+                print("relay-hostile: a connection beyond the cap was served after \(clock.now - start)")
+                #expect(RawConnection.status(answer) == 200, "\(answer)")
+                for connection in held { #expect(await connection.waitForClose(), "a silent connection is closed") }
+            }
         }
     }
 

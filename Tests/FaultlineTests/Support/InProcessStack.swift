@@ -19,6 +19,9 @@ struct InProcessStack {
     let producer: KafkaProducer
     let pool: PGPool
     let app: Application<RouterResponder<FaultlineRequestContext>>
+    /// The routes `app` serves, for a second server in front of the same stack (only read once
+    /// the routes are added, so sharing it is safe).
+    nonisolated(unsafe) let router: Router<FaultlineRequestContext>
     let dsnKey: ProjectKey
     let token: String
     let projectID: Int64
@@ -61,7 +64,7 @@ struct InProcessStack {
                               configuration: HTTPServerSetup.configuration(host: "127.0.0.1", port: 0, limits: http, logger: logger,
                                                                            serverName: nil),
                               services: [processor], logger: logger)
-        return InProcessStack(database: database, broker: broker, producer: producer, pool: pool, app: app,
+        return InProcessStack(database: database, broker: broker, producer: producer, pool: pool, app: app, router: router,
                               dsnKey: tenant.key, token: tenant.token, projectID: tenant.project.id)
     }
 
