@@ -90,6 +90,7 @@ public struct FaultlineConfig: Sendable {
         }
         if let timeout = try seconds("FAULTLINE_HTTP_HEADER_TIMEOUT") { config.http.headerTimeout = timeout }
         if let timeout = try seconds("FAULTLINE_HTTP_BODY_IDLE_TIMEOUT") { config.http.bodyIdleTimeout = timeout }
+        if let timeout = try seconds("FAULTLINE_HTTP_REQUEST_TIMEOUT") { config.http.requestTimeout = timeout }
         if let timeout = try seconds("FAULTLINE_HTTP_KEEPALIVE_TIMEOUT") { config.http.keepAliveTimeout = timeout }
         if let bytes = try positive("FAULTLINE_HTTP_MAX_HEADER_BYTES") { config.http.maxHeaderBytes = bytes }
         if let count = try positive("FAULTLINE_HTTP_MAX_CONNECTIONS") { config.http.maxConnections = count }

@@ -8,6 +8,9 @@ public struct HTTPLimits: Sendable, Equatable {
     public var headerTimeout: Double = 10
     /// Seconds a request body may go without a byte (`FAULTLINE_HTTP_BODY_IDLE_TIMEOUT`).
     public var bodyIdleTimeout: Double = 30
+    /// Seconds from a request's headers to the end of its body, however steadily it trickles
+    /// (`FAULTLINE_HTTP_REQUEST_TIMEOUT`); a 200 MiB envelope at 1 MB/s takes 200 s.
+    public var requestTimeout: Double = 600
     /// Seconds a kept-alive connection may wait for its next request (`FAULTLINE_HTTP_KEEPALIVE_TIMEOUT`).
     public var keepAliveTimeout: Double = 60
     /// Largest request line plus headers, in bytes (`FAULTLINE_HTTP_MAX_HEADER_BYTES`).

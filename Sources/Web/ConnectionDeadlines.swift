@@ -7,18 +7,20 @@ import NIOCore
 /// - Waiting for a request: the first request's headers must be complete `headerTimeout` after
 ///   the connection opened; a kept-alive connection may sit idle `keepAliveTimeout`, and once
 ///   the next request's first byte arrives its headers must be complete within `headerTimeout`.
-/// - Reading a body: at most `bodyIdleTimeout` without a byte.
+/// - Reading a body: at most `bodyIdleTimeout` without a byte, and all of it within
+///   `requestTimeout` of the headers, so a body trickled just fast enough is bounded too.
 /// - While the server works on a request the client is not timed.
 public struct ConnectionDeadlines: Sendable {
     enum Phase: Equatable, Sendable {
         case awaitingRequest(since: NIODeadline, firstByte: NIODeadline?)
-        case readingBody(lastByte: NIODeadline)
+        case readingBody(lastByte: NIODeadline, head: NIODeadline)
         case responding
     }
 
     let headerTimeout: TimeAmount
     let bodyIdleTimeout: TimeAmount
     let keepAliveTimeout: TimeAmount
+    let requestTimeout: TimeAmount
     private(set) var phase: Phase
     /// Requests whose head was read and whose response has not ended yet.
     private var unanswered = 0
@@ -29,6 +31,7 @@ public struct ConnectionDeadlines: Sendable {
         headerTimeout = Self.amount(limits.headerTimeout)
         bodyIdleTimeout = Self.amount(limits.bodyIdleTimeout)
         keepAliveTimeout = Self.amount(limits.keepAliveTimeout)
+        requestTimeout = Self.amount(limits.requestTimeout)
         phase = .awaitingRequest(since: now, firstByte: nil)
     }
 
@@ -41,7 +44,7 @@ public struct ConnectionDeadlines: Sendable {
     public mutating func bytesArrived(at now: NIODeadline) {
         switch phase {
         case .awaitingRequest(let since, nil): phase = .awaitingRequest(since: since, firstByte: now)
-        case .readingBody: phase = .readingBody(lastByte: now)
+        case .readingBody(_, let head): phase = .readingBody(lastByte: now, head: head)
         case .awaitingRequest, .responding: break
         }
     }
@@ -49,7 +52,7 @@ public struct ConnectionDeadlines: Sendable {
     public mutating func headReceived(at now: NIODeadline) {
         fresh = false
         unanswered += 1
-        phase = .readingBody(lastByte: now)
+        phase = .readingBody(lastByte: now, head: now)
     }
 
     public mutating func requestEnded(at now: NIODeadline) {
@@ -67,7 +70,7 @@ public struct ConnectionDeadlines: Sendable {
         case .awaitingRequest(let since, _) where fresh: return since + headerTimeout
         case .awaitingRequest(_, let firstByte?): return firstByte + headerTimeout
         case .awaitingRequest(let since, nil): return since + keepAliveTimeout
-        case .readingBody(let lastByte): return lastByte + bodyIdleTimeout
+        case .readingBody(let lastByte, let head): return min(lastByte + bodyIdleTimeout, head + requestTimeout)
         case .responding: return nil
         }
     }

@@ -268,6 +268,12 @@ import Testing
         #expect(deadlines.deadline == at(181))
         deadlines.requestEnded(at: at(160))
         #expect(deadlines.deadline == at(220))
+        // A body trickled just inside the idle timeout still ends at the request timeout.
+        limits.requestTimeout = 100
+        var trickled = ConnectionDeadlines(limits, openedAt: at(0))
+        trickled.headReceived(at: at(1))
+        for second in stride(from: 20, through: 100, by: 20) { trickled.bytesArrived(at: at(Int64(second))) }
+        #expect(trickled.deadline == at(101))
         #expect(ConnectionDeadlines.amount(.infinity) == .zero)
         #expect(ConnectionDeadlines.amount(1e300) == .seconds(86_400 * 365))
     }
@@ -275,13 +281,14 @@ import Testing
     @Test func httpLimitsAndProxiesComeFromTheEnvironment() throws {
         let config = try FaultlineConfig.fromEnvironment([
             "FAULTLINE_HTTP_HEADER_TIMEOUT": "2.5", "FAULTLINE_HTTP_BODY_IDLE_TIMEOUT": "7",
-            "FAULTLINE_HTTP_KEEPALIVE_TIMEOUT": "9", "FAULTLINE_HTTP_MAX_HEADER_BYTES": "4096",
+            "FAULTLINE_HTTP_KEEPALIVE_TIMEOUT": "9", "FAULTLINE_HTTP_MAX_HEADER_BYTES": "4096", "FAULTLINE_HTTP_REQUEST_TIMEOUT": "120",
             "FAULTLINE_HTTP_MAX_CONNECTIONS": "12", "FAULTLINE_TRUSTED_PROXIES": "127.0.0.1",
             "FAULTLINE_RELAY_MAX_BYTES_IN_FLIGHT": "1048576",
         ])
         #expect(config.http.headerTimeout == 2.5)
         #expect(config.http.bodyIdleTimeout == 7)
         #expect(config.http.keepAliveTimeout == 9)
+        #expect(config.http.requestTimeout == 120)
         #expect(config.http.maxHeaderBytes == 4096)
         #expect(config.http.maxConnections == 12)
         #expect(config.trustedProxies.contains("127.0.0.1"))
