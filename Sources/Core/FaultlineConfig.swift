@@ -23,6 +23,13 @@ public struct FaultlineConfig: Sendable {
     /// Most messages the processor takes into one database transaction.
     public var batchSize: Int
     public var logLevel: String
+    /// Timeouts and limits of every HTTP listener.
+    public var http = HTTPLimits()
+    /// Proxies whose `X-Forwarded-For` the relay believes; none by default.
+    public var trustedProxies = TrustedProxies.none
+    /// Bytes all ingest requests together may hold while being read, decompressed and parsed
+    /// (`FAULTLINE_RELAY_MAX_BYTES_IN_FLIGHT`); beyond it the relay answers 503 with `Retry-After`.
+    public var relayMaxBytesInFlight = 256 * 1024 * 1024
 
     public init(databaseURL: String = FaultlineConfig.defaultDatabaseURL, kafkaBrokers: String = "",
                 kafkaProperties: [String: String] = [:], host: String = "127.0.0.1", port: Int? = nil,
@@ -60,10 +67,35 @@ public struct FaultlineConfig: Sendable {
         if let host = value("FAULTLINE_HOST") { config.host = host }
         config.port = try integer("FAULTLINE_PORT")
         config.publicURL = value("FAULTLINE_PUBLIC_URL")
-        if let partitions = try integer("FAULTLINE_TOPIC_PARTITIONS") { config.topicPartitions = Int32(partitions) }
+        if let partitions = try integer("FAULTLINE_TOPIC_PARTITIONS") {
+            guard let count = Int32(exactly: partitions), count > 0 else {
+                throw ConfigError("FAULTLINE_TOPIC_PARTITIONS=\(partitions) is not a partition count")
+            }
+            config.topicPartitions = count
+        }
         if let group = value("FAULTLINE_CONSUMER_GROUP") { config.consumerGroup = group }
         if let batch = try integer("FAULTLINE_BATCH_SIZE") { config.batchSize = batch }
         if let level = value("FAULTLINE_LOG_LEVEL") { config.logLevel = level }
+        func seconds(_ key: String) throws -> Double? {
+            guard let text = value(key) else { return nil }
+            guard let number = Double(text), number.isFinite, number > 0, number <= 86_400 else {
+                throw ConfigError("\(key)=\(text) is not a number of seconds between 0 and 86400")
+            }
+            return number
+        }
+        func positive(_ key: String) throws -> Int? {
+            guard let number = try integer(key) else { return nil }
+            guard number > 0 else { throw ConfigError("\(key)=\(number) must be positive") }
+            return number
+        }
+        if let timeout = try seconds("FAULTLINE_HTTP_HEADER_TIMEOUT") { config.http.headerTimeout = timeout }
+        if let timeout = try seconds("FAULTLINE_HTTP_BODY_IDLE_TIMEOUT") { config.http.bodyIdleTimeout = timeout }
+        if let timeout = try seconds("FAULTLINE_HTTP_REQUEST_TIMEOUT") { config.http.requestTimeout = timeout }
+        if let timeout = try seconds("FAULTLINE_HTTP_KEEPALIVE_TIMEOUT") { config.http.keepAliveTimeout = timeout }
+        if let bytes = try positive("FAULTLINE_HTTP_MAX_HEADER_BYTES") { config.http.maxHeaderBytes = bytes }
+        if let count = try positive("FAULTLINE_HTTP_MAX_CONNECTIONS") { config.http.maxConnections = count }
+        if let proxies = value("FAULTLINE_TRUSTED_PROXIES") { config.trustedProxies = try TrustedProxies(proxies) }
+        if let bytes = try positive("FAULTLINE_RELAY_MAX_BYTES_IN_FLIGHT") { config.relayMaxBytesInFlight = bytes }
         for (key, path) in Topics.environmentKeys {
             if let name = value(key) { config.topics[keyPath: path] = name }
         }

@@ -7,6 +7,8 @@ public enum EnvelopeError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidLength(index: Int)
     case truncatedPayload(index: Int, declared: Int, available: Int)
     case missingNewline(index: Int)
+    /// More items than the relay takes in one envelope (`EnvelopeParser.defaultMaxItems`).
+    case tooManyItems(limit: Int)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum EnvelopeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .truncatedPayload(let index, let declared, let available):
             return "invalid envelope: item \(index) declares length \(declared) but only \(available) bytes follow"
         case .missingNewline(let index): return "invalid envelope: item \(index) payload is not followed by a newline"
+        case .tooManyItems(let limit): return "envelope exceeded size limits (more than \(limit) items)"
         }
     }
 }

@@ -2,7 +2,12 @@
 /// `Headers \n (ItemHeaders \n Payload \n?)*`. An item with `length` has exactly that many payload
 /// bytes; without it the payload runs to the next `\n` or the end. `\r` belongs to the payload.
 public enum EnvelopeParser {
-    public static func parse(_ bytes: [UInt8]) throws(EnvelopeError) -> Envelope {
+    /// Most items one envelope may hold. SDKs send a handful (an event, a few attachments, a
+    /// client report); the cap keeps a small compressed body of millions of tiny items from
+    /// becoming millions of allocations.
+    public static let defaultMaxItems = 1_000
+
+    public static func parse(_ bytes: [UInt8], maxItems: Int = defaultMaxItems) throws(EnvelopeError) -> Envelope {
         var index = 0
         guard !bytes.isEmpty else { throw .empty }
         let headerLine = line(bytes, from: &index)
@@ -18,6 +23,7 @@ public enum EnvelopeParser {
             let headerRange = line(bytes, from: &index)
             if headerRange.isEmpty && index >= bytes.count { break }
             if headerRange.isEmpty { continue } // tolerate blank lines between items
+            guard itemIndex < maxItems else { throw .tooManyItems(limit: maxItems) }
             let itemHeaders: [String: JSON]
             do {
                 itemHeaders = try object(bytes[headerRange])

@@ -23,6 +23,9 @@ public enum Multipart {
         return nil
     }
 
+    /// Most parts one body may have: an upload has a handful (the dump, `sentry`, a few files).
+    public static let maxParts = 1_000
+
     public static func parse(_ body: [UInt8], boundary: String) -> [MultipartPart]? {
         let delimiter = Array("--\(boundary)".utf8)
         var parts: [MultipartPart] = []
@@ -30,6 +33,7 @@ public enum Multipart {
         position += delimiter.count
         while position + 1 < body.count {
             if body[position] == UInt8(ascii: "-") && body[position + 1] == UInt8(ascii: "-") { return parts }
+            guard parts.count < maxParts else { return nil }
             position = skipLineBreak(body, position)
             guard let headerEnd = find(Array("\r\n\r\n".utf8), in: body, from: position) else { return nil }
             let headers = String(decoding: body[position..<headerEnd], as: UTF8.self)

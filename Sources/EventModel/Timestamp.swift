@@ -71,7 +71,7 @@ public enum Timestamp {
     /// `2024-01-02T03:04:05.678Z`, as Sentry's API writes dates. Hand-formatted: the API writes
     /// two per issue, and a formatter per call was most of an issue list's time.
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let totalMilliseconds = Int64(Self.clampedMilliseconds(date.timeIntervalSince1970))
         var days = totalMilliseconds / 86_400_000
         var milliseconds = totalMilliseconds % 86_400_000
         if milliseconds < 0 {
@@ -100,6 +100,13 @@ public enum Timestamp {
         append(seconds % 60, digits: 2); bytes.append(46)
         append(Int(milliseconds % 1000), digits: 3); bytes.append(90)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Milliseconds since 1970, within years 0000-9999 (what the format has digits for), so a
+    /// stored date from any input converts to an integer without trapping; NaN reads as 1970.
+    static func clampedMilliseconds(_ seconds: Double) -> Double {
+        guard seconds.isFinite else { return 0 }
+        return min(max((seconds * 1000).rounded(.down), -62_167_219_200_000), 253_402_300_799_999)
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).

@@ -67,7 +67,9 @@ public struct OutcomeRecord: Sendable, Equatable, Codable {
 
     /// RFC 3339 with microseconds and `Z`, as relay writes outcome timestamps.
     static func format(_ date: Date) -> String {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        // Clamped (about ±285,000 years) so no date can make the conversion to microseconds trap.
+        let seconds1970 = date.timeIntervalSince1970.isFinite ? min(max(date.timeIntervalSince1970, -9e12), 9e12) : 0
+        let micros = Int64((seconds1970 * 1_000_000).rounded())
         var seconds = time_t(micros / 1_000_000)
         var parts = tm()
         gmtime_r(&seconds, &parts)

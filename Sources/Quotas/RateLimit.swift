@@ -39,10 +39,14 @@ public struct QuotaLimit: Sendable, Equatable {
 
     public var scope: String { keyID == nil ? "project" : "key" }
 
-    /// Windows are aligned to the epoch, so every relay agrees on where one starts.
-    public func windowStart(at unixSeconds: Int64) -> Int64 { unixSeconds - unixSeconds % windowSeconds }
+    /// Windows are aligned to the epoch, so every relay agrees on where one starts. A stored
+    /// window that is not positive reads as one second (it must not trap on `%`).
+    public func windowStart(at unixSeconds: Int64) -> Int64 { unixSeconds - unixSeconds % max(1, windowSeconds) }
 
-    public func secondsLeft(at unixSeconds: Int64) -> Int64 { windowStart(at: unixSeconds) + windowSeconds - unixSeconds }
+    public func secondsLeft(at unixSeconds: Int64) -> Int64 {
+        let (end, overflow) = windowStart(at: unixSeconds).addingReportingOverflow(max(1, windowSeconds))
+        return overflow ? Int64(Int32.max) : end - unixSeconds
+    }
 
     /// How much a relay leases from PostgreSQL at once: a twentieth of the limit, between 1 and
     /// 1000. A relay can leave at most this much unused per window; the limit is never exceeded.

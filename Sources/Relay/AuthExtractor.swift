@@ -28,4 +28,19 @@ enum AuthExtractor {
         auth.version = auth.version ?? found.lazy.compactMap(\.version).first
         return auth
     }
+
+    /// True when the request names (or tries to name) its key outside the body: then an
+    /// envelope's own header need not be read before authentication.
+    static func hasDirectCredentials(sentryAuthHeader: String?, authorizationHeader: String?, query: [String: String]) -> Bool {
+        sentryAuthHeader != nil || authorizationHeader.flatMap(SentryAuth.parseHeader) != nil || SentryAuth.from(query) != nil
+    }
+
+    /// Sentry's public keys are 32 hexadecimal digits. Any other shape cannot name a key, so it is
+    /// refused before a lookup; case is left as sent (keys are compared exactly, as Sentry's relay does).
+    static func isWellFormedKey(_ key: String) -> Bool {
+        key.utf8.count == 32 && key.utf8.allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+        }
+    }
 }

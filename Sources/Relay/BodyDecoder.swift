@@ -27,6 +27,39 @@ enum BodyDecoder {
         }
     }
 
+    /// As much of the decoded body as `body` (possibly only the start of it) yields, at most
+    /// `limit` bytes: enough to read an envelope's header line without decoding the rest.
+    /// A stream cut short is not an error here; corrupt data is.
+    static func decodePrefix(_ body: ByteBuffer, encoding: String?, limit: Int) throws(RelayError) -> [UInt8] {
+        let name = encoding?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
+        switch name {
+        case "gzip", "x-gzip", "deflate":
+            let decompressor = (name == "deflate" ? CompressionAlgorithm.zlib() : .gzip()).decompressor
+            var input = body
+            var output = ByteBufferAllocator().buffer(capacity: limit)
+            do {
+                try decompressor.startStream()
+                defer { try? decompressor.finishStream() }
+                try input.decompressStream(to: &output, with: decompressor)
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                // The output is full: as much as was asked for.
+            } catch {
+                throw corrupt(name)
+            }
+            return Array(output.readableBytesView.prefix(limit))
+        case "br", "zstd":
+            do {
+                let input = Array(body.readableBytesView)
+                return name == "br" ? try StreamDecompressors.brotli(input, limit: limit, prefix: true)
+                                    : try StreamDecompressors.zstd(input, limit: limit, prefix: true)
+            } catch {
+                throw corrupt(name)
+            }
+        default:
+            return Array(body.readableBytesView.prefix(limit))
+        }
+    }
+
     private static func zlib(_ body: ByteBuffer, _ algorithm: CompressionAlgorithm, _ name: String, _ limit: Int) throws(RelayError) -> [UInt8] {
         var input = body
         do {

@@ -20,6 +20,8 @@ public struct IngestPlan: Sendable {
         public let counted: (category: DataCategory, quantity: Int)?
         public let value: [UInt8]
         public var filterReason: String?
+        /// Set when the item is refused for its content (an `invalid` outcome with this reason).
+        public let invalidReason: String?
         /// Attachments ride with their event: dropped when it is filtered or limited.
         public let belongsToEvent: Bool
     }
@@ -60,19 +62,41 @@ public struct IngestPlan: Sendable {
     public static func make(_ envelope: Envelope, context: Context) throws(RelayError) -> IngestPlan {
         var eventID = envelope.eventID.flatMap(EventID.normalize)
         var events: [Int: JSONObjectIndex] = [:]
+        // Items refused for what they hold, with the reason of their `invalid` outcome.
+        var invalid: [Int: String] = [:]
         var attachmentBytes = 0
-        for (index, item) in envelope.items.enumerated() {
+        var envelopeItems = envelope.items
+        for (index, item) in envelopeItems.enumerated() {
             if let limit = context.limits.itemLimit(item.type), item.payload.count > limit {
                 throw RelayLimits.tooLarge(item.type)
             }
             if item.type == "attachment" {
+                // Each payload is under the attachment limit, so the sum cannot overflow before the check.
                 attachmentBytes += item.payload.count
                 if attachmentBytes > context.limits.maxAttachmentsSize { throw RelayLimits.tooLarge("attachment") }
             }
-            guard ItemRouting.isEvent(item.type) else { continue }
+            if item.type == "raw_security" {
+                // A raw browser report becomes the event the security endpoint would make of it,
+                // so downstream every `security` message is a security-report event.
+                guard let converted = try? SecurityReport.event(item.payload, eventID: eventID ?? EventID.generate(),
+                                                                release: nil, environment: nil) else {
+                    invalid[index] = SecurityReport.invalidReason
+                    continue
+                }
+                envelopeItems[index] = EnvelopeItem(headers: item.headers.merging(["type": "security"]) { $1 },
+                                                     payload: converted.encoded())
+            }
+            let type = envelopeItems[index].type
+            guard ItemRouting.isEvent(type) else { continue }
             // Validated in full, but only the members the plan reads are parsed.
-            guard let event = try? JSONObjectIndex(item.payload) else {
+            guard let event = try? JSONObjectIndex(envelopeItems[index].payload) else {
                 throw RelayError(.badRequest, "invalid JSON data: \(item.type) item is not a JSON object")
+            }
+            // An error event sent as `security` would dodge the error category's rate limits
+            // and be stored as an ordinary issue: only real security reports pass as `security`.
+            if type == "security" && !SecurityReport.isSecurityEvent(event) {
+                invalid[index] = SecurityReport.invalidReason
+                continue
             }
             events[index] = event
             if eventID == nil { eventID = event["event_id"]?.string.flatMap(EventID.normalize) }
@@ -84,7 +108,13 @@ public struct IngestPlan: Sendable {
         var items: [Item] = []
         var discards: [OutcomeRecord] = []
         var eventFilterReason: String?
-        for (index, item) in envelope.items.enumerated() {
+        for (index, item) in envelopeItems.enumerated() {
+            if let reason = invalid[index] {
+                items.append(Item(type: item.type, topic: nil,
+                                  counted: DataCategory.of(itemType: item.type, payloadSize: item.payload.count),
+                                  value: [], filterReason: nil, invalidReason: reason, belongsToEvent: false))
+                continue
+            }
             if item.type == "client_report" {
                 discards += ClientReport.outcomes(item.payload, context: context)
                 continue
@@ -104,7 +134,7 @@ public struct IngestPlan: Sendable {
                 type: item.type, topic: ItemRouting.topic(for: item.type, topics: context.topics),
                 counted: DataCategory.of(itemType: item.type, payloadSize: item.payload.count),
                 value: IngestMessage(metadata: metadata, payload: item.payload).encoded(),
-                filterReason: filterReason, belongsToEvent: carriesEvent && item.type == "attachment"))
+                filterReason: filterReason, invalidReason: nil, belongsToEvent: carriesEvent && item.type == "attachment"))
         }
         if let reason = eventFilterReason {
             for index in items.indices where items[index].belongsToEvent { items[index].filterReason = reason }
@@ -116,8 +146,9 @@ public struct IngestPlan: Sendable {
     /// Total quantity per category of the items that survived the filters: what rate limits judge.
     public var demand: [DataCategory: Int] {
         var totals: [DataCategory: Int] = [:]
-        for item in items where item.filterReason == nil {
-            if let counted = item.counted { totals[counted.category, default: 0] += counted.quantity }
+        for item in items where item.filterReason == nil && item.invalidReason == nil {
+            // Saturating: quantities are bounded by the item limits, but a sum must never trap.
+            if let counted = item.counted { totals[counted.category, default: 0].addSaturating(counted.quantity) }
         }
         return totals
     }
@@ -125,7 +156,7 @@ public struct IngestPlan: Sendable {
     public struct Outcome: Sendable {
         public let messages: [Message]
         public let outcomes: [OutcomeRecord]
-        /// True when the envelope had items and every one was refused by a rate limit.
+        /// True when the envelope had valid items and every one was refused by a rate limit.
         public let fullyRateLimited: Bool
     }
 
@@ -145,7 +176,9 @@ public struct IngestPlan: Sendable {
                     keyID: context.keyID, outcome: kind, reason: reason, eventID: eventID, remoteAddr: context.clientIP,
                     category: counted.category, quantity: counted.quantity))
             }
-            if let reason = item.filterReason {
+            if let reason = item.invalidReason {
+                record(.invalid, reason)
+            } else if let reason = item.filterReason {
                 record(.filtered, reason)
             } else if limited.contains(counted.category) || (item.belongsToEvent && eventLimited) {
                 record(.rateLimited, "quota_exceeded")
@@ -157,6 +190,7 @@ public struct IngestPlan: Sendable {
                 record(.invalid, "unsupported_item:\(item.type)")
             }
         }
-        return Outcome(messages: messages, outcomes: outcomes, fullyRateLimited: !items.isEmpty && refused == items.count)
+        let judged = items.count { $0.invalidReason == nil }
+        return Outcome(messages: messages, outcomes: outcomes, fullyRateLimited: judged > 0 && refused == judged)
     }
 }

@@ -20,14 +20,20 @@ public struct IngestRoutes: Sendable {
     let topics: Topics
     let limits: RelayLimits
     let logger: Logger
+    /// Whose `X-Forwarded-For` names the client.
+    let trustedProxies: TrustedProxies
+    /// Bytes all requests together hold while reading, decoding and parsing.
+    let budget: InFlightBudget
     /// Set when the broker is the embedded mock cluster, whose log is bounded.
     let backlog: BacklogMonitor?
     private let kafkaState = DependencyState()
     private let databaseState = DependencyState()
 
     public init(producer: KafkaProducer, pool: PGPool, topics: Topics, limits: RelayLimits = RelayLimits(),
-                backlog: BacklogMonitor? = nil, logger: Logger) {
+                trustedProxies: TrustedProxies = .none, backlog: BacklogMonitor? = nil, logger: Logger) {
         self.producer = producer
+        self.trustedProxies = trustedProxies
+        budget = InFlightBudget(limit: limits.maxBytesInFlight)
         self.backlog = backlog
         self.pool = pool
         configs = ProjectConfigCache(pool: pool)
@@ -74,33 +80,44 @@ public struct IngestRoutes: Sendable {
         if let pathProject, Int64(pathProject) == nil { throw RelayError(.badRequest, "bad project path parameter") }
         let bodyLimit = endpoint == .envelope ? limits.maxEnvelopeSize
             : endpoint == .minidump ? limits.maxAttachmentsSize : limits.maxEventSize
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: bodyLimit)
-        } catch {
-            throw RelayError(.contentTooLarge, "request body exceeded size limits (\(bodyLimit) bytes)")
-        }
-        let bytes = try BodyDecoder.decode(body, encoding: request.headers[.contentEncoding], limit: bodyLimit)
-        guard !bytes.isEmpty else { throw RelayError.emptyBody }
-
+        let encoding = request.headers[.contentEncoding]
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) },
                                uniquingKeysWith: { first, _ in first })
-        // Only an envelope can carry its key inside; other bodies are parsed after authentication,
-        // so an anonymous request never costs a multipart or report parse.
-        let isEnvelope = endpoint == .envelope || (endpoint == .store && contentType.hasPrefix("application/x-sentry-envelope"))
-        let parsed: Envelope? = isEnvelope ? try Self.parseEnvelope(bytes) : nil
+        // Every byte read, decoded and parsed for this request counts against the relay's budget
+        // until the answer is sent.
+        let reservation = BudgetReservation(budget)
+        defer { reservation.releaseAll() }
+        var reader = RequestBodyReader(request.body, limit: bodyLimit, reservation: reservation)
 
-        let auth = try AuthExtractor.extract(
-            sentryAuthHeader: request.headers[.xSentryAuth], authorizationHeader: request.headers[.authorization],
-            query: query, envelopeDSN: parsed?.dsn)
+        // Authenticate before spending. The key comes from the headers or the query; only when
+        // neither has one, an envelope's header line is read (and decoded) on its own with a
+        // small bound for its `dsn`. Nothing else of the body is read for an unknown key.
+        let isEnvelope = endpoint == .envelope || (endpoint == .store && contentType.hasPrefix("application/x-sentry-envelope"))
+        func authenticate(envelopeDSN: String?) throws(RelayError) -> SentryAuth {
+            try AuthExtractor.extract(sentryAuthHeader: request.headers[.xSentryAuth], authorizationHeader: request.headers[.authorization],
+                                      query: query, envelopeDSN: envelopeDSN)
+        }
+        let sniffed = isEnvelope && !AuthExtractor.hasDirectCredentials(
+            sentryAuthHeader: request.headers[.xSentryAuth], authorizationHeader: request.headers[.authorization], query: query)
+        let envelopeHeader = sniffed ? try await Self.sniffEnvelopeHeader(&reader, encoding: encoding) : nil
+        let auth = try authenticate(envelopeDSN: envelopeHeader?["dsn"]?.string)
+        guard AuthExtractor.isWellFormedKey(auth.publicKey) else { throw RelayError.badPublicKey }
         guard let config = try await lookup(auth.publicKey), config.key.isActive else { throw RelayError.projectID }
         let projectID = config.key.projectID
         if let pathProject, Int64(pathProject) != projectID { throw RelayError.projectID }
-        let envelope = try parsed ?? Self.wrap(bytes, endpoint: endpoint, contentType: contentType, query: query)
 
-        let clientIP = request.headers[.xForwardedFor]?
-            .split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.clientIP
+        let raw = try await reader.readAll()
+        let bytes = try Self.decode(raw, encoding: encoding, limit: bodyLimit, reservation: reservation)
+        guard !bytes.isEmpty else { throw RelayError.emptyBody }
+        // The parsed copy of the payloads counts too.
+        try reservation.reserve(bytes.count)
+        let envelope = isEnvelope ? try Self.parseEnvelope(bytes)
+            : try Self.wrap(bytes, endpoint: endpoint, contentType: contentType, query: query)
+        // A `dsn` inside the envelope must still agree with the key the request was let in by.
+        if isEnvelope && !sniffed, let dsn = envelope.dsn { _ = try authenticate(envelopeDSN: dsn) }
+
+        let clientIP = trustedProxies.clientIP(peer: context.clientIP, forwardedFor: request.headers[.xForwardedFor])
         let plan = try IngestPlan.make(envelope, context: .init(
             projectID: projectID, organizationID: config.organizationID, keyID: config.key.id, received: received,
             clientIP: clientIP, sdk: auth.client ?? request.headers[.userAgent], topics: topics, limits: limits,
@@ -155,11 +172,51 @@ public struct IngestRoutes: Sendable {
     }
 
     static func parseEnvelope(_ bytes: [UInt8]) throws(RelayError) -> Envelope {
-        do {
+        do throws(EnvelopeError) {
             return try EnvelopeParser.parse(bytes)
+        } catch .tooManyItems(let limit) {
+            throw RelayError(.contentTooLarge, EnvelopeError.tooManyItems(limit: limit).description)
         } catch {
             throw RelayError(.badRequest, error.description)
         }
+    }
+
+    /// The envelope's header line, read from as little of the body as it takes (see
+    /// `EnvelopeHeaderSniffer`). The raw body read so far stays in `reader`.
+    static func sniffEnvelopeHeader(_ reader: inout RequestBodyReader, encoding: String?) async throws(RelayError) -> [String: JSON] {
+        var scannedAt = 0
+        while true {
+            let more = try await reader.readChunk()
+            let size = reader.raw.readableBytes
+            // Decoding again from the start each time, so only when the body doubled or ended.
+            if more && size < 2 * scannedAt { continue }
+            scannedAt = size
+            if !more && size == 0 { throw RelayError.emptyBody }
+            let decoded = try BodyDecoder.decodePrefix(reader.raw, encoding: encoding, limit: EnvelopeHeaderSniffer.maxLine + 1)
+            switch EnvelopeHeaderSniffer.sniff(decoded, complete: !more) {
+            case .header(let headers): return headers
+            case .invalid(let error): throw RelayError(.badRequest, error.description)
+            case .needMore:
+                if size >= EnvelopeHeaderSniffer.maxRaw {
+                    throw RelayError(.badRequest, EnvelopeError.invalidHeader("not found in the first \(size) bytes").description)
+                }
+            }
+        }
+    }
+
+    /// The decoded body, within the endpoint's limit and what the budget has room for; beyond
+    /// the limit a 413, beyond the budget's room (other requests hold it) a 503.
+    static func decode(_ raw: ByteBuffer, encoding: String?, limit: Int, reservation: BudgetReservation) throws(RelayError) -> [UInt8] {
+        let room = reservation.room
+        let cap = min(limit, room)
+        let bytes: [UInt8]
+        do throws(RelayError) {
+            bytes = try BodyDecoder.decode(raw, encoding: encoding, limit: cap)
+        } catch {
+            throw error.status == .contentTooLarge && cap < limit ? RelayError.overloaded : error
+        }
+        try reservation.reserve(bytes.count)
+        return bytes
     }
 
     static func hyphenated(_ id: String) -> String {
@@ -223,15 +280,21 @@ public struct IngestRoutes: Sendable {
         backlog?.noteAcknowledged(topic: topic, partition: report.partition, bytes: value.count)
     }
 
-    /// `GET /readyz`: 200 when PostgreSQL and the broker answer, 503 naming what does not.
+    /// `GET /readyz`: 200 when PostgreSQL and the broker answer, 503 naming what does not. The
+    /// answer is public, so it never carries an error's text (host names, users): that goes to
+    /// the log.
     private func readiness() async -> Response {
         var problems: [String] = []
         do {
             _ = try await pool.query("SELECT 1")
         } catch {
-            problems.append("database: \(error)")
+            logger.warning("relay: readiness: database unavailable: \(error)")
+            problems.append("database unavailable")
         }
-        if !producer.isBrokerReachable(timeoutMs: 2_000) { problems.append("broker: no metadata within 2 s") }
+        if !producer.isBrokerReachable(timeoutMs: 2_000) {
+            logger.warning("relay: readiness: broker unavailable (no metadata within 2 s)")
+            problems.append("broker unavailable")
+        }
         if problems.isEmpty { return JSONResponse.make(.ok, ["status": "ready"]) }
         return JSONResponse.make(.serviceUnavailable, ["status": "unavailable", "detail": problems.joined(separator: "; ")])
     }

@@ -52,7 +52,7 @@ public final class QuotaLeaser: @unchecked Sendable {
         let window = limit.windowStart(at: seconds)
         lock.withLock {
             guard var budget = budgets[limit.id], budget.windowStart == window else { return }
-            budget.remaining += quantity
+            budget.remaining.addSaturating(quantity)
             budgets[limit.id] = budget
         }
     }
@@ -81,7 +81,7 @@ public final class QuotaLeaser: @unchecked Sendable {
         return lock.withLock {
             var budget = budgets[limit.id] ?? Budget(windowStart: window, remaining: 0, exhausted: false)
             if budget.windowStart != window { budget = Budget(windowStart: window, remaining: 0, exhausted: false) }
-            budget.remaining += granted
+            budget.remaining.addSaturating(granted)
             if granted < want { budget.exhausted = true }
             let allowed = budget.remaining >= quantity
             if allowed { budget.remaining -= quantity }

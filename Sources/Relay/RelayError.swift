@@ -29,6 +29,10 @@ public struct RelayError: Error, CustomStringConvertible, Sendable {
     /// Unknown key, disabled key and a key of another project all read like this in Sentry's relay.
     static let projectID = RelayError(.forbidden, "event submission rejected with_reason: ProjectId")
     static let emptyBody = RelayError(.badRequest, "empty request body")
+    /// A public key that cannot be one (Sentry's keys are 32 hex digits), refused before any lookup.
+    static let badPublicKey = RelayError(.unauthorized, "bad sentry DSN public key")
+    /// More bytes in flight than the relay's budget: the SDK retries after the pause.
+    static let overloaded = RelayError(.serviceUnavailable, "the service is overloaded", retryAfter: 1)
     static func rateLimited(retryAfter: Int) -> RelayError {
         RelayError(.tooManyRequests, "Sentry dropped data due to a quota or internal rate limit being reached. This will not affect your application. See https://docs.sentry.io/product/accounts/quotas/ for more information.", retryAfter: retryAfter)
     }

@@ -15,6 +15,9 @@ public struct RelayLimits: Sendable {
     /// Largest client report and check-in items.
     public var maxClientReportSize = 100 * 1024
     public var maxCheckInSize = 100 * 1024
+    /// Bytes all requests together may hold while being read, decoded and parsed (Faultline's
+    /// own limit, `FAULTLINE_RELAY_MAX_BYTES_IN_FLIGHT`; not one of Sentry relay's).
+    public var maxBytesInFlight = 256 * 1024 * 1024
 
     public init() {}
 

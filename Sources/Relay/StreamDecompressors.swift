@@ -2,13 +2,14 @@ import CBrotli
 import CZstd
 
 /// Brotli and zstd decoding in fixed-size steps, stopping as soon as the output passes `limit`,
-/// so a bomb never costs more than the limit in memory.
+/// so a bomb never costs more than the limit in memory. With `prefix`, the input may be only
+/// the start of a stream and the output is cut at `limit`: what an envelope's header line needs.
 enum StreamDecompressors {
     enum Failure: Error { case tooLarge, corrupt }
 
     static let chunk = 64 * 1024
 
-    static func brotli(_ input: [UInt8], limit: Int) throws -> [UInt8] {
+    static func brotli(_ input: [UInt8], limit: Int, prefix: Bool = false) throws -> [UInt8] {
         guard let state = BrotliDecoderCreateInstance(nil, nil, nil) else { throw Failure.corrupt }
         defer { BrotliDecoderDestroyInstance(state) }
         var output: [UInt8] = []
@@ -25,11 +26,16 @@ enum StreamDecompressors {
                     result = BrotliDecoderDecompressStream(state, &availableIn, &nextIn, &availableOut, &nextOut, nil)
                     produced = target.count - availableOut
                 }
-                if output.count + produced > limit { throw Failure.tooLarge }
+                if produced > limit - output.count {
+                    guard prefix else { throw Failure.tooLarge }
+                    output.append(contentsOf: buffer[0..<(limit - output.count)])
+                    return
+                }
                 output.append(contentsOf: buffer[0..<produced])
                 switch result {
                 case BROTLI_DECODER_RESULT_SUCCESS: return
                 case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: continue
+                case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT where prefix: return
                 default: throw Failure.corrupt // error, or input ended before the stream did
                 }
             }
@@ -37,7 +43,7 @@ enum StreamDecompressors {
         return output
     }
 
-    static func zstd(_ input: [UInt8], limit: Int) throws -> [UInt8] {
+    static func zstd(_ input: [UInt8], limit: Int, prefix: Bool = false) throws -> [UInt8] {
         guard let stream = ZSTD_createDStream() else { throw Failure.corrupt }
         defer { ZSTD_freeDStream(stream) }
         ZSTD_initDStream(stream)
@@ -55,13 +61,17 @@ enum StreamDecompressors {
                     produced = outBuffer.pos
                 }
                 if ZSTD_isError(hint) != 0 { throw Failure.corrupt }
-                if output.count + produced > limit { throw Failure.tooLarge }
+                if produced > limit - output.count {
+                    guard prefix else { throw Failure.tooLarge }
+                    output.append(contentsOf: buffer[0..<(limit - output.count)])
+                    return
+                }
                 output.append(contentsOf: buffer[0..<produced])
                 lastHint = hint
                 if inBuffer.pos == inBuffer.size && produced < chunk { break }
             }
             // A non-zero hint at the end means the frame was cut short.
-            if lastHint != 0 { throw Failure.corrupt }
+            if lastHint != 0 && !prefix { throw Failure.corrupt }
         }
         return output
     }

@@ -27,7 +27,8 @@ struct DevCommand: AsyncParsableCommand {
             let backlog = try BacklogMonitor.startIfEmbedded(
                 kafka: kafka, group: config.consumerGroup, topics: [config.topics.events, config.topics.outcomes], logger: logger)
             let producer = try KafkaProducer(config: backlog == nil ? kafka : kafka.adding(EmbeddedBroker.producerProperties), logger: logger)
-            IngestRoutes(producer: producer, pool: pool, topics: config.topics, backlog: backlog, logger: logger).add(to: router)
+            IngestRoutes(producer: producer, pool: pool, topics: config.topics, limits: Runtime.relayLimits(config),
+                         trustedProxies: config.trustedProxies, backlog: backlog, logger: logger).add(to: router)
             APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             DashboardRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor], logger: logger)

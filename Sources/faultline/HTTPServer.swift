@@ -5,15 +5,17 @@ import Logging
 import ServiceLifecycle
 import Web
 
-/// Runs a router (and services beside it) until SIGTERM/SIGINT. On shutdown the listener stops
-/// first, then the services in reverse order.
+/// Runs a router (and services beside it) until SIGTERM/SIGINT, with the connection limits and
+/// slow-client deadlines of `config.http`. On shutdown the listener stops first, then the
+/// services in reverse order.
 enum HTTPServer {
     static func run(router: Router<FaultlineRequestContext>, config: FaultlineConfig, defaultPort: Int,
                     services: [any Service] = [], logger: Logger) async throws {
         let port = config.port ?? defaultPort
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname(config.host, port: port), serverName: "faultline"),
+            server: HTTPServerSetup.server(config.http),
+            configuration: HTTPServerSetup.configuration(host: config.host, port: port, limits: config.http, logger: logger),
             services: services,
             onServerRunning: { _ in logger.info("http: listening on \(config.host):\(port)") },
             logger: logger)

@@ -23,7 +23,8 @@ struct RelayCommand: AsyncParsableCommand {
                 kafka: kafka, group: config.consumerGroup, topics: [config.topics.events, config.topics.outcomes], logger: logger)
             let mock = broker != nil || backlog != nil
             let producer = try KafkaProducer(config: mock ? kafka.adding(EmbeddedBroker.producerProperties) : kafka, logger: logger)
-            IngestRoutes(producer: producer, pool: pool, topics: config.topics, backlog: backlog, logger: logger).add(to: router)
+            IngestRoutes(producer: producer, pool: pool, topics: config.topics, limits: Runtime.relayLimits(config),
+                         trustedProxies: config.trustedProxies, backlog: backlog, logger: logger).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, logger: logger)
             backlog?.stop()
             producer.close()

@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import Postgres
 import Processor
+import Relay
 import Prometheus
 import Store
 import Web
@@ -51,6 +52,13 @@ enum Runtime {
         let router = Router(context: FaultlineRequestContext.self)
         OperationalRoutes.add(to: router, registry: registry)
         return router
+    }
+
+    /// Sentry relay's size limits, with this installation's in-flight budget.
+    static func relayLimits(_ config: FaultlineConfig) -> RelayLimits {
+        var limits = RelayLimits()
+        limits.maxBytesInFlight = config.relayMaxBytesInFlight
+        return limits
     }
 
     static func processorService(_ config: FaultlineConfig, kafka: KafkaConfig, embedded: Bool, workers: Int = 1,

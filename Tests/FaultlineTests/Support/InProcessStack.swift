@@ -19,11 +19,26 @@ struct InProcessStack {
     let producer: KafkaProducer
     let pool: PGPool
     let app: Application<RouterResponder<FaultlineRequestContext>>
+    /// The routes `app` serves, for a second server in front of the same stack (only read once
+    /// the routes are added, so sharing it is safe).
+    nonisolated(unsafe) let router: Router<FaultlineRequestContext>
     let dsnKey: ProjectKey
     let token: String
     let projectID: Int64
 
-    static func make(database: TestDatabase) throws -> InProcessStack {
+    /// HTTP limits as `faultline dev` runs with, but waits for the next request of 10 minutes:
+    /// HummingbirdTesting's live client holds one kept-alive connection, opened before the test
+    /// body runs, and does not reconnect when the server closes it (a real client does).
+    static let testHTTPLimits: HTTPLimits = {
+        var limits = HTTPLimits()
+        limits.headerTimeout = 600
+        limits.keepAliveTimeout = 600
+        return limits
+    }()
+
+    /// `limits` and `trustedProxies` default to what `faultline dev` runs with.
+    static func make(database: TestDatabase, limits: RelayLimits = RelayLimits(), trustedProxies: TrustedProxies = .none,
+                     http: HTTPLimits = testHTTPLimits) throws -> InProcessStack {
         var logger = Logger(label: "stack")
         logger.logLevel = .warning
         let db = try database.connect()
@@ -42,11 +57,14 @@ struct InProcessStack {
                             batchSize: 500, drainOnStop: true),
             logger: logger)
         let router = Router(context: FaultlineRequestContext.self)
-        IngestRoutes(producer: producer, pool: pool, topics: topics, logger: logger).add(to: router)
+        IngestRoutes(producer: producer, pool: pool, topics: topics, limits: limits, trustedProxies: trustedProxies,
+                     logger: logger).add(to: router)
         APIRoutes(pool: pool, baseURL: "http://127.0.0.1").add(to: router)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let app = Application(router: router, server: HTTPServerSetup.server(http),
+                              configuration: HTTPServerSetup.configuration(host: "127.0.0.1", port: 0, limits: http, logger: logger,
+                                                                           serverName: nil),
                               services: [processor], logger: logger)
-        return InProcessStack(database: database, broker: broker, producer: producer, pool: pool, app: app,
+        return InProcessStack(database: database, broker: broker, producer: producer, pool: pool, app: app, router: router,
                               dsnKey: tenant.key, token: tenant.token, projectID: tenant.project.id)
     }
 

@@ -66,6 +66,19 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Reads and discards until the server closes the connection (true) or the receive timeout
+    /// passes with the connection still open (false).
+    func waitForClose() async -> Bool {
+        await blocking {
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { recv(self.socket, $0.baseAddress, $0.count, 0) }
+                if count == 0 { return true }
+                if count < 0 { return errno == ECONNRESET || errno == EPIPE }
+            }
+        }
+    }
+
     /// The status code of a response's first line, nil when there was no response.
     static func status(_ response: String) -> Int? {
         let parts = response.prefix(while: { $0 != "\r" }).split(separator: " ")
