@@ -5,10 +5,10 @@
 # Crashes, timeouts and OOMs land in fuzz/.work/artifacts/TARGET/; the log in fuzz/.work/TARGET.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?target: envelope, event, decompress or search}
+target=${1:?target: envelope, event, decompress, search, process or render}
 seconds=${2:?seconds}
 case $target in
-    envelope|event) max_len=65536 ;;
+    envelope|event|process|render) max_len=65536 ;;
     decompress) max_len=16384 ;;
     search) max_len=2048 ;;   # queries over 1,000 characters are refused up front
     *) echo "unknown target $target" >&2; exit 2 ;;
