@@ -2,12 +2,25 @@
 # Builds the libFuzzer targets into fuzz/.build/<target>: swiftc over the sources each one
 # needs, instrumented for libFuzzer and AddressSanitizer. Not part of Package.swift, so the
 # package's build and CI never see these files.
-#   fuzz/build.sh [TARGET…]   (default: envelope event decompress search)
+#   fuzz/build.sh [TARGET…]   (default: envelope event decompress search process render)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/.build
-mkdir -p "$out"
+modules=$out/modules
+mkdir -p "$out" "$modules"
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6)
+
+# A package module the target's sources import (EventModel, Grouping, …), as an instrumented
+# static library with its .swiftmodule in fuzz/.build/modules. Built once per run of this script.
+built_modules=" "
+module() {
+    local name=$1; shift
+    case $built_modules in *" $name "*) return ;; esac
+    echo "building module $name"
+    swiftc "${flags[@]}" -module-name "$name" -I "$modules" -emit-module -emit-module-path "$modules/$name.swiftmodule" \
+        -emit-library -static -o "$modules/lib$name.a" "$@" 2> >(grep -v "Cannot export local symbol '__asan" >&2)
+    built_modules="$built_modules$name "
+}
 
 build() {
     local target=$1; shift
@@ -18,7 +31,7 @@ build() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(envelope event decompress search)
+[ ${#targets[@]} -gt 0 ] || targets=(envelope event decompress search process render)
 for target in "${targets[@]}"; do
     case $target in
     envelope|event) build "$target" Sources/EventModel/*.swift ;;
@@ -43,11 +56,33 @@ for target in "${targets[@]}"; do
         build "$target" -I Sources/CBrotli -I Sources/CZstd Sources/Relay/StreamDecompressors.swift "${objects[@]}" ;;
     search)
         # Everything the parser needs; SearchSQL.swift (the SQL compiler) imports Postgres.
-        sources=()
+        sources=(Sources/EventModel/Timestamp.swift Sources/Query/RequestDate.swift)
         for file in Sources/Query/Search/*.swift; do
             [ "$(basename "$file")" = SearchSQL.swift ] || sources+=("$file")
         done
         build "$target" "${sources[@]}" ;;
+    process)
+        # The processor's pure files (those importing nothing but Foundation and these modules;
+        # the rest talk to Kafka and PostgreSQL) over EventModel, Quotas, Scrubbing and Grouping.
+        # Grouping's one Crypto use (MD5) comes from fuzz/shims/Crypto.swift.
+        module EventModel Sources/EventModel/*.swift
+        module Crypto fuzz/shims/Crypto.swift
+        module Quotas Sources/Quotas/*.swift
+        module Scrubbing Sources/Scrubbing/*.swift
+        module Grouping Sources/Grouping/*.swift
+        sources=()
+        for file in Sources/Processor/*.swift; do
+            if ! grep -E '^import ' "$file" | grep -qvE '^import (Foundation|EventModel|Quotas|Scrubbing|Grouping)$'; then
+                sources+=("$file")
+            fi
+        done
+        build "$target" -I "$modules" "${sources[@]}" -L "$modules" -lGrouping -lScrubbing -lQuotas -lCrypto -lEventModel ;;
+    render)
+        # Reading a stored event: the API's EventJSON and the dashboard's EventHTML, with the pure
+        # files they use.
+        module EventModel Sources/EventModel/*.swift
+        build "$target" -I "$modules" Sources/Query/EventRecord.swift Sources/Query/EventJSON.swift Sources/Query/Saturating.swift \
+            Sources/Query/Dashboard/EventHTML.swift Sources/Query/Dashboard/HTML.swift -L "$modules" -lEventModel ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
     esac
 done

@@ -37,6 +37,21 @@ for text in [b"{}\n", b'{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}\n{"type"
              b'{}\n{"type":"event","length":99}\n{}', b'{"dsn":"\xff"}\n{"type":"event"}\n{}']:
     put("envelope", text)
 
+# The processor's step and the stored-event renderers start from every event seed, plus the
+# stored values that crashed the API before (huge line numbers with context, breadcrumb times no
+# date holds, strings and objects where numbers and arrays belong).
+for target in ["process", "render"]:
+    for path in sorted((corpus / "event").iterdir()):
+        put(target, path.read_bytes())
+for text in [b'{"exception":{"values":[{"type":"E","stacktrace":{"frames":[{"lineno":9223372036854775807,"post_context":["a","b"],"context_line":"c"}]}}]}}',
+             b'{"exception":{"values":[{"type":"E","stacktrace":{"frames":[{"lineno":-9223372036854775808,"pre_context":["a","b"]}]}}]}}',
+             b'{"breadcrumbs":{"values":[{"timestamp":1e300},{"timestamp":-1e300},{"timestamp":-62167219201},{"timestamp":"x"}]}}',
+             b'{"exception":{"values":[{"stacktrace":{"frames":{"lineno":"12"}}}]},"tags":[["a","b"],["c"]],"breadcrumbs":[1,"x",null]}',
+             b'{"exception":"x","threads":{"values":[{"stacktrace":{"frames":[{"lineno":1.5,"pre_context":"x"}]}}]},"request":{"headers":[["Content-Type",1]]}}',
+             b'{"timestamp":1e300,"received":-1e300,"level":7,"platform":[],"logentry":{"formatted":3},"user":{"ip_address":"{{auto}}"}}']:
+    put("process", text)
+    put("render", text)
+
 tests = (root / "Tests/FaultlineTests/Unit/IssueSearchTests.swift").read_text()
 for match in re.finditer(r'(?:filters|terms|parse|failure|compile)\((#?)"(.*?)"\1', tests):
     put("search", match.group(2).encode())

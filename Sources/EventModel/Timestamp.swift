@@ -68,10 +68,18 @@ public enum Timestamp {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// Unix seconds of 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants `format`
+    /// writes as they are (four digits of year).
+    public static let formattable: ClosedRange<Double> = -62_167_219_200 ... 253_402_300_799.999
+
     /// `2024-01-02T03:04:05.678Z`, as Sentry's API writes dates. Hand-formatted: the API writes
-    /// two per issue, and a formatter per call was most of an issue list's time.
+    /// two per issue, and a formatter per call was most of an issue list's time. Total: an
+    /// instant outside `formattable` (a stored breadcrumb's `1e300`) is written as the nearest
+    /// bound, NaN as the epoch, instead of trapping in the conversion to Int64.
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int64(Self.clampedMilliseconds(date.timeIntervalSince1970))
+        let instant = date.timeIntervalSince1970
+        let clamped = instant.isNaN ? 0 : min(max(instant, formattable.lowerBound), formattable.upperBound)
+        let totalMilliseconds = Int64((clamped * 1000).rounded(.down))
         var days = totalMilliseconds / 86_400_000
         var milliseconds = totalMilliseconds % 86_400_000
         if milliseconds < 0 {
@@ -100,13 +108,6 @@ public enum Timestamp {
         append(seconds % 60, digits: 2); bytes.append(46)
         append(Int(milliseconds % 1000), digits: 3); bytes.append(90)
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Milliseconds since 1970, within years 0000-9999 (what the format has digits for), so a
-    /// stored date from any input converts to an integer without trapping; NaN reads as 1970.
-    static func clampedMilliseconds(_ seconds: Double) -> Double {
-        guard seconds.isFinite else { return 0 }
-        return min(max((seconds * 1000).rounded(.down), -62_167_219_200_000), 253_402_300_799_999)
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).

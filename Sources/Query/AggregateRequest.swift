@@ -36,7 +36,7 @@ struct AggregateRequest: Equatable {
         func values(_ name: String) -> [String] { parameters.filter { $0.0 == name }.map(\.1) }
         let start: Date, end: Date
         if let from = values("start").first, let to = values("end").first {
-            guard let a = Timestamp.parse(from), let b = Timestamp.parse(to), a < b else {
+            guard let a = RequestDate.parse(from), let b = RequestDate.parse(to), a < b else {
                 throw QueryError(.badRequest, "start and end must be ISO 8601 dates, start before end")
             }
             (start, end) = (a, b)
@@ -79,9 +79,15 @@ struct AggregateRequest: Equatable {
                                 query: values("query").first ?? "", format: format)
     }
 
-    /// CSV as RFC 4180 wants it: fields with commas, quotes or line breaks are quoted.
+    /// CSV as RFC 4180 wants it: fields with commas, quotes or line breaks are quoted. A text
+    /// cell a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab or CR:
+    /// release names and tag values are anyone's) gets a leading `'`, as OWASP's CSV injection
+    /// guidance says, and is quoted.
     static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let formula = text.unicodeScalars.first.map { ["=", "+", "-", "@", "\t", "\r"].contains($0) } ?? false
+        let cell = formula ? "'" + text : text
+        // By scalar: `\r\n` is one Character, equal to neither `\r` nor `\n`.
+        guard formula || cell.unicodeScalars.contains(where: { [",", "\"", "\n", "\r"].contains($0) }) else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

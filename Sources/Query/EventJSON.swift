@@ -14,7 +14,9 @@ enum EventJSON {
         json["dist"] = payload["dist"] ?? .null
         json["fingerprints"] = payload["hashes"] ?? .array([])
         json["culprit"] = payload["culprit"] ?? .string("")
-        json["errors"] = .array([])
+        // A payload that no longer parses (written around Faultline) still renders from the columns.
+        json["errors"] = event.payloadReadable ? .array([])
+            : .array([.object(["type": "invalid_data", "message": "The stored event payload could not be read."])])
         json["size"] = .int(Int64(event.size))
         json["packages"] = payload["modules"] ?? .object([:])
         json["extra"] = payload["extra"] ?? .object([:])
@@ -25,9 +27,7 @@ enum EventJSON {
 
     static func summary(_ event: EventRecord) -> [String: JSON] {
         let payload = event.payload
-        let tags = (payload["tags"]?.object ?? [:]).sorted { $0.key < $1.key }.map { key, value in
-            JSON.object(["key": .string(key), "value": value])
-        }
+        let tags = tagPairs(payload["tags"]).map { key, value in JSON.object(["key": .string(key), "value": value]) }
         return [
             "id": .string(event.eventID),
             "eventID": .string(event.eventID),
@@ -46,6 +46,20 @@ enum EventJSON {
             "environment": event.environment.map(JSON.string) ?? .null,
             "trace": event.traceID.map(JSON.string) ?? .null,
         ]
+    }
+
+    /// Tags as stored (an object or `[[key, value], …]`), sorted by key.
+    static func tagPairs(_ tags: JSON?) -> [(String, JSON)] {
+        pairs(tags).sorted { $0.0 < $1.0 }
+    }
+
+    /// Sentry's two forms of a string map (tags, headers): an object, or `[[key, value], …]`;
+    /// anything else is empty.
+    static func pairs(_ json: JSON?) -> [(String, JSON)] {
+        json?.object.map { Array($0) } ?? (json?.array ?? []).compactMap { pair in
+            guard let items = pair.array, items.count == 2, let key = items[0].string else { return nil }
+            return (key, items[1])
+        }
     }
 
     static func message(_ payload: [String: JSON]) -> String? {
@@ -131,10 +145,16 @@ enum EventJSON {
         }
         var context: [JSON] = []
         if let line = value["lineno"]?.int {
+            // A stored line number may be anything up to Int64's bounds: the neighbours' numbers
+            // saturate there instead of trapping.
             let before = value["pre_context"]?.array ?? []
-            for (offset, text) in before.enumerated() { context.append([.int(line - Int64(before.count - offset)), text]) }
+            for (offset, text) in before.enumerated() {
+                context.append([.int(Saturating.add(line, -Int64(before.count - offset))), text])
+            }
             if let current = value["context_line"] { context.append([.int(line), current]) }
-            for (offset, text) in (value["post_context"]?.array ?? []).enumerated() { context.append([.int(line + 1 + Int64(offset)), text]) }
+            for (offset, text) in (value["post_context"]?.array ?? []).enumerated() {
+                context.append([.int(Saturating.add(line, Saturating.add(1, Int64(offset)))), text])
+            }
         }
         result["context"] = .array(context)
         result["inApp"] = result["inApp"] ?? .bool(false)
@@ -143,7 +163,9 @@ enum EventJSON {
 
     static func breadcrumb(_ value: JSON) -> JSON {
         var result = value.object ?? [:]
-        if let seconds = value["timestamp"]?.double {
+        // Unix seconds become Sentry's date string; a number no date can hold (`1e300`) is
+        // returned as stored.
+        if let seconds = value["timestamp"]?.double, Timestamp.formattable.contains(seconds) {
             result["timestamp"] = .string(Timestamp.format(Date(timeIntervalSince1970: seconds)))
         }
         result["type"] = result["type"] ?? .string("default")
@@ -152,10 +174,6 @@ enum EventJSON {
     }
 
     static func contentType(_ headers: JSON) -> JSON? {
-        let pairs: [(String, JSON)] = headers.object.map { Array($0) } ?? (headers.array ?? []).compactMap { pair in
-            guard let items = pair.array, items.count == 2, let name = items[0].string else { return nil }
-            return (name, items[1])
-        }
-        return pairs.first { $0.0.lowercased() == "content-type" }?.1
+        pairs(headers).first { $0.0.lowercased() == "content-type" }?.1
     }
 }

@@ -75,23 +75,7 @@ struct EventStore {
     }
 }
 
-/// A row of `events`.
-struct EventRecord: Sendable {
-    let projectID: Int64
-    let eventID: String
-    let issueID: Int64
-    let timestamp: Date
-    let received: Date
-    let platform: String?
-    let level: String
-    let title: String
-    let release: String?
-    let environment: String?
-    let traceID: String?
-    let userKey: String?
-    let payload: [String: JSON]
-    let size: Int
-
+extension EventRecord {
     init(_ row: PGRow) throws {
         projectID = try row.int("project_id")
         eventID = try row.string("event_id")
@@ -107,6 +91,8 @@ struct EventRecord: Sendable {
         userKey = try row.optionalString("user_key")
         let text = try row.string("payload")
         size = text.utf8.count
-        payload = (try? JSON.parse(text))?.object ?? [:]
+        let parsed = Self.payload(text)
+        payload = parsed.object
+        payloadReadable = parsed.readable
     }
 }

@@ -104,7 +104,9 @@ struct IssueStore {
         var counts: [Int64: [Int64: Int64]] = [:]
         for row in rows.rows {
             let bucket = period.bucket(of: try row.int("hour"))
-            counts[try row.int("issue_id"), default: [:]][bucket, default: 0] += try row.int("count")
+            let issueID = try row.int("issue_id")
+            // Hourly counts fold into daily buckets: stored rows may sum past Int64.
+            counts[issueID, default: [:]][bucket] = Saturating.add(counts[issueID]?[bucket] ?? 0, try row.int("count"))
         }
         return Dictionary(uniqueKeysWithValues: issueIDs.map { id in
             (id, buckets.map { [$0, counts[id]?[$0] ?? 0] })

@@ -104,7 +104,7 @@ enum ReleaseRequest {
 
     private static func date(_ body: [String: JSON], _ key: String) throws(QueryError) -> Date? {
         guard let value = body[key], !value.isNull else { return nil }
-        guard let text = value.string, let date = Timestamp.parse(text) else {
+        guard let text = value.string, let date = RequestDate.parse(text) else {
             throw .invalid(key, "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")
         }
         return date

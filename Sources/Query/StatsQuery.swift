@@ -137,8 +137,8 @@ struct StatsQuery: Equatable, Sendable {
         }
         if start != nil || end != nil {
             guard let start, let end else { throw QueryError(.badRequest, "start and end are both required") }
-            guard let from = Timestamp.parse(start) else { throw QueryError(.badRequest, "\(start) is not a valid ISO8601 date query") }
-            guard let to = Timestamp.parse(end) else { throw QueryError(.badRequest, "\(end) is not a valid ISO8601 date query") }
+            guard let from = RequestDate.parse(start) else { throw QueryError(.badRequest, "\(start) is not a valid ISO8601 date query") }
+            guard let to = RequestDate.parse(end) else { throw QueryError(.badRequest, "\(end) is not a valid ISO8601 date query") }
             guard from < to else { throw QueryError(.badRequest, "start must be before end") }
             guard to.timeIntervalSince(from) <= TimeInterval(maxPeriod) else {
                 throw QueryError(.badRequest, "Invalid date range. Please try a more recent date range.")

@@ -45,15 +45,17 @@ enum StatsResult {
         let start = Int(query.start.timeIntervalSince1970)
         var sums: [[String: JSON]: (totals: [Int64], series: [[Int64]])] = [:]
         for row in rows {
+            guard row.bucket >= start, query.interval > 0 else { continue }
             let index = (row.bucket - start) / query.interval
-            guard row.bucket >= start, index < buckets.count else { continue }
+            guard index < buckets.count else { continue }
             let key = by(row, query.groupBy)
             var entry = sums[key] ?? (totals: Array(repeating: 0, count: query.fields.count),
                                       series: query.hasSeries ? Array(repeating: Array(repeating: 0, count: buckets.count), count: query.fields.count) : [])
             for (position, field) in query.fields.enumerated() {
                 let value = field == .quantity ? row.quantity : row.timesSeen
-                entry.totals[position] += value
-                if query.hasSeries { entry.series[position][index] += value }
+                // Rows of different reasons (or keys) fold into one group: their sum may exceed Int64.
+                entry.totals[position] = Saturating.add(entry.totals[position], value)
+                if query.hasSeries { entry.series[position][index] = Saturating.add(entry.series[position][index], value) }
             }
             sums[key] = entry
         }

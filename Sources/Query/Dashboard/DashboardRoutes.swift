@@ -18,7 +18,7 @@ public struct DashboardRoutes: Sendable {
 
     public func add(to router: Router<FaultlineRequestContext>) {
         router.get("") { _, _ in Response(status: .seeOther, headers: [.location: "/ui/"]) }
-        let ui = router.group("ui").add(middleware: DashboardSession(pool: api.pool))
+        let ui = router.group("ui").add(middleware: DashboardSession(pool: api.pool, baseURL: api.baseURL))
         ui.get("login") { _, _ in loginPage(nil) }
         ui.post("login") { request, _ in try await login(request) }
         ui.post("logout") { _, _ in
@@ -141,33 +141,9 @@ public struct DashboardRoutes: Sendable {
             \(issue.timesSeen) events · \(issue.userCount) users · first seen \(HTML.escape(Timestamp.format(issue.firstSeen)))
             · last seen \(HTML.escape(Timestamp.format(issue.lastSeen)))\(issue.lastRelease.map { " · release " + HTML.escape($0) } ?? "")</p>
             <p>\(actions)</p>
-            \(event.map(Self.eventHTML) ?? "<p class=\"muted\">No stored event.</p>")
+            \(event.map(EventHTML.render) ?? "<p class=\"muted\">No stored event.</p>")
             <h3>Tags</h3><table><tr><th>Key</th><th>Value</th><th class="num">Events</th></tr>\(tagRows)</table>
             """)
-    }
-
-    static func eventHTML(_ event: EventRecord) -> String {
-        var html = "<h3>Latest event <span class=\"muted\">\(HTML.escape(event.eventID)) · \(HTML.escape(Timestamp.format(event.timestamp)))</span></h3>"
-        let exceptions = event.payload["exception"]?["values"]?.array ?? event.payload["exception"]?.array ?? []
-        for exception in exceptions.reversed() {
-            html += "<p><b>\(HTML.escape(exception["type"]?.string ?? "Error"))</b>: \(HTML.escape(exception["value"]?.string ?? ""))</p>"
-            for frame in (exception["stacktrace"]?["frames"]?.array ?? []).reversed() {
-                let location = frame["filename"]?.string ?? frame["module"]?.string ?? frame["abs_path"]?.string ?? "?"
-                let line = frame["lineno"]?.int.map { ":\($0)" } ?? ""
-                let context = frame["context_line"]?.string.map { "<div class=\"ctx\">\(HTML.escape($0))</div>" } ?? ""
-                html += "<div class=\"frame\(frame["in_app"]?.bool == true ? " app" : "")\">\(HTML.escape(location))\(line) in <b>\(HTML.escape(frame["function"]?.string ?? "?"))</b>\(context)</div>"
-            }
-        }
-        if let message = EventJSON.message(event.payload), exceptions.isEmpty { html += "<p>\(HTML.escape(message))</p>" }
-        let crumbs = event.payload["breadcrumbs"]?["values"]?.array ?? event.payload["breadcrumbs"]?.array ?? []
-        if !crumbs.isEmpty {
-            html += "<h3>Breadcrumbs</h3><table><tr><th>Category</th><th>Message</th><th>Level</th></tr>"
-            for crumb in crumbs.suffix(30) {
-                html += "<tr><td>\(HTML.escape(crumb["category"]?.string ?? ""))</td><td>\(HTML.escape(crumb["message"]?.string ?? ""))</td><td>\(HTML.escape(crumb["level"]?.string ?? ""))</td></tr>"
-            }
-            html += "</table>"
-        }
-        return html
     }
 
     private func setStatus(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {

@@ -1,6 +1,3 @@
-import Hummingbird
-import NIOCore
-
 /// Server-rendered pages. Every value from events, issues or the request goes through
 /// `escape`: event data is shown as text, never interpreted as markup.
 enum HTML {
@@ -20,40 +17,13 @@ enum HTML {
         return result
     }
 
-    static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok) -> Response {
-        let html = """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title)) · Faultline</title>
-            <style>
-            body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
-            header{background:#2b1d3d;color:#fff;padding:10px 20px;display:flex;gap:16px;align-items:center}
-            header a{color:#fff;text-decoration:none;font-weight:600}
-            main{padding:16px 20px;max-width:1200px}
-            table{border-collapse:collapse;width:100%;background:#fff}
-            th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top}
-            th{font-weight:600;color:#555;font-size:12px;text-transform:uppercase}
-            .muted{color:#777}.num{text-align:right;font-variant-numeric:tabular-nums}
-            .status{font-size:12px;padding:1px 6px;border-radius:8px;background:#eee}
-            .frame{font-family:ui-monospace,monospace;font-size:12px;padding:4px 8px;border-bottom:1px solid #f0f0f0}
-            .app{background:#fffbea}.ctx{white-space:pre;color:#444}
-            form.inline{display:inline}button{cursor:pointer}
-            input[type=text],input[type=password]{padding:5px;width:320px}
-            </style></head>
-            <body><header><a href="/ui/">Faultline</a><span>\(escape(title))</span></header><main>\(body)</main></body></html>
-            """
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8",
-                                                  .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-                                                  .xContentTypeOptions: "nosniff"],
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
     /// A 24-bucket sparkline as inline SVG.
     static func sparkline(_ counts: [Int64]) -> String {
         let maximum = max(1, counts.max() ?? 1)
         let width = 2 * counts.count + 2
         let bars = counts.enumerated().map { index, count in
-            let height = count == 0 ? 0 : max(1, Int(18 * count / maximum))
+            // In Double: `18 * count` overflows Int64 for a stored count near its maximum.
+            let height = count <= 0 ? 0 : max(1, min(18, Int(18 * Double(count) / Double(maximum))))
             return "<rect x=\"\(index * 2 + 1)\" y=\"\(19 - height)\" width=\"1.5\" height=\"\(height)\"/>"
         }.joined()
         return "<svg width=\"\(width * 2)\" height=\"20\" viewBox=\"0 0 \(width) 20\" fill=\"#7553b7\">\(bars)</svg>"

@@ -117,7 +117,7 @@ struct IssueRoutes {
     /// `statsPeriod` (e.g. `24h`, `14d`; 90 days at most) or `start` and `end`.
     static func timeRange(_ parameters: FlatDictionary<Substring, Substring>) throws -> (Date?, Date?) {
         if let start = parameters["start"].map(String.init), let end = parameters["end"].map(String.init) {
-            guard let from = Timestamp.parse(start), let to = Timestamp.parse(end), from <= to else {
+            guard let from = RequestDate.parse(start), let to = RequestDate.parse(end), from <= to else {
                 throw QueryError(.badRequest, "start and end must be ISO 8601 dates, start before end")
             }
             return (from, to)
@@ -338,7 +338,7 @@ struct IssueRoutes {
                                   [issueID, key]).first
         return .object([
             "key": .string(key), "name": .string(key),
-            "totalValues": .int(try totals?.int("total") ?? 0), "uniqueValues": .int(try totals?.int("unique_values") ?? 0),
+            "totalValues": .int(try totals?.saturatedInt("total") ?? 0), "uniqueValues": .int(try totals?.int("unique_values") ?? 0),
             "topValues": .array(try valuesJSON(issueID, key: key, limit: top, db)),
         ])
     }

@@ -75,6 +75,8 @@ enum SearchDateParser {
               let day = reader.number(2), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
         var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        // Year 0 is no timestamp PostgreSQL takes (the query would fail with 500).
+        guard year >= 1 else { return nil }
         if reader.isAtEnd { return (Date(timeIntervalSince1970: seconds), false) }
 
         guard reader.skip("T") || reader.skip("t") || reader.skip(" "),
@@ -103,7 +105,7 @@ enum SearchDateParser {
             guard minutes < 60 else { return nil }
             seconds -= Double(sign * (hours * 3_600 + minutes * 60))
         }
-        guard reader.isAtEnd else { return nil }
+        guard reader.isAtEnd, RequestDate.isSupported(Date(timeIntervalSince1970: seconds)) else { return nil }
         return (Date(timeIntervalSince1970: seconds), true)
     }
 

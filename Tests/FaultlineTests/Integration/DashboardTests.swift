@@ -33,12 +33,12 @@ import Web
                 let anonymous = try await client.execute(uri: "/ui/", method: .get)
                 #expect(anonymous.status == .seeOther)
                 #expect(anonymous.headers[.location] == "/ui/login")
-                let wrong = try await client.execute(uri: "/ui/login", method: .post,
-                                                     headers: [.contentType: "application/x-www-form-urlencoded"],
+                // The router test's requests are addressed to http://localhost.
+                let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost"]
+                let wrong = try await client.execute(uri: "/ui/login", method: .post, headers: form,
                                                      body: ByteBuffer(string: "token=flt_nope"))
                 #expect(wrong.status == .unauthorized)
-                let login = try await client.execute(uri: "/ui/login", method: .post,
-                                                     headers: [.contentType: "application/x-www-form-urlencoded"],
+                let login = try await client.execute(uri: "/ui/login", method: .post, headers: form,
                                                      body: ByteBuffer(string: "token=\(token)"))
                 #expect(login.status == .seeOther)
                 let cookie = try #require(login.headers[.setCookie])
@@ -64,9 +64,10 @@ import Web
                 let refused = try await client.execute(uri: "/ui/acme/issues/\(issueID)/status", method: .post, headers: crossSite,
                                                        body: ByteBuffer(string: "status=resolved"))
                 #expect(refused.status == .forbidden)
-                var form = session
-                form[.contentType] = "application/x-www-form-urlencoded"
-                let resolved = try await client.execute(uri: "/ui/acme/issues/\(issueID)/status", method: .post, headers: form,
+                var sameSite = session
+                sameSite[.contentType] = "application/x-www-form-urlencoded"
+                sameSite[.origin] = "http://localhost"
+                let resolved = try await client.execute(uri: "/ui/acme/issues/\(issueID)/status", method: .post, headers: sameSite,
                                                         body: ByteBuffer(string: "status=resolved"))
                 #expect(resolved.status == .seeOther)
             }

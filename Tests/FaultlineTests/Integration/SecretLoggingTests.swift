@@ -51,9 +51,9 @@ import Testing
             #expect(try await Self.request("\(base)/api/0/organizations/acme/", headers: ["Authorization": "Bearer \(tenant.token)"]) == 200)
             #expect(try await Self.request("\(base)/api/0/organizations/acme/", headers: ["Authorization": "Bearer \(wrongToken)"]) == 401)
             _ = try await Self.request("\(base)/ui/login", method: "POST", body: "token=\(wrongToken)",
-                                       headers: ["Content-Type": "application/x-www-form-urlencoded"])
+                                       headers: ["Content-Type": "application/x-www-form-urlencoded", "Origin": base])
             _ = try await Self.request("\(base)/ui/login", method: "POST", body: "token=\(tenant.token)",
-                                       headers: ["Content-Type": "application/x-www-form-urlencoded"])
+                                       headers: ["Content-Type": "application/x-www-form-urlencoded", "Origin": base])
 
             // Wait until the processor wrote the event, so its logging ran too.
             var processed = false

@@ -167,7 +167,7 @@ import Web
                 }
 
                 let login = try await client.execute(uri: "/ui/login", method: .post,
-                                                     headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                     headers: [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost"],
                                                      body: ByteBuffer(string: "token=\(tenant.token)"))
                 let session: HTTPFields = [.cookie: String(try #require(login.headers[.setCookie]).split(separator: ";")[0])]
                 for path in ["/ui/acme/web/", "/ui/acme/issues/\(issueID)/", "/ui/acme/web/?query=\(SecurityTests.encoded(script))"] {

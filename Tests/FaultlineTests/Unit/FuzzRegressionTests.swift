@@ -1,6 +1,8 @@
 import EventModel
 import Foundation
+import Scrubbing
 import Testing
+@testable import Processor
 @testable import Query
 @testable import Relay
 
@@ -42,6 +44,33 @@ import Testing
             let output = bytes[0] & 1 == 0 ? try? StreamDecompressors.brotli(body, limit: limit)
                                            : try? StreamDecompressors.zstd(body, limit: limit)
             #expect((output?.count ?? 0) <= limit, "\(name)")
+        }
+    }
+
+    /// fuzz/process.swift: the processor's whole step (normalize, scrub, group) with the same rules.
+    @Test func processCorpusNormalizesScrubsAndGroups() throws {
+        let scrubbing = ScrubbingSettings(scrubData: true, scrubIPAddresses: true, sensitiveFields: ["order_id", "*token*"])
+        let inputs = try Self.inputs("process")
+        #expect(inputs.count > 50)
+        for (name, bytes) in inputs {
+            let message = IngestMessage(metadata: .init(type: "event", eventID: nil, projectID: 1, keyID: 1, received: 1_795_316_470.5,
+                                                        clientIP: "203.0.113.7", sdk: "sentry.python/2.19.0",
+                                                        sentAt: "2026-11-22T03:00:00.000Z"),
+                                        payload: bytes)
+            guard let processed = try? EventNormalizer.normalize(message, scrubbing: scrubbing) else { continue }
+            #expect(try JSON.parse(processed.payload).object != nil, "\(name)")
+            #expect(!processed.grouping.hashes.isEmpty, "\(name)")
+        }
+    }
+
+    /// fuzz/render.swift: any stored payload renders as the API's event and the dashboard's HTML.
+    @Test func renderCorpusRendersEveryStoredPayload() throws {
+        let inputs = try Self.inputs("render")
+        #expect(inputs.count > 50)
+        for (name, bytes) in inputs {
+            let event = QueryHardeningTests.record(String(decoding: bytes, as: UTF8.self))
+            #expect(!EventJSON.full(event).encoded().isEmpty, "\(name)")
+            _ = EventHTML.render(event)
         }
     }
 
