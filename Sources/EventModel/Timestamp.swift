@@ -71,7 +71,10 @@ public enum Timestamp {
     /// `2024-01-02T03:04:05.678Z`, as Sentry's API writes dates. Hand-formatted: the API writes
     /// two per issue, and a formatter per call was most of an issue list's time.
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // Dates from stored events may lie anywhere (or be NaN): they are written within years
+        // 0000–9999 rather than trapping on the conversion.
+        let unclamped = date.timeIntervalSince1970 * 1000
+        let totalMilliseconds = unclamped.isNaN ? 0 : Int64(min(max(unclamped, -62_167_219_200_000), 253_402_300_799_999).rounded(.down))
         var days = totalMilliseconds / 86_400_000
         var milliseconds = totalMilliseconds % 86_400_000
         if milliseconds < 0 {

@@ -89,11 +89,12 @@ enum EventCleanup {
 
     static func trimMessages(_ event: inout [String: JSON]) {
         if case .string(let text)? = event["message"], text.count > maxMessage { event["message"] = .string(String(text.prefix(maxMessage))) }
-        if case .object(var entry)? = event["logentry"] {
+        for name in ["logentry", "sentry.interfaces.Message", "message"] {
+            guard case .object(var entry)? = event[name] else { continue }
             for key in ["formatted", "message"] {
                 if case .string(let text)? = entry[key], text.count > maxMessage { entry[key] = .string(String(text.prefix(maxMessage))) }
             }
-            event["logentry"] = .object(entry)
+            event[name] = .object(entry)
         }
         mapExceptions(&event) { exception in
             if case .string(let text)? = exception["value"], text.count > maxMessage {
@@ -119,6 +120,36 @@ enum EventCleanup {
             }
         case .array(let list)?:
             event["exception"] = .object(["values": .array(mapList(list))])
+        default:
+            break
+        }
+    }
+
+    /// Rewrites every stack trace object in place: each exception's, the event's own, and each
+    /// thread's (`threads.values` or a bare list).
+    static func mapStacktraces(_ event: inout [String: JSON], _ body: (inout [String: JSON]) -> Void) {
+        func mapOne(_ holder: inout [String: JSON]) {
+            guard case .object(var stacktrace)? = holder["stacktrace"] else { return }
+            body(&stacktrace)
+            holder["stacktrace"] = .object(stacktrace)
+        }
+        mapExceptions(&event) { mapOne(&$0) }
+        mapOne(&event)
+        func mapThreads(_ list: [JSON]) -> [JSON] {
+            list.map { item in
+                guard case .object(var thread) = item else { return item }
+                mapOne(&thread)
+                return .object(thread)
+            }
+        }
+        switch event["threads"] {
+        case .object(var container)?:
+            if let values = container["values"]?.array {
+                container["values"] = .array(mapThreads(values))
+                event["threads"] = .object(container)
+            }
+        case .array(let list)?:
+            event["threads"] = .array(mapThreads(list))
         default:
             break
         }
