@@ -30,6 +30,22 @@ import Testing
         #expect(filtered)
     }
 
+    /// Runs that used to be rescanned from every character (emails, durations, dotted labels)
+    /// keep their placeholders.
+    @Test func parameterizationOfLongRuns() {
+        #expect(MessageParameterizer.parameterize("mail bob.smith@example.com now") == "mail <email> now")
+        #expect(MessageParameterizer.parameterize("could not resolve my_host.example.com") == "could not resolve my_host.<hostname>")
+        #expect(MessageParameterizer.parameterize("connect to db.internal.example.com:5432 failed") == "connect to <hostname>:<int> failed")
+        #expect(MessageParameterizer.parameterize("took 12.5s then 300ms") == "took <duration> then <duration>")
+        #expect(MessageParameterizer.parameterize("a@b@c.com") == "<email>@<hostname>")
+        let dotted = String(repeating: "a.", count: 4000)
+        #expect(MessageParameterizer.parameterize(dotted) == dotted)
+        #expect(MessageParameterizer.parameterize(dotted + "com") == "<hostname>")
+        let word = String(repeating: "a", count: 8000)
+        #expect(MessageParameterizer.parameterize(word + " x@y.org") == word + " <email>")
+        #expect(MessageParameterizer.parameterize(String(repeating: "7", count: 8000) + "s") == "<duration>")
+    }
+
     @Test func lambdaCleanupInOnePass() {
         #expect(FrameFunctionCleanup.replacing(in: "f{lambda(int)#2}::g{lambda()#1}", open: "{lambda", close: "}", with: "{lambda}")
             == "f{lambda}::g{lambda}")
