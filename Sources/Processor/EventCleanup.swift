@@ -103,25 +103,33 @@ enum EventCleanup {
         }
     }
 
-    /// Rewrites each exception of `exception.values` (or a bare list) in place.
+    /// Rewrites each exception of `exception.values` (or a bare list, which becomes the
+    /// `values` form) in place.
     static func mapExceptions(_ event: inout [String: JSON], _ body: (inout [String: JSON]) -> Void) {
-        func mapList(_ list: [JSON]) -> [JSON] {
-            list.map { item in
+        guard let exception = event["exception"] else { return }
+        let mapped = mapValues(exception, body)
+        event["exception"] = mapped.array.map { .object(["values": .array($0)]) } ?? mapped
+    }
+
+    /// `{"values": [...]}` or a bare list (how SDKs send exceptions, threads, breadcrumbs), each
+    /// object in it rewritten in place; the same shape comes back.
+    static func mapValues(_ container: JSON, _ body: (inout [String: JSON]) -> Void) -> JSON {
+        func mapItems(_ items: [JSON]) -> [JSON] {
+            items.map { item in
                 guard case .object(var members) = item else { return item }
                 body(&members)
                 return .object(members)
             }
         }
-        switch event["exception"] {
-        case .object(var container)?:
-            if let values = container["values"]?.array {
-                container["values"] = .array(mapList(values))
-                event["exception"] = .object(container)
-            }
-        case .array(let list)?:
-            event["exception"] = .object(["values": .array(mapList(list))])
+        switch container {
+        case .object(var members):
+            guard let values = members["values"]?.array else { return container }
+            members["values"] = .array(mapItems(values))
+            return .object(members)
+        case .array(let items):
+            return .array(mapItems(items))
         default:
-            break
+            return container
         }
     }
 
@@ -135,24 +143,7 @@ enum EventCleanup {
         }
         mapExceptions(&event) { mapOne(&$0) }
         mapOne(&event)
-        func mapThreads(_ list: [JSON]) -> [JSON] {
-            list.map { item in
-                guard case .object(var thread) = item else { return item }
-                mapOne(&thread)
-                return .object(thread)
-            }
-        }
-        switch event["threads"] {
-        case .object(var container)?:
-            if let values = container["values"]?.array {
-                container["values"] = .array(mapThreads(values))
-                event["threads"] = .object(container)
-            }
-        case .array(let list)?:
-            event["threads"] = .array(mapThreads(list))
-        default:
-            break
-        }
+        if let threads = event["threads"] { event["threads"] = mapValues(threads) { mapOne(&$0) } }
     }
 
     /// Moves the timestamp by the SDK clock's drift when `sent_at` says it is off by more than a

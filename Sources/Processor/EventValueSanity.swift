@@ -29,12 +29,12 @@ enum EventValueSanity {
         }
         if let value = event["start_timestamp"], !isTimestamp(value) { event["start_timestamp"] = nil }
         event["breadcrumbs"] = event["breadcrumbs"].map { breadcrumbs in
-            mapList(breadcrumbs) { crumb in
+            EventCleanup.mapValues(breadcrumbs) { crumb in
                 if let value = crumb["timestamp"], !isTimestamp(value) { crumb["timestamp"] = nil }
             }
         }
         event["spans"] = event["spans"].map { spans in
-            mapList(spans) { span in
+            EventCleanup.mapValues(spans) { span in
                 for key in ["timestamp", "start_timestamp"] {
                     if let value = span[key], !isTimestamp(value) { span[key] = nil }
                 }
@@ -65,27 +65,6 @@ enum EventValueSanity {
             return date.timeIntervalSince1970 >= earliestSeconds && date.timeIntervalSince1970 <= latestSeconds
         default:
             return false
-        }
-    }
-
-    /// `{"values": [...]}` or a bare list, each object member rewritten.
-    static func mapList(_ container: JSON, _ body: (inout [String: JSON]) -> Void) -> JSON {
-        func mapItems(_ items: [JSON]) -> [JSON] {
-            items.map { item in
-                guard case .object(var members) = item else { return item }
-                body(&members)
-                return .object(members)
-            }
-        }
-        switch container {
-        case .object(var members):
-            guard let values = members["values"]?.array else { return container }
-            members["values"] = .array(mapItems(values))
-            return .object(members)
-        case .array(let items):
-            return .array(mapItems(items))
-        default:
-            return container
         }
     }
 }

@@ -131,38 +131,52 @@ enum SecretPatterns {
         return remainder == 1
     }
 
-    /// One pass: each case-insensitive `bearer ` is found by a byte scan that never goes back, and
-    /// the token after it (up to whitespace, a quote or a comma) becomes `[Filtered]`.
+    /// One pass over the UTF-8 bytes: each case-insensitive `bearer ` is found with a 7-byte
+    /// look-ahead that never goes back, and the token after it (up to whitespace, a quote or a
+    /// comma) becomes `[Filtered]`. Bytes are copied into one buffer (appending to a string's
+    /// scalar view copied the string each time).
     static func replaceBearer(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
-        var result = String.UnicodeScalarView()
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
         var index = 0
-        while index < scalars.count {
-            if startsBearer(scalars, at: index) {
-                result.append(contentsOf: scalars[index..<index + bearer.count])
-                var end = index + bearer.count
-                while end < scalars.count, !isTokenEnd(scalars[end]) { end += 1 }
-                if end > index + bearer.count { result.append(contentsOf: Scrubber.filtered.unicodeScalars) }
-                index = end
-            } else {
-                result.append(scalars[index])
+        while index < bytes.count {
+            guard startsBearer(bytes, at: index) else {
+                output.append(bytes[index])
                 index += 1
+                continue
             }
+            output.append(contentsOf: bytes[index..<index + bearer.count])
+            var end = index + bearer.count
+            while end < bytes.count, let length = tokenScalarLength(bytes, at: end) { end += length }
+            if end > index + bearer.count { output.append(contentsOf: filteredBytes) }
+            index = end
         }
-        return String(result)
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// `bearer ` (any case) at `index`: a bounded look-ahead of seven scalars.
-    static func startsBearer(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
-        guard index + bearer.count <= scalars.count else { return false }
-        for (offset, byte) in bearer.enumerated() {
-            let value = scalars[index + offset].value
-            guard value < 128, ASCIISearch.lower(UInt8(value)) == byte else { return false }
-        }
+    static let filteredBytes = Array(Scrubber.filtered.utf8)
+
+    /// `bearer ` (any case) at `index`.
+    static func startsBearer(_ bytes: [UInt8], at index: Int) -> Bool {
+        guard index + bearer.count <= bytes.count else { return false }
+        for offset in 0..<bearer.count where ASCIISearch.lower(bytes[index + offset]) != bearer[offset] { return false }
         return true
     }
 
-    static func isTokenEnd(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isWhitespace || scalar == "\"" || scalar == "'" || scalar == ","
+    /// The byte length of the scalar at `index` when it belongs to a token; nil at whitespace
+    /// (any Unicode whitespace), a quote or a comma.
+    static func tokenScalarLength(_ bytes: [UInt8], at index: Int) -> Int? {
+        let lead = bytes[index]
+        if lead < 0x80 {
+            switch lead {
+            case 0x09...0x0D, 0x20, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ","): return nil
+            default: return 1
+            }
+        }
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        guard index + length <= bytes.count,
+              let scalar = String(decoding: bytes[index..<index + length], as: UTF8.self).unicodeScalars.first else { return length }
+        return scalar.properties.isWhitespace ? nil : length
     }
 }
