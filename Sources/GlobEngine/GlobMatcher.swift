@@ -88,6 +88,9 @@ public struct GlobMatcher: Sendable, Equatable {
 
     static func tokenize(_ pattern: String, syntax: Syntax) -> [Token] {
         let chars = Array(pattern)
+        // A `[` with no `]` after its first member is a literal: knowing where the last `]` is
+        // answers that at once, instead of scanning to the end for every unclosed `[`.
+        let lastClose = chars.lastIndex(of: "]") ?? -1
         var tokens: [Token] = []
         var i = 0
         while i < chars.count {
@@ -110,6 +113,10 @@ public struct GlobMatcher: Sendable, Equatable {
                 var j = i + 1
                 var negated = false
                 if j < chars.count, chars[j] == "!" || chars[j] == "^" { negated = true; j += 1 }
+                guard lastClose > j else {
+                    tokens.append(.literal("["))
+                    break
+                }
                 var members = Set<Character>()
                 var ranges: [ClosedRange<Character>] = []
                 var first = true

@@ -12,8 +12,11 @@ import Foundation
 /// matched here already (the run extends backwards), and the scan only moves on past a position
 /// where nothing matched or that a match consumed. Hostnames likewise start only at a label
 /// that no whole label and dot precede (the hostname would have started at that label), or
-/// where the previous match ended; the one text this reads differently is a hostname right after
-/// a match that ended inside the same word (`10:30:45ab.example.com`), which is no longer found.
+/// where the previous match ended, and never inside a label (after a letter, digit or `-`: a `-`
+/// is a word boundary, and each start after one would walk the following labels again). The texts
+/// this reads differently: a hostname right after a match that ended inside the same word
+/// (`10:30:45ab.example.com`), and one whose first label is longer than 63 characters or starts
+/// with `-`.
 enum MessageParameterizer {
     struct Kind: Sendable {
         let name: String
@@ -29,7 +32,7 @@ enum MessageParameterizer {
     static let kinds: [Kind] = [
         Kind(name: "email", pattern: #"(?:(?<![a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-])|\G)[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*"#),
         Kind(name: "url", pattern: #"\b(?:wss?|https?|ftp)://[^\s/$.?#].[^\s]*"#),
-        Kind(name: "hostname", pattern: #"(?:(?<!\b[a-zA-Z0-9\-]{1,63}\.)|\G)\b(?:[a-zA-Z0-9\-]{1,63}\.)+?(?:"# + topLevelDomains + #")\b"#),
+        Kind(name: "hostname", pattern: #"(?:(?<![a-zA-Z0-9\-])(?<!\b[a-zA-Z0-9\-]{1,63}\.)|\G)\b(?:[a-zA-Z0-9\-]{1,63}\.)+?(?:"# + topLevelDomains + #")\b"#),
         Kind(name: "ip", pattern: ipPattern),
         Kind(name: "traceparent", pattern: #"\b00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]\b|\b1-[0-9a-f]{8}-[0-9a-f]{24}\b"#),
         Kind(name: "uuid", pattern: #"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"#),

@@ -58,7 +58,7 @@ public final class Spool: @unchecked Sendable {
             throw SpoolError.inUse(configuration.directory)
         }
         let recovery = try SpoolRecovery.run(directory: configuration.directory,
-                                             maxPayload: configuration.maxRecordBytes, logger: logger)
+                                             maxPayload: SpoolRecordFrame.maxPayloadBytes, logger: logger)
         return try Spool(configuration: configuration, recovery: recovery, lock: lock, logger: logger)
     }
 
@@ -139,7 +139,7 @@ public final class Spool: @unchecked Sendable {
 
     /// Reads durable records with sequence ≥ `sequence`, oldest first, up to what is durable now.
     public func records(from sequence: UInt64) -> SpoolReader {
-        SpoolReader(segments: segmentsSnapshot(), from: sequence, maxPayload: configuration.maxRecordBytes, spool: self)
+        SpoolReader(segments: segmentsSnapshot(), from: sequence, maxPayload: SpoolRecordFrame.maxPayloadBytes, spool: self)
     }
 
     func segmentsSnapshot() -> [Segment] { condition.withLock { state.segments } }

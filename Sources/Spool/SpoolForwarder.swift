@@ -33,7 +33,7 @@ public struct SpoolForwarder: Sendable {
             do {
                 while let record = try reader.next() {
                     guard await forward(record, send, &pacer) else { return }
-                    next = record.sequence + 1
+                    next = record.sequence &+ 1  // a lying file's UInt64.max must not trap
                     spool.markForwarded(upTo: record.sequence)
                     if pacer.due() { spool.publishMetrics() }
                 }
@@ -44,7 +44,7 @@ public struct SpoolForwarder: Sendable {
                 continue
             }
             // Records skipped as corrupt leave a gap: step over it rather than wait on it.
-            next = max(next, durable + 1)
+            next = max(next, durable &+ 1)
             spool.markForwarded(upTo: next - 1)
             spool.publishMetrics()
             guard await spool.waitForRecords(after: next - 1) else { return }

@@ -41,7 +41,13 @@ public final class SpoolReader {
                 visited = segment.firstSequence
                 if segment.recordCount == 0 { continue }
                 do {
-                    current = (try SpoolSegmentReader(path: segment.path, maxPayload: maxPayload, limit: segment.validEnd), segment)
+                    let reader = try SpoolSegmentReader(path: segment.path, maxPayload: maxPayload, limit: segment.validEnd)
+                    // The file may have been replaced since recovery checked it.
+                    guard reader.header.firstSequence == segment.firstSequence else {
+                        spool.noteCorruption(path: segment.path, offset: 0, reason: "header names another first sequence")
+                        continue
+                    }
+                    current = (reader, segment)
                 } catch {
                     switch error {
                     case .io(let underlying):

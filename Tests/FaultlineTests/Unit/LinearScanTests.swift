@@ -44,6 +44,10 @@ import Testing
         let word = String(repeating: "a", count: 8000)
         #expect(MessageParameterizer.parameterize(word + " x@y.org") == word + " <email>")
         #expect(MessageParameterizer.parameterize(String(repeating: "7", count: 8000) + "s") == "<duration>")
+        // Labels joined by `-`: a start after each `-` used to walk the rest again (quadratic).
+        let dashed = String(repeating: "x-x.", count: 2048)
+        #expect(MessageParameterizer.parameterize(dashed) == dashed)
+        #expect(MessageParameterizer.parameterize("see api-v2.example.com now") == "see <hostname> now")
         // Python datetime reprs, and many unclosed ones (each used to rescan the rest of the line).
         #expect(MessageParameterizer.parameterize("at datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc) x") == "at <date> x")
         let unclosed = String(repeating: "datetime.datetime(", count: 400)

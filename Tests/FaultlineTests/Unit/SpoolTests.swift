@@ -178,6 +178,19 @@ import Testing
         spool.close()
     }
 
+    @Test func loweringTheRecordLimitKeepsLargerRecordsOnDisk() async throws {
+        let fixture = try SpoolFixture()
+        var spool = try fixture.open(fixture.configuration())
+        #expect(try await spool.append(spoolPayload(0, size: 500)) == 1)
+        spool.close()
+        // Recovery and readers check the format's limit and the checksum, not the new setting.
+        spool = try fixture.open(fixture.configuration(maxRecordBytes: 100))
+        var reader = spool.records(from: 1)
+        #expect(try reader.next()?.payload == spoolPayload(0, size: 500))
+        #expect(try await spool.append(spoolPayload(1, size: 100)) == 2)
+        spool.close()
+    }
+
     @Test func reopenAfterCloseContinuesTheSequence() async throws {
         let fixture = try SpoolFixture()
         var spool = try fixture.open(fixture.configuration(segmentBytes: 4096))
