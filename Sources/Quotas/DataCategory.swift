@@ -1,3 +1,5 @@
+import EventModel
+
 /// Sentry's data categories, with the numeric ids used in outcomes.
 public enum DataCategory: String, Sendable, CaseIterable, Codable {
     case `default`
@@ -31,22 +33,27 @@ public enum DataCategory: String, Sendable, CaseIterable, Codable {
     }
 
     /// The category and quantity an envelope item counts as; nil for items that are never
-    /// counted or limited (client reports). Attachments count bytes, as in Sentry.
-    public static func of(itemType: String, payloadSize: Int) -> (DataCategory, Int)? {
-        switch itemType {
-        case "event", "unreal_report": return (.error, 1)
-        case "security", "raw_security": return (.security, 1)
-        case "transaction": return (.transaction, 1)
-        case "attachment": return (.attachment, payloadSize)
-        case "session", "sessions": return (.session, 1)
-        case "profile", "profile_chunk": return (.profile, 1)
-        case "replay_event", "replay_recording", "replay_video": return (.replay, 1)
-        case "check_in": return (.monitor, 1)
-        case "span", "otel_span": return (.span, 1)
-        case "user_report", "feedback": return (.feedback, 1)
-        case "log": return (.log, 1)
-        case "client_report": return nil
-        default: return (.default, 1)
+    /// counted or limited (client reports). Attachments count bytes, as in Sentry. Types without
+    /// a category of their own count as `default`.
+    public static func of(_ type: ItemType, payloadSize: Int) -> (DataCategory, Int)? {
+        switch type {
+        case .event, .unrealReport: return (.error, 1)
+        case .security, .rawSecurity: return (.security, 1)
+        case .transaction: return (.transaction, 1)
+        case .attachment: return (.attachment, payloadSize)
+        case .session, .sessions: return (.session, 1)
+        case .profile, .profileChunk: return (.profile, 1)
+        case .replayEvent, .replayRecording, .replayVideo: return (.replay, 1)
+        case .checkIn: return (.monitor, 1)
+        case .span, .otelSpan: return (.span, 1)
+        case .userReport, .feedback: return (.feedback, 1)
+        case .log: return (.log, 1)
+        case .clientReport: return nil
+        case .formData, .nel, .statsd, .metricBuckets, .otelTracesData, .otelLog, .unknown: return (.default, 1)
         }
+    }
+
+    public static func of(itemType: String, payloadSize: Int) -> (DataCategory, Int)? {
+        of(ItemType(wireName: itemType), payloadSize: payloadSize)
     }
 }

@@ -15,7 +15,7 @@ public struct IngestPlan: Sendable {
     }
 
     public struct Item: Sendable {
-        public let type: String
+        public let type: ItemType
         public let topic: String?
         public let counted: (category: DataCategory, quantity: Int)?
         public let value: [UInt8]
@@ -67,15 +67,16 @@ public struct IngestPlan: Sendable {
         var attachmentBytes = 0
         var envelopeItems = envelope.items
         for (index, item) in envelopeItems.enumerated() {
-            if let limit = context.limits.itemLimit(item.type), item.payload.count > limit {
-                throw RelayLimits.tooLarge(item.type)
+            let type = item.itemType
+            if let limit = context.limits.itemLimit(type), item.payload.count > limit {
+                throw RelayLimits.tooLarge(type)
             }
-            if item.type == "attachment" {
+            if type == .attachment {
                 // Each payload is under the attachment limit, so the sum cannot overflow before the check.
                 attachmentBytes += item.payload.count
-                if attachmentBytes > context.limits.maxAttachmentsSize { throw RelayLimits.tooLarge("attachment") }
+                if attachmentBytes > context.limits.maxAttachmentsSize { throw RelayLimits.tooLarge(.attachment) }
             }
-            if item.type == "raw_security" {
+            if type == .rawSecurity {
                 // A raw browser report becomes the event the security endpoint would make of it,
                 // so downstream every `security` message is a security-report event.
                 guard let converted = try? SecurityReport.event(item.payload, eventID: eventID ?? EventID.generate(),
@@ -83,18 +84,18 @@ public struct IngestPlan: Sendable {
                     invalid[index] = SecurityReport.invalidReason
                     continue
                 }
-                envelopeItems[index] = EnvelopeItem(headers: item.headers.merging(["type": "security"]) { $1 },
+                envelopeItems[index] = EnvelopeItem(headers: item.headers.merging(["type": .string(ItemType.security.wireName)]) { $1 },
                                                      payload: converted.encoded())
             }
-            let type = envelopeItems[index].type
-            guard ItemRouting.isEvent(type) else { continue }
+            let planned = envelopeItems[index].itemType
+            guard planned.isEvent else { continue }
             // Validated in full, but only the members the plan reads are parsed.
             guard let event = try? JSONObjectIndex(envelopeItems[index].payload) else {
-                throw RelayError(.badRequest, "invalid JSON data: \(item.type) item is not a JSON object")
+                throw RelayError(.badRequest, "invalid JSON data: \(type.wireName) item is not a JSON object")
             }
             // An error event sent as `security` would dodge the error category's rate limits
             // and be stored as an ordinary issue: only real security reports pass as `security`.
-            if type == "security" && !SecurityReport.isSecurityEvent(event) {
+            if planned == .security && !SecurityReport.isSecurityEvent(event) {
                 invalid[index] = SecurityReport.invalidReason
                 continue
             }
@@ -109,13 +110,14 @@ public struct IngestPlan: Sendable {
         var discards: [OutcomeRecord] = []
         var eventFilterReason: String?
         for (index, item) in envelopeItems.enumerated() {
+            let type = item.itemType
             if let reason = invalid[index] {
-                items.append(Item(type: item.type, topic: nil,
-                                  counted: DataCategory.of(itemType: item.type, payloadSize: item.payload.count),
+                items.append(Item(type: type, topic: nil,
+                                  counted: DataCategory.of(type, payloadSize: item.payload.count),
                                   value: [], filterReason: nil, invalidReason: reason, belongsToEvent: false))
                 continue
             }
-            if item.type == "client_report" {
+            if type == .clientReport {
                 discards += ClientReport.outcomes(item.payload, context: context)
                 continue
             }
@@ -127,14 +129,14 @@ public struct IngestPlan: Sendable {
             var itemHeaders = item.headers
             itemHeaders["length"] = nil
             let metadata = IngestMessage.Metadata(
-                type: item.type, eventID: eventID, projectID: context.projectID, keyID: context.keyID,
+                type: type.wireName, eventID: eventID, projectID: context.projectID, keyID: context.keyID,
                 received: context.received.timeIntervalSince1970, clientIP: context.clientIP, sdk: context.sdk,
                 sentAt: envelope.sentAt, itemHeaders: itemHeaders.isEmpty ? nil : itemHeaders)
             items.append(Item(
-                type: item.type, topic: ItemRouting.topic(for: item.type, topics: context.topics),
-                counted: DataCategory.of(itemType: item.type, payloadSize: item.payload.count),
+                type: type, topic: ItemRouting.topic(for: type, topics: context.topics),
+                counted: DataCategory.of(type, payloadSize: item.payload.count),
                 value: IngestMessage(metadata: metadata, payload: item.payload).encoded(),
-                filterReason: filterReason, invalidReason: nil, belongsToEvent: carriesEvent && item.type == "attachment"))
+                filterReason: filterReason, invalidReason: nil, belongsToEvent: carriesEvent && type == .attachment))
         }
         if let reason = eventFilterReason {
             for index in items.indices where items[index].belongsToEvent { items[index].filterReason = reason }
@@ -164,7 +166,7 @@ public struct IngestPlan: Sendable {
     /// are dropped with a `rate_limited` outcome, filtered ones with `filtered`, items without a
     /// topic with `invalid`, the rest become messages with an `accepted` outcome.
     public func finalize(limited: Set<DataCategory>) -> Outcome {
-        let eventLimited = items.contains { ItemRouting.isEvent($0.type) && $0.counted.map { limited.contains($0.category) } == true }
+        let eventLimited = items.contains { $0.type.isEvent && $0.counted.map { limited.contains($0.category) } == true }
         var messages: [Message] = []
         var outcomes = clientDiscards
         var refused = 0
@@ -187,7 +189,7 @@ public struct IngestPlan: Sendable {
                 messages.append(Message(topic: topic, key: partitionKey, value: item.value))
                 record(.accepted, nil)
             } else {
-                record(.invalid, "unsupported_item:\(item.type)")
+                record(.invalid, "unsupported_item:\(item.type.wireName)")
             }
         }
         let judged = items.count { $0.invalidReason == nil }

@@ -1,22 +1,19 @@
 import Core
+import EventModel
 
 /// Which topic each envelope item type goes to. Types without a topic are dropped with an
 /// `invalid` outcome; client reports become outcomes themselves.
 public enum ItemRouting {
-    public static func topic(for itemType: String, topics: Topics) -> String? {
-        switch itemType {
-        case "event", "security", "raw_security", "unreal_report": return topics.events
-        case "transaction": return topics.transactions
-        case "attachment": return topics.attachments
-        case "session", "sessions": return topics.sessions
-        case "user_report", "feedback": return topics.feedback
-        case "check_in": return topics.monitors
-        default: return topics.extraItemTopics[itemType]
+    public static func topic(for itemType: ItemType, topics: Topics) -> String? {
+        switch itemType.topicRole {
+        case .events: return topics.events
+        case .transactions: return topics.transactions
+        case .attachments: return topics.attachments
+        case .sessions: return topics.sessions
+        case .feedback: return topics.feedback
+        case .monitors: return topics.monitors
+        case .configured: return topics.extraItemTopics[itemType.wireName]
+        case .consumedByRelay: return nil
         }
-    }
-
-    /// Item types that make an envelope carry an event, whose id the response returns.
-    public static func isEvent(_ itemType: String) -> Bool {
-        itemType == "event" || itemType == "transaction" || itemType == "security"
     }
 }

@@ -1,3 +1,5 @@
+import EventModel
+
 /// Size limits in bytes, with Sentry relay's defaults (relay-config `Limits`).
 public struct RelayLimits: Sendable {
     /// Largest envelope, compressed as received and after decompression (`max_envelope_size`).
@@ -22,19 +24,19 @@ public struct RelayLimits: Sendable {
     public init() {}
 
     /// The size limit of one item of this type, if it has its own.
-    func itemLimit(_ type: String) -> Int? {
-        switch type {
-        case "event", "transaction", "security", "raw_security", "user_report", "feedback": return maxEventSize
-        case "attachment": return maxAttachmentSize
-        case "session", "sessions": return maxSessionsSize
-        case "client_report": return maxClientReportSize
-        case "check_in": return maxCheckInSize
-        default: return nil
+    func itemLimit(_ type: ItemType) -> Int? {
+        switch type.sizeLimit {
+        case .event: return maxEventSize
+        case .attachment: return maxAttachmentSize
+        case .sessions: return maxSessionsSize
+        case .clientReport: return maxClientReportSize
+        case .checkIn: return maxCheckInSize
+        case .envelope: return nil
         }
     }
 
-    static func tooLarge(_ type: String) -> RelayError {
+    static func tooLarge(_ type: ItemType) -> RelayError {
         RelayError(.contentTooLarge,
-                   "envelope exceeded size limits for type '\(type)' (https://develop.sentry.dev/sdk/envelopes/#size-limits)")
+                   "envelope exceeded size limits for type '\(type.wireName)' (https://develop.sentry.dev/sdk/envelopes/#size-limits)")
     }
 }
