@@ -22,12 +22,15 @@ public struct FaultlineConfig: Sendable {
     public var consumerGroup: String
     /// Most messages the processor takes into one database transaction.
     public var batchSize: Int
+    /// Days of events processors keep (the singleton `retention` job, hourly); 0 keeps everything.
+    public var retentionDays: Int
     public var logLevel: String
 
     public init(databaseURL: String = FaultlineConfig.defaultDatabaseURL, kafkaBrokers: String = "",
                 kafkaProperties: [String: String] = [:], host: String = "127.0.0.1", port: Int? = nil,
                 publicURL: String? = nil, topics: Topics = Topics(), topicPartitions: Int32 = 4,
-                consumerGroup: String = "faultline-processor", batchSize: Int = 1000, logLevel: String = "info") {
+                consumerGroup: String = "faultline-processor", batchSize: Int = 1000, retentionDays: Int = 90,
+                logLevel: String = "info") {
         self.databaseURL = databaseURL
         self.kafkaBrokers = kafkaBrokers
         self.kafkaProperties = kafkaProperties
@@ -38,6 +41,7 @@ public struct FaultlineConfig: Sendable {
         self.topicPartitions = topicPartitions
         self.consumerGroup = consumerGroup
         self.batchSize = batchSize
+        self.retentionDays = retentionDays
         self.logLevel = logLevel
     }
 
@@ -63,6 +67,10 @@ public struct FaultlineConfig: Sendable {
         if let partitions = try integer("FAULTLINE_TOPIC_PARTITIONS") { config.topicPartitions = Int32(partitions) }
         if let group = value("FAULTLINE_CONSUMER_GROUP") { config.consumerGroup = group }
         if let batch = try integer("FAULTLINE_BATCH_SIZE") { config.batchSize = batch }
+        if let days = try integer("FAULTLINE_RETENTION_DAYS") {
+            guard days >= 0 else { throw ConfigError("FAULTLINE_RETENTION_DAYS=\(days) must be 0 (keep everything) or more") }
+            config.retentionDays = days
+        }
         if let level = value("FAULTLINE_LOG_LEVEL") { config.logLevel = level }
         for (key, path) in Topics.environmentKeys {
             if let name = value(key) { config.topics[keyPath: path] = name }
