@@ -20,9 +20,7 @@ extension PeriodicJob {
     /// runs keep the events within an hour of the limit).
     public static func retention(keepDays: Int) -> PeriodicJob {
         PeriodicJob(name: "retention", schedule: JobSchedule(interval: 3_600)) { db in
-            let report = try Retention(db).apply(keepDays: keepDays)
-            return "kept events since \(report.cutoff); dropped \(report.droppedPartitions.count) day partitions, "
-                + "\(report.deletedEvents) events of the default partition, \(report.deletedIssues) issues"
+            try Retention(db).apply(keepDays: keepDays).summary
         }
     }
 }
