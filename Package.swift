@@ -53,10 +53,16 @@ let package = Package(
         .target(name: "Core", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Migrations are .sql files compiled into the module by the EmbedMigrations plugin, so the
+        // binary needs no resource bundle beside it; schema.sql is what they add up to (a test checks).
         .target(name: "Store", dependencies: [
             "Core", "Postgres", "EventModel", "Quotas", "Scrubbing",
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], exclude: ["Migrations", "schema.sql"], plugins: ["EmbedMigrations"]),
+        .executableTarget(name: "embed-migrations", path: "Sources/embed-migrations"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
 
         // The relay's write-ahead spool: segmented, checksummed, group-committed log on local disk.
         .target(name: "Spool", dependencies: [

@@ -22,6 +22,8 @@ public struct FaultlineConfig: Sendable {
     public var consumerGroup: String
     /// Most messages the processor takes into one database transaction.
     public var batchSize: Int
+    /// Days of events processors keep (the singleton `retention` job, hourly); 0 keeps everything.
+    public var retentionDays: Int
     public var logLevel: String
     /// Timeouts and limits of every HTTP listener.
     public var http = HTTPLimits()
@@ -34,7 +36,8 @@ public struct FaultlineConfig: Sendable {
     public init(databaseURL: String = FaultlineConfig.defaultDatabaseURL, kafkaBrokers: String = "",
                 kafkaProperties: [String: String] = [:], host: String = "127.0.0.1", port: Int? = nil,
                 publicURL: String? = nil, topics: Topics = Topics(), topicPartitions: Int32 = 4,
-                consumerGroup: String = "faultline-processor", batchSize: Int = 1000, logLevel: String = "info") {
+                consumerGroup: String = "faultline-processor", batchSize: Int = 1000, retentionDays: Int = 90,
+                logLevel: String = "info") {
         self.databaseURL = databaseURL
         self.kafkaBrokers = kafkaBrokers
         self.kafkaProperties = kafkaProperties
@@ -45,6 +48,7 @@ public struct FaultlineConfig: Sendable {
         self.topicPartitions = topicPartitions
         self.consumerGroup = consumerGroup
         self.batchSize = batchSize
+        self.retentionDays = retentionDays
         self.logLevel = logLevel
     }
 
@@ -75,6 +79,10 @@ public struct FaultlineConfig: Sendable {
         }
         if let group = value("FAULTLINE_CONSUMER_GROUP") { config.consumerGroup = group }
         if let batch = try integer("FAULTLINE_BATCH_SIZE") { config.batchSize = batch }
+        if let days = try integer("FAULTLINE_RETENTION_DAYS") {
+            guard days >= 0 else { throw ConfigError("FAULTLINE_RETENTION_DAYS=\(days) must be 0 (keep everything) or more") }
+            config.retentionDays = days
+        }
         if let level = value("FAULTLINE_LOG_LEVEL") { config.logLevel = level }
         func seconds(_ key: String) throws -> Double? {
             guard let text = value(key) else { return nil }

@@ -1,11 +1,15 @@
 import Postgres
 
-/// Applies `Migrations.all` that are not yet applied, each in its own transaction, under an
-/// advisory lock so concurrent `migrate` runs wait for each other.
+/// Applies the `Migrations.all` not yet applied, in version order, each in its own transaction
+/// (with its `schema_migrations` row), under a session advisory lock so concurrent `migrate`
+/// runs wait for each other. A failing migration leaves the ones before it applied.
 public enum Migrator {
+    /// Key of the advisory lock `migrate` holds ("fault" in ASCII).
+    static let lockKey = Int64(0x6661756c74)
+
     /// Returns the versions applied by this call.
     @discardableResult
-    public static func migrate(_ connection: PGConnection) throws -> [Int] {
+    public static func migrate(_ connection: PGConnection, migrations: [Migration] = Migrations.all) throws -> [Int] {
         _ = try connection.execute("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version     integer PRIMARY KEY,
@@ -13,18 +17,30 @@ public enum Migrator {
                 applied_at  timestamptz NOT NULL DEFAULT now()
             )
             """)
-        return try connection.transaction { tx in
-            try tx.query("SELECT pg_advisory_xact_lock($1)", [Int64(0x6661756c74)])
-            let done = Set(try tx.query("SELECT version FROM schema_migrations").rows.map { try $0.int("version") })
-            var applied: [Int] = []
-            for migration in Migrations.all where !done.contains(Int64(migration.version)) {
-                _ = try tx.execute(migration.sql)
-                try tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                             [migration.version, migration.name])
-                applied.append(migration.version)
+        try connection.query("SELECT pg_advisory_lock($1)", [lockKey])
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [lockKey]) }
+        let done = Set(try connection.query("SELECT version FROM schema_migrations").rows.map { try $0.int("version") })
+        var applied: [Int] = []
+        for migration in migrations where !done.contains(Int64(migration.version)) {
+            if migration.transactional {
+                try connection.transaction { tx in
+                    _ = try tx.execute(migration.sql)
+                    try record(migration, tx)
+                }
+            } else {
+                for statement in MigrationFiles.statements(migration.sql) {
+                    _ = try connection.execute(statement)
+                }
+                try record(migration, connection)
             }
-            return applied
+            applied.append(migration.version)
         }
+        return applied
+    }
+
+    private static func record(_ migration: Migration, _ connection: PGConnection) throws {
+        try connection.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                             [migration.version, migration.name])
     }
 
     /// The highest applied version, or nil on an empty database.

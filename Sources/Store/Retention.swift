@@ -1,3 +1,4 @@
+import EventModel
 import Foundation
 import Postgres
 
@@ -13,6 +14,13 @@ public struct Retention {
         public var droppedPartitions: [String] = []
         public var deletedEvents: Int64 = 0
         public var deletedIssues: Int64 = 0
+
+        /// One line for `faultline admin retention` and the `retention` job's log and `job_runs`.
+        public var summary: String {
+            "kept events since \(Timestamp.format(cutoff)); dropped \(droppedPartitions.count) day partitions"
+                + (droppedPartitions.isEmpty ? "" : " (\(droppedPartitions.joined(separator: ", ")))")
+                + ", \(deletedEvents) events from the default partition, \(deletedIssues) issues"
+        }
     }
 
     /// Keeps the last `days` whole UTC days before today, and today.

@@ -258,9 +258,7 @@ struct AdminCommand: AsyncParsableCommand {
                 let report = try AdminCommand.withConnection(options) { connection, _ in
                     try Store.Retention(connection).apply(keepDays: days)
                 }
-                print("retention: kept events since \(Timestamp.format(report.cutoff)); dropped \(report.droppedPartitions.count) day partitions"
-                      + (report.droppedPartitions.isEmpty ? "" : " (\(report.droppedPartitions.joined(separator: ", ")))")
-                      + ", \(report.deletedEvents) events from the default partition, \(report.deletedIssues) issues")
+                print("retention: \(report.summary)")
             }
         }
     }

@@ -31,7 +31,7 @@ struct DevCommand: AsyncParsableCommand {
                          trustedProxies: config.trustedProxies, backlog: backlog, logger: logger).add(to: router)
             APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             DashboardRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
-            try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor], logger: logger)
+            try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor] + Runtime.jobServices(config, logger: logger), logger: logger)
             backlog?.stop()
             producer.close()
             broker?.shutdown()

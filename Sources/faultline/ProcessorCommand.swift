@@ -20,7 +20,7 @@ struct ProcessorCommand: AsyncParsableCommand {
             let (kafka, broker) = try Runtime.kafka(config, logger: logger)
             let service = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, workers: workers, logger: logger)
             let router = Runtime.router()
-            try await HTTPServer.run(router: router, config: config, defaultPort: 9002, services: [service], logger: logger)
+            try await HTTPServer.run(router: router, config: config, defaultPort: 9002, services: [service] + Runtime.jobServices(config, logger: logger), logger: logger)
             broker?.shutdown()
         }
     }

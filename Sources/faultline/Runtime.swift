@@ -8,6 +8,7 @@ import Postgres
 import Processor
 import Relay
 import Prometheus
+import ServiceLifecycle
 import Store
 import Web
 
@@ -73,6 +74,14 @@ enum Runtime {
             settings: .init(kafka: kafka, databaseURL: config.databaseURL, group: config.consumerGroup,
                             eventsTopic: config.topics.events, outcomesTopic: config.topics.outcomes, batchSize: config.batchSize, drainOnStop: embedded),
             workers: workers, logger: logger)
+    }
+
+    /// The singleton jobs processors run (one leader across all of them); none when every job is off.
+    static func jobServices(_ config: FaultlineConfig, logger: Logger) -> [any Service] {
+        var jobs: [PeriodicJob] = []
+        if config.retentionDays > 0 { jobs.append(.retention(keepDays: config.retentionDays)) }
+        guard !jobs.isEmpty else { return [] }
+        return [JobRunnerService(JobRunner(settings: .init(databaseURL: config.databaseURL), jobs: jobs, logger: logger))]
     }
 
     /// Connects once and checks the schema, so a wrong URL or an unmigrated database is one clear line.

@@ -1,0 +1,26 @@
+import Postgres
+
+/// Work that must run once across all processor processes, on a schedule (`JobRunner`).
+public struct PeriodicJob: Sendable {
+    /// Its row in `job_runs` and its `job` label in metrics.
+    public let name: String
+    public let schedule: JobSchedule
+    /// Runs on the leader's connection; returns a one-line summary for the log and `job_runs`.
+    public let run: @Sendable (PGConnection) throws -> String
+
+    public init(name: String, schedule: JobSchedule, run: @escaping @Sendable (PGConnection) throws -> String) {
+        self.name = name
+        self.schedule = schedule
+        self.run = run
+    }
+}
+
+extension PeriodicJob {
+    /// `Retention` keeping `keepDays` days, hourly (dropping a day partition is cheap; hourly
+    /// runs keep the events within an hour of the limit).
+    public static func retention(keepDays: Int) -> PeriodicJob {
+        PeriodicJob(name: "retention", schedule: JobSchedule(interval: 3_600)) { db in
+            try Retention(db).apply(keepDays: keepDays).summary
+        }
+    }
+}

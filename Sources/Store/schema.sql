@@ -1,0 +1,358 @@
+-- The schema Sources/Store/Migrations/*.sql add up to, read from the catalog of a migrated
+-- database (Store/Schema/SchemaCatalog.swift). Not applied by anything: for reading.
+-- SchemaTests fails when it differs; regenerate with
+--   FAULTLINE_WRITE_SCHEMA=1 swift test --filter SchemaTests
+
+TABLE api_tokens
+    id bigint NOT NULL DEFAULT nextval('api_tokens_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    token_hash text NOT NULL
+    token_prefix text NOT NULL
+    label text NOT NULL DEFAULT ''::text
+    scopes text[] NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    revoked_at timestamp with time zone
+    user_email text
+    CONSTRAINT api_tokens_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
+    CONSTRAINT api_tokens_pkey PRIMARY KEY (id)
+    CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash)
+
+TABLE consumer_offsets
+    group_id text NOT NULL
+    topic text NOT NULL
+    partition integer NOT NULL
+    cluster_id text NOT NULL
+    next_offset bigint NOT NULL
+    updated_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT consumer_offsets_pkey PRIMARY KEY (group_id, topic, partition)
+
+TABLE dead_letters
+    id bigint NOT NULL DEFAULT nextval('dead_letters_id_seq'::regclass)
+    topic text NOT NULL
+    partition integer NOT NULL
+    kafka_offset bigint NOT NULL
+    project_id bigint
+    reason text NOT NULL
+    payload bytea NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT dead_letters_pkey PRIMARY KEY (id)
+
+TABLE deploys
+    id bigint NOT NULL DEFAULT nextval('deploys_id_seq'::regclass)
+    release_id bigint NOT NULL
+    environment text NOT NULL
+    name text
+    url text
+    date_started timestamp with time zone
+    date_finished timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT deploys_pkey PRIMARY KEY (id)
+    CONSTRAINT deploys_release_id_fkey FOREIGN KEY (release_id) REFERENCES releases(id) ON DELETE CASCADE
+    CREATE INDEX deploys_release ON public.deploys USING btree (release_id, date_finished DESC)
+
+TABLE event_ids
+    project_id bigint NOT NULL
+    event_id uuid NOT NULL
+    timestamp timestamp with time zone NOT NULL
+    CONSTRAINT event_ids_pkey PRIMARY KEY (project_id, event_id)
+
+TABLE events PARTITION BY RANGE ("timestamp")
+    project_id bigint NOT NULL
+    event_id uuid NOT NULL
+    issue_id bigint NOT NULL
+    timestamp timestamp with time zone NOT NULL
+    received_at timestamp with time zone NOT NULL
+    platform text
+    level text NOT NULL
+    title text NOT NULL
+    release text
+    environment text
+    trace_id text
+    user_key text
+    payload jsonb NOT NULL
+    CONSTRAINT events_pkey PRIMARY KEY (project_id, event_id, "timestamp")
+    CREATE INDEX events_issue_timestamp ON ONLY public.events USING btree (issue_id, "timestamp" DESC)
+    CREATE INDEX events_trace ON ONLY public.events USING btree (trace_id) WHERE (trace_id IS NOT NULL)
+
+TABLE events_default PARTITION OF events DEFAULT
+
+TABLE issue_activities
+    id bigint NOT NULL DEFAULT nextval('issue_activities_id_seq'::regclass)
+    issue_id bigint NOT NULL
+    type text NOT NULL
+    data jsonb NOT NULL DEFAULT '{}'::jsonb
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT issue_activities_pkey PRIMARY KEY (id)
+    CREATE INDEX issue_activities_issue ON public.issue_activities USING btree (issue_id, id)
+
+TABLE issue_environments
+    issue_id bigint NOT NULL
+    environment text NOT NULL
+    first_seen timestamp with time zone NOT NULL
+    last_seen timestamp with time zone NOT NULL
+    count bigint NOT NULL
+    CONSTRAINT issue_environments_pkey PRIMARY KEY (issue_id, environment)
+
+TABLE issue_hashes
+    project_id bigint NOT NULL
+    hash text NOT NULL
+    issue_id bigint NOT NULL
+    CONSTRAINT issue_hashes_issue_id_fkey FOREIGN KEY (issue_id) REFERENCES issues(id) DEFERRABLE INITIALLY DEFERRED
+    CONSTRAINT issue_hashes_pkey PRIMARY KEY (project_id, hash)
+
+TABLE issue_hourly
+    issue_id bigint NOT NULL
+    hour timestamp with time zone NOT NULL
+    count bigint NOT NULL
+    CONSTRAINT issue_hourly_pkey PRIMARY KEY (issue_id, hour)
+
+TABLE issue_releases
+    issue_id bigint NOT NULL
+    release text NOT NULL
+    first_seen timestamp with time zone NOT NULL
+    last_seen timestamp with time zone NOT NULL
+    count bigint NOT NULL
+    CONSTRAINT issue_releases_pkey PRIMARY KEY (issue_id, release)
+
+TABLE issue_tag_values
+    issue_id bigint NOT NULL
+    key text NOT NULL
+    value text NOT NULL
+    first_seen timestamp with time zone NOT NULL
+    last_seen timestamp with time zone NOT NULL
+    count bigint NOT NULL
+    CONSTRAINT issue_tag_values_pkey PRIMARY KEY (issue_id, key, value)
+    CREATE INDEX issue_tag_values_key_value ON public.issue_tag_values USING btree (key, value, issue_id)
+
+TABLE issue_users
+    issue_id bigint NOT NULL
+    user_key text NOT NULL
+    CONSTRAINT issue_users_pkey PRIMARY KEY (issue_id, user_key)
+
+TABLE issues
+    id bigint NOT NULL DEFAULT nextval('issues_id_seq'::regclass)
+    project_id bigint NOT NULL
+    short_id bigint NOT NULL
+    title text NOT NULL
+    culprit text NOT NULL DEFAULT ''::text
+    level text NOT NULL
+    platform text
+    type text NOT NULL DEFAULT 'error'::text
+    metadata jsonb NOT NULL DEFAULT '{}'::jsonb
+    status text NOT NULL DEFAULT 'unresolved'::text
+    substatus text NOT NULL DEFAULT 'new'::text
+    first_seen timestamp with time zone NOT NULL
+    last_seen timestamp with time zone NOT NULL
+    times_seen bigint NOT NULL DEFAULT 0
+    user_count bigint NOT NULL DEFAULT 0
+    first_release text
+    last_release text
+    resolved_at timestamp with time zone
+    resolution text
+    resolved_in_release text
+    ignored_at timestamp with time zone
+    ignore_until timestamp with time zone
+    ignore_count bigint
+    ignore_window_minutes integer
+    ignore_user_count bigint
+    ignore_user_window_minutes integer
+    ignore_times_seen_baseline bigint
+    ignore_user_count_baseline bigint
+    assigned_to text
+    CONSTRAINT issues_pkey PRIMARY KEY (id)
+    CONSTRAINT issues_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
+    CONSTRAINT issues_project_id_short_id_key UNIQUE (project_id, short_id)
+    CREATE INDEX issues_project_last_seen ON public.issues USING btree (project_id, last_seen DESC, id DESC)
+    CREATE INDEX issues_project_status_first_seen ON public.issues USING btree (project_id, status, first_seen DESC, id DESC)
+    CREATE INDEX issues_project_status_last_seen ON public.issues USING btree (project_id, status, last_seen DESC, id DESC)
+    CREATE INDEX issues_project_status_times_seen ON public.issues USING btree (project_id, status, times_seen DESC, id DESC)
+    CREATE INDEX issues_project_status_user_count ON public.issues USING btree (project_id, status, user_count DESC, id DESC)
+
+TABLE job_runs
+    name text NOT NULL
+    last_started_at timestamp with time zone
+    last_finished_at timestamp with time zone
+    last_success_at timestamp with time zone
+    last_error text
+    last_summary text
+    next_run_at timestamp with time zone
+    runs bigint NOT NULL DEFAULT 0
+    failures bigint NOT NULL DEFAULT 0
+    runner text
+    CONSTRAINT job_runs_pkey PRIMARY KEY (name)
+
+TABLE organizations
+    id bigint NOT NULL DEFAULT nextval('organizations_id_seq'::regclass)
+    slug text NOT NULL
+    name text NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT organizations_pkey PRIMARY KEY (id)
+    CONSTRAINT organizations_slug_key UNIQUE (slug)
+
+TABLE outcomes_hourly
+    organization_id bigint NOT NULL
+    project_id bigint NOT NULL
+    key_id bigint NOT NULL DEFAULT 0
+    hour timestamp with time zone NOT NULL
+    category smallint NOT NULL
+    outcome smallint NOT NULL
+    reason text NOT NULL DEFAULT ''::text
+    quantity bigint NOT NULL
+    times_seen bigint NOT NULL
+    CONSTRAINT outcomes_hourly_pkey PRIMARY KEY (project_id, hour, category, outcome, reason, key_id)
+    CREATE INDEX outcomes_hourly_organization ON public.outcomes_hourly USING btree (organization_id, hour)
+
+TABLE project_hourly
+    project_id bigint NOT NULL
+    hour timestamp with time zone NOT NULL
+    count bigint NOT NULL
+    CONSTRAINT project_hourly_pkey PRIMARY KEY (project_id, hour)
+
+TABLE project_keys
+    id bigint NOT NULL DEFAULT nextval('project_keys_id_seq'::regclass)
+    project_id bigint NOT NULL
+    public_key text NOT NULL
+    label text NOT NULL DEFAULT 'Default'::text
+    is_active boolean NOT NULL DEFAULT true
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT project_keys_pkey PRIMARY KEY (id)
+    CONSTRAINT project_keys_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
+    CONSTRAINT project_keys_public_key_key UNIQUE (public_key)
+    CREATE INDEX project_keys_project ON public.project_keys USING btree (project_id)
+
+TABLE projects
+    id bigint NOT NULL DEFAULT nextval('projects_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    slug text NOT NULL
+    name text NOT NULL
+    platform text
+    next_short_id bigint NOT NULL DEFAULT 0
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    filters jsonb NOT NULL DEFAULT '{}'::jsonb
+    scrub_data boolean NOT NULL DEFAULT true
+    scrub_ip_addresses boolean NOT NULL DEFAULT false
+    sensitive_fields text[] NOT NULL DEFAULT '{}'::text[]
+    fingerprint_rules text NOT NULL DEFAULT ''::text
+    stack_trace_rules text NOT NULL DEFAULT ''::text
+    grouping_rules_updated_at timestamp with time zone
+    CONSTRAINT projects_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
+    CONSTRAINT projects_organization_id_slug_key UNIQUE (organization_id, slug)
+    CONSTRAINT projects_pkey PRIMARY KEY (id)
+
+TABLE quota_usage
+    limit_id bigint NOT NULL
+    window_start bigint NOT NULL
+    used bigint NOT NULL
+    CONSTRAINT quota_usage_limit_id_fkey FOREIGN KEY (limit_id) REFERENCES rate_limits(id) ON DELETE CASCADE
+    CONSTRAINT quota_usage_pkey PRIMARY KEY (limit_id, window_start)
+
+TABLE rate_limits
+    id bigint NOT NULL DEFAULT nextval('rate_limits_id_seq'::regclass)
+    project_id bigint NOT NULL
+    key_id bigint
+    category text NOT NULL
+    window_seconds integer NOT NULL
+    max_quantity bigint NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT rate_limits_key_id_fkey FOREIGN KEY (key_id) REFERENCES project_keys(id)
+    CONSTRAINT rate_limits_max_quantity_check CHECK ((max_quantity >= 0))
+    CONSTRAINT rate_limits_pkey PRIMARY KEY (id)
+    CONSTRAINT rate_limits_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
+    CONSTRAINT rate_limits_project_id_key_id_category_window_seconds_key UNIQUE NULLS NOT DISTINCT (project_id, key_id, category, window_seconds)
+    CONSTRAINT rate_limits_window_seconds_check CHECK ((window_seconds > 0))
+
+TABLE release_projects
+    release_id bigint NOT NULL
+    project_id bigint NOT NULL
+    first_event timestamp with time zone
+    last_event timestamp with time zone
+    event_count bigint NOT NULL DEFAULT 0
+    CONSTRAINT release_projects_pkey PRIMARY KEY (release_id, project_id)
+    CONSTRAINT release_projects_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
+    CONSTRAINT release_projects_release_id_fkey FOREIGN KEY (release_id) REFERENCES releases(id) ON DELETE CASCADE
+
+TABLE releases
+    id bigint NOT NULL DEFAULT nextval('releases_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    version text NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    date_released timestamp with time zone
+    ref text
+    url text
+    status text NOT NULL DEFAULT 'open'::text
+    data jsonb NOT NULL DEFAULT '{}'::jsonb
+    CONSTRAINT releases_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
+    CONSTRAINT releases_organization_id_version_key UNIQUE (organization_id, version)
+    CONSTRAINT releases_pkey PRIMARY KEY (id)
+
+TABLE schema_migrations
+    version integer NOT NULL
+    name text NOT NULL
+    applied_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT schema_migrations_pkey PRIMARY KEY (version)
+
+VIEW daily_events_by_project AS
+ SELECT o.slug AS organization,
+    p.slug AS project,
+    date_trunc('day'::text, h.hour) AS day,
+    sum(h.count) AS events
+   FROM project_hourly h
+     JOIN projects p ON p.id = h.project_id
+     JOIN organizations o ON o.id = p.organization_id
+  GROUP BY o.slug, p.slug, (date_trunc('day'::text, h.hour));
+
+VIEW new_issues_per_release AS
+ SELECT p.slug AS project,
+    i.first_release AS release,
+    count(*) AS new_issues,
+    min(i.first_seen) AS first_seen
+   FROM issues i
+     JOIN projects p ON p.id = i.project_id
+  WHERE i.first_release IS NOT NULL
+  GROUP BY p.slug, i.first_release;
+
+VIEW top_issues_by_users AS
+ SELECT p.slug AS project,
+    i.id AS issue_id,
+    i.title,
+    i.user_count AS users,
+    i.times_seen AS events,
+    i.last_seen
+   FROM issues i
+     JOIN projects p ON p.id = i.project_id
+  ORDER BY i.user_count DESC, i.times_seen DESC;
+
+CREATE OR REPLACE FUNCTION public.faultline_drop_event_partitions(cutoff date)
+ RETURNS SETOF text
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    partition_name text;
+BEGIN
+    FOR partition_name IN
+        SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'events'::regclass AND c.relname ~ '^events_[0-9]{8}$'
+          AND to_date(substr(c.relname, 8), 'YYYYMMDD') < cutoff
+        ORDER BY c.relname
+    LOOP
+        EXECUTE format('DROP TABLE %I', partition_name);
+        RETURN NEXT partition_name;
+    END LOOP;
+END $function$
+
+CREATE OR REPLACE FUNCTION public.faultline_ensure_event_partition(day date)
+ RETURNS boolean
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    IF to_regclass(format('events_%s', to_char(day, 'YYYYMMDD'))) IS NOT NULL THEN
+        RETURN true;
+    END IF;
+    EXECUTE format('CREATE TABLE %I PARTITION OF events FOR VALUES FROM (%L) TO (%L)',
+                   format('events_%s', to_char(day, 'YYYYMMDD')),
+                   (day::timestamp AT TIME ZONE 'UTC'), ((day + 1)::timestamp AT TIME ZONE 'UTC'));
+    RETURN true;
+EXCEPTION WHEN duplicate_table OR unique_violation OR check_violation OR lock_not_available THEN
+    RETURN false;
+END $function$
+
+CREATE STATISTICS public.issue_tag_values_key_value_stats (dependencies, mcv) ON key, value FROM issue_tag_values
