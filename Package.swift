@@ -52,9 +52,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Store", dependencies: [
-            "Core", "Postgres", "EventModel", "Quotas", "Scrubbing",
+            "Core", "Postgres", "EventModel", "Scrubbing",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+
+        // Relay-side project settings (inbound filters, rate limits) decoded into Quotas' types.
+        .target(name: "RelayConfig", dependencies: ["Postgres", "Store", "Quotas"]),
 
         // The relay's write-ahead spool: segmented, checksummed, group-committed log on local disk.
         .target(name: "Spool", dependencies: [
@@ -75,7 +78,7 @@ let package = Package(
 
         // Services.
         .target(name: "Relay", dependencies: [
-            "Core", "EventModel", "Kafka", "Postgres", "Store", "Web", "CBrotli", "CZstd", "Quotas",
+            "Core", "EventModel", "Kafka", "Postgres", "Store", "RelayConfig", "Web", "CBrotli", "CZstd", "Quotas",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -92,7 +95,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "faultline", dependencies: [
-            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing",
+            "Core", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -122,7 +125,7 @@ let package = Package(
         .executableTarget(name: "bench-spool", dependencies: ["Spool"]),
 
         .testTarget(name: "FaultlineTests", dependencies: [
-            "Core", "Spool", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
+            "Core", "Spool", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),
