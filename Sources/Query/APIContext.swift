@@ -31,6 +31,11 @@ struct APIContext: Sendable {
         return (issue, project)
     }
 
+    /// The request's `limit=` clamped to 1…`maximum` (`fallback` when absent or not a number).
+    static func limit(_ request: Request, default fallback: Int, maximum: Int) -> Int {
+        min(maximum, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? fallback))
+    }
+
     /// The `Link` header of a page of this request's list.
     func link(_ request: Request, offset: Int, limit: Int, hasMore: Bool) -> String {
         Cursor.linkHeader(url: Cursor.pageURL(base: baseURL, path: request.uri.path, query: request.uri.query),

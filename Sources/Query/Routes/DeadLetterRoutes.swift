@@ -16,7 +16,7 @@ struct DeadLetterRoutes {
     private func deadLetters(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("project:read")
         let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
-        let limit = min(100, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 25))
+        let limit = APIContext.limit(request, default: 25, maximum: 100)
         let letters = try await api.withConnection { [api] db in
             let project = try api.project(grant, organization: org, project: slug, db)
             return try DeadLetterRepository(db).recent(projectID: project.id, limit: limit).map { letter in

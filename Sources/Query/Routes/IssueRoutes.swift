@@ -58,7 +58,7 @@ struct IssueRoutes {
     private func list(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("event:read")
         let parameters = request.uri.queryParameters
-        let limit = min(100, max(1, parameters["limit"].flatMap { Int(String($0)) } ?? 100))
+        let limit = APIContext.limit(request, default: 100, maximum: 100)
         let cursor = try Cursor.parse(parameters["cursor"].map(String.init))
         var listRequest = try listRequest(parameters, grant: grant)
         listRequest.limit = limit
@@ -249,7 +249,7 @@ struct IssueRoutes {
     private func events(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("event:read")
         let parameters = request.uri.queryParameters
-        let limit = min(100, max(1, parameters["limit"].flatMap { Int(String($0)) } ?? 100))
+        let limit = APIContext.limit(request, default: 100, maximum: 100)
         let cursor = try Cursor.parse(parameters["cursor"].map(String.init))
         let full = ["1", "true"].contains(parameters["full"].map(String.init) ?? "")
         let (events, hasMore) = try await api.withConnection { db in
@@ -316,7 +316,7 @@ struct IssueRoutes {
     private func tagValues(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("event:read")
         let key = try context.parameters.require("key")
-        let limit = min(1000, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 100))
+        let limit = APIContext.limit(request, default: 100, maximum: 1000)
         let json = try await api.withConnection { db -> JSON in
             let (issue, _) = try issue(context, grant, db)
             return .array(try valuesJSON(issue.id, key: key, limit: limit, db))
