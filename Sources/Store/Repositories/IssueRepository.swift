@@ -261,6 +261,12 @@ public struct IssueRepository {
             """, [issueID, perKey]).rows.map(TagValue.init)
     }
 
+    /// The issue's last (or first) seen time as PostgreSQL's exact text, so a lookup by it
+    /// matches the stored timestamp (a Double would not round-trip).
+    public func seenText(issueID: Int64, last: Bool) throws -> String? {
+        try db.query("SELECT \(last ? "last_seen" : "first_seen")::text AS at FROM issues WHERE id = $1", [issueID]).first?.string("at")
+    }
+
     /// Each issue's project slug and short-id number, for `WEB-1A` labels.
     public func shortIDs(issueIDs: [Int64]) throws -> [Int64: (projectSlug: String, number: Int64)] {
         try db.query("""
