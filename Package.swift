@@ -56,13 +56,16 @@ let package = Package(
         // Migrations are .sql files compiled into the module by the EmbedMigrations plugin, so the
         // binary needs no resource bundle beside it; schema.sql is what they add up to (a test checks).
         .target(name: "Store", dependencies: [
-            "Core", "Postgres", "EventModel", "Quotas", "Scrubbing",
+            "Core", "Postgres", "EventModel", "Scrubbing",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], exclude: ["Migrations", "schema.sql"], plugins: ["EmbedMigrations"]),
         .executableTarget(name: "embed-migrations", path: "Sources/embed-migrations"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
+
+        // Relay-side project settings (inbound filters, rate limits) decoded into Quotas' types.
+        .target(name: "RelayConfig", dependencies: ["Postgres", "Store", "Quotas"]),
 
         // The relay's write-ahead spool: segmented, checksummed, group-committed log on local disk.
         .target(name: "Spool", dependencies: [
@@ -83,7 +86,7 @@ let package = Package(
 
         // Services.
         .target(name: "Relay", dependencies: [
-            "Core", "EventModel", "Kafka", "Postgres", "Store", "Web", "CBrotli", "CZstd", "Quotas",
+            "Core", "EventModel", "Kafka", "Postgres", "Store", "RelayConfig", "Web", "CBrotli", "CZstd", "Quotas",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -100,7 +103,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "faultline", dependencies: [
-            "Core", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing",
+            "Core", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -135,7 +138,7 @@ let package = Package(
         .executableTarget(name: "bench-spool", dependencies: ["Spool"]),
 
         .testTarget(name: "FaultlineTests", dependencies: [
-            "Core", "Spool", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
+            "Core", "Spool", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
             "GlobEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -10,36 +10,15 @@ struct APIContext: Sendable {
     let pool: PGPool
     let baseURL: String
 
-    struct Organization: Sendable {
-        let id: Int64
-        let slug: String
-        let name: String
-        let createdAt: Date
-    }
-
-    struct Project: Sendable {
-        let id: Int64
-        let slug: String
-        let name: String
-        let platform: String?
-        let createdAt: Date
-        let organization: Organization
-    }
-
     func organization(_ grant: TokenGrant, slug: String, _ db: PGConnection) throws -> Organization {
-        let rows = try db.query("SELECT id, slug, name, created_at FROM organizations WHERE id = $1 AND slug = $2",
-                                [grant.organizationID, slug])
-        guard let row = rows.first else { throw QueryError.notFound }
-        return Organization(id: try row.int("id"), slug: try row.string("slug"), name: try row.string("name"),
-                            createdAt: try row.date("created_at"))
+        guard let organization = try AdminStore(db).organization(id: grant.organizationID, slug: slug) else { throw QueryError.notFound }
+        return organization
     }
 
     /// The token's own organization.
     func organization(of grant: TokenGrant, _ db: PGConnection) throws -> Organization {
-        guard let row = try db.query("SELECT slug FROM organizations WHERE id = $1", [grant.organizationID]).first else {
-            throw QueryError.notFound
-        }
-        return try organization(grant, slug: try row.string("slug"), db)
+        guard let organization = try AdminStore(db).organization(id: grant.organizationID) else { throw QueryError.notFound }
+        return organization
     }
 
     /// An issue by numeric id or short id within the organization named (or the token's own), with its project.
@@ -52,6 +31,11 @@ struct APIContext: Sendable {
         return (issue, project)
     }
 
+    /// The request's `limit=` clamped to 1…`maximum` (`fallback` when absent or not a number).
+    static func limit(_ request: Request, default fallback: Int, maximum: Int) -> Int {
+        min(maximum, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? fallback))
+    }
+
     /// The `Link` header of a page of this request's list.
     func link(_ request: Request, offset: Int, limit: Int, hasMore: Bool) -> String {
         Cursor.linkHeader(url: Cursor.pageURL(base: baseURL, path: request.uri.path, query: request.uri.query),
@@ -60,21 +44,12 @@ struct APIContext: Sendable {
 
     func project(_ grant: TokenGrant, organization slug: String, project projectSlug: String, _ db: PGConnection) throws -> Project {
         let organization = try organization(grant, slug: slug, db)
-        let rows = try db.query("SELECT id, slug, name, platform, created_at FROM projects WHERE organization_id = $1 AND slug = $2",
-                                [organization.id, projectSlug])
-        guard let row = rows.first else { throw QueryError.notFound }
-        return Project(id: try row.int("id"), slug: try row.string("slug"), name: try row.string("name"),
-                       platform: try row.optionalString("platform"), createdAt: try row.date("created_at"),
-                       organization: organization)
+        guard let project = try AdminStore(db).project(organizationID: organization.id, slug: projectSlug) else { throw QueryError.notFound }
+        return project
     }
 
     func projects(of organization: Organization, _ db: PGConnection) throws -> [Project] {
-        try db.query("SELECT id, slug, name, platform, created_at FROM projects WHERE organization_id = $1 ORDER BY slug",
-                     [organization.id]).rows.map { row in
-            Project(id: try row.int("id"), slug: try row.string("slug"), name: try row.string("name"),
-                    platform: try row.optionalString("platform"), createdAt: try row.date("created_at"),
-                    organization: organization)
-        }
+        try AdminStore(db).projects(organizationID: organization.id)
     }
 
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {

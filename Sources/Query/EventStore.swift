@@ -1,6 +1,7 @@
 import EventModel
 import Foundation
 import Postgres
+import Store
 
 /// Reads stored events: by id (through `event_ids`, which names the day partition), an issue's
 /// newest, oldest or a page of them, and the events of a trace.
@@ -28,10 +29,9 @@ struct EventStore {
     /// The issue's newest or oldest event. Its first and last seen name the partition to read;
     /// the scan over all partitions is the fallback (e.g. after retention dropped that day).
     func event(issue: IssueRecord, _ end: End) throws -> EventRecord? {
-        let column = end == .latest ? "last_seen" : "first_seen"
         let order = end == .latest ? "DESC" : "ASC"
         // The exact timestamp comes from SQL, not through a Double, so equality holds.
-        let at = try db.query("SELECT \(column)::text AS at FROM issues WHERE id = $1", [issue.id]).first?.string("at")
+        let at = try IssueRepository(db).seenText(issueID: issue.id, last: end == .latest)
         if let at, let event = try db.query("""
             SELECT \(Self.columns) FROM events e WHERE e.issue_id = $1 AND e.timestamp = $2::timestamptz ORDER BY e.event_id \(order) LIMIT 1
             """, [issue.id, at]).rows.first.map(EventRecord.init) {

@@ -1,17 +1,18 @@
 import EventModel
 import Foundation
+import Store
 
 /// An issue in Sentry's API shape (`GET …/issues/`, `GET /issues/{id}/`). Built as `JSON` and
 /// written by the pipeline's `JSONWriter`: Foundation's encoder cost more than the query.
 enum IssueJSON {
-    static func make(_ issue: IssueRecord, project: APIContext.Project, baseURL: String,
+    static func make(_ issue: IssueRecord, project: Project, baseURL: String,
                      stats: [String: [[Int64]]]? = nil) -> [String: JSON] {
         var json: [String: JSON] = [
             "id": .string(String(issue.id)),
             "shortId": .string(ShortID.format(projectSlug: project.slug, number: issue.shortID)),
             "title": .string(issue.title),
             "culprit": .string(issue.culprit),
-            "permalink": .string("\(baseURL)/organizations/\(project.organization.slug)/issues/\(issue.id)/"),
+            "permalink": .string("\(baseURL)/organizations/\(project.organizationSlug)/issues/\(issue.id)/"),
             "logger": .null,
             "level": .string(issue.level),
             "status": .string(issue.status),

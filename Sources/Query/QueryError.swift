@@ -1,4 +1,5 @@
 import Hummingbird
+import Store
 import Web
 
 /// The one error type of the Query API, with Sentry's status codes and `detail` texts. A
@@ -37,4 +38,23 @@ public struct QueryError: Error, CustomStringConvertible, Sendable, HTTPResponse
     static let invalidToken = QueryError(.unauthorized, "Invalid token")
     static let forbidden = QueryError(.forbidden, "You do not have permission to perform this action.")
     static let notFound = QueryError(.notFound, "The requested resource does not exist")
+
+    /// The one mapping from the store's error kinds to statuses.
+    init(_ error: StoreError) {
+        switch error.kind {
+        case .notFound: self = .notFound
+        case .conflict: self.init(.conflict, error.description)
+        case .invalid: self.init(.badRequest, error.description)
+        case .inconsistent: self.init(.internalServerError, "Internal Error")
+        }
+    }
+}
+
+/// A store error a route lets through answers as its `QueryError`.
+extension StoreError: HTTPResponseError {
+    public var status: HTTPResponse.Status { QueryError(self).status }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try QueryError(self).response(from: request, context: context)
+    }
 }

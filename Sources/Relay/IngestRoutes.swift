@@ -6,6 +6,7 @@ import Kafka
 import Logging
 import Metrics
 import Postgres
+import RelayConfig
 import Store
 import Quotas
 import Web

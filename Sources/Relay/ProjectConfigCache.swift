@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import RelayConfig
 import Store
 
 /// Project configs (key, filters, limits) read from PostgreSQL and kept for `ttl` seconds, so a

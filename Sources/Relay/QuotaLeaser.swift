@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Postgres
 import Quotas
+import RelayConfig
 import Store
 
 /// Enforces rate limits across relays without a shared cache: each relay leases slices of a

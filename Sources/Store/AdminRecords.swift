@@ -1,5 +1,7 @@
 import Foundation
 
+/// An organization: the tenant every project, token and API request belongs to. The one model
+/// of it, used by the admin commands and the API alike.
 public struct Organization: Sendable, Equatable, Codable {
     public let id: Int64
     public let slug: String
@@ -7,10 +9,13 @@ public struct Organization: Sendable, Equatable, Codable {
     public let createdAt: Date
 }
 
+/// A project with what the API shows of its organization. The one model of it, used by the
+/// admin commands and the API alike.
 public struct Project: Sendable, Equatable, Codable {
     public let id: Int64
     public let organizationID: Int64
     public let organizationSlug: String
+    public let organizationName: String
     public let slug: String
     public let name: String
     public let platform: String?

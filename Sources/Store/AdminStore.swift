@@ -14,12 +14,21 @@ public struct AdminStore {
             ON CONFLICT (slug) DO NOTHING
             RETURNING id, slug, name, created_at
             """, [slug, name ?? slug])
-        guard let row = rows.first else { throw StoreError("organization \(slug) already exists") }
+        guard let row = rows.first else { throw StoreError.conflict("organization \(slug) already exists") }
         return try Self.organization(row)
     }
 
     public func organization(slug: String) throws -> Organization? {
         try db.query("SELECT id, slug, name, created_at FROM organizations WHERE slug = $1", [slug]).first.map(Self.organization)
+    }
+
+    public func organization(id: Int64) throws -> Organization? {
+        try db.query("SELECT id, slug, name, created_at FROM organizations WHERE id = $1", [id]).first.map(Self.organization)
+    }
+
+    public func organization(id: Int64, slug: String) throws -> Organization? {
+        try db.query("SELECT id, slug, name, created_at FROM organizations WHERE id = $1 AND slug = $2", [id, slug])
+            .first.map(Self.organization)
     }
 
     public func organizations() throws -> [Organization] {
@@ -28,19 +37,19 @@ public struct AdminStore {
 
     public func createProject(organization: String, slug: String, name: String? = nil, platform: String? = nil) throws -> Project {
         try Self.validate(slug: slug)
-        guard let org = try self.organization(slug: organization) else { throw StoreError("no organization \(organization)") }
+        guard let org = try self.organization(slug: organization) else { throw StoreError.notFound("no organization \(organization)") }
         let rows = try db.query("""
             INSERT INTO projects (organization_id, slug, name, platform) VALUES ($1, $2, $3, $4)
             ON CONFLICT (organization_id, slug) DO NOTHING
             RETURNING id
             """, [org.id, slug, name ?? slug, platform])
-        guard let id = try rows.first?.int("id") else { throw StoreError("project \(organization)/\(slug) already exists") }
-        guard let project = try project(id: id) else { throw StoreError("project \(id) vanished") }
+        guard let id = try rows.first?.int("id") else { throw StoreError.conflict("project \(organization)/\(slug) already exists") }
+        guard let project = try project(id: id) else { throw StoreError(.inconsistent, "project \(id) vanished") }
         return project
     }
 
     static let projectColumns = """
-        p.id, p.organization_id, o.slug AS organization_slug, p.slug, p.name, p.platform, p.created_at
+        p.id, p.organization_id, o.slug AS organization_slug, o.name AS organization_name, p.slug, p.name, p.platform, p.created_at
         FROM projects p JOIN organizations o ON o.id = p.organization_id
         """
 
@@ -52,6 +61,16 @@ public struct AdminStore {
         try db.query("SELECT \(Self.projectColumns) WHERE o.slug = $1 AND p.slug = $2", [organization, slug]).first.map(Self.project)
     }
 
+    /// The organization's projects, by slug.
+    public func projects(organizationID: Int64) throws -> [Project] {
+        try db.query("SELECT \(Self.projectColumns) WHERE p.organization_id = $1 ORDER BY p.slug", [organizationID]).rows.map(Self.project)
+    }
+
+    public func project(organizationID: Int64, slug: String) throws -> Project? {
+        try db.query("SELECT \(Self.projectColumns) WHERE p.organization_id = $1 AND p.slug = $2",
+                     [organizationID, slug]).first.map(Self.project)
+    }
+
     public func projects(organization: String? = nil) throws -> [Project] {
         try db.query("SELECT \(Self.projectColumns) WHERE ($1::text IS NULL OR o.slug = $1) ORDER BY o.slug, p.slug",
                      [organization]).rows.map(Self.project)
@@ -59,13 +78,13 @@ public struct AdminStore {
 
     public func createKey(organization: String, project: String, label: String = "Default") throws -> ProjectKey {
         guard let target = try self.project(organization: organization, slug: project) else {
-            throw StoreError("no project \(organization)/\(project)")
+            throw StoreError.notFound("no project \(organization)/\(project)")
         }
         let rows = try db.query("""
             INSERT INTO project_keys (project_id, public_key, label) VALUES ($1, $2, $3)
             RETURNING id, project_id, public_key, label, is_active, created_at
             """, [target.id, Secrets.publicKey(), label])
-        guard let row = rows.first else { throw StoreError("key not created") }
+        guard let row = rows.first else { throw StoreError(.inconsistent, "key not created") }
         return try Self.key(row)
     }
 
@@ -81,15 +100,15 @@ public struct AdminStore {
     /// Enables or disables a key; relays stop accepting it once their cache refreshes.
     public func setKeyActive(publicKey: String, active: Bool) throws {
         let rows = try db.query("UPDATE project_keys SET is_active = $2 WHERE public_key = $1", [publicKey, active])
-        if rows.affected == 0 { throw StoreError("no key \(publicKey)") }
+        if rows.affected == 0 { throw StoreError.notFound("no key \(publicKey)") }
     }
 
     /// Creates a token and returns it in clear text together with its record; only the hash is stored.
     public func createToken(organization: String, label: String = "", scopes: [String] = Scope.all,
                             userEmail: String? = nil) throws -> (String, APIToken) {
-        guard let org = try self.organization(slug: organization) else { throw StoreError("no organization \(organization)") }
+        guard let org = try self.organization(slug: organization) else { throw StoreError.notFound("no organization \(organization)") }
         let unknown = Set(scopes).subtracting(Scope.all)
-        if !unknown.isEmpty { throw StoreError("unknown scopes: \(unknown.sorted().joined(separator: ", "))") }
+        if !unknown.isEmpty { throw StoreError.invalid("unknown scopes: \(unknown.sorted().joined(separator: ", "))") }
         let token = Secrets.apiToken()
         let rows = try db.query("""
             INSERT INTO api_tokens (organization_id, token_hash, token_prefix, label, scopes, user_email)
@@ -97,7 +116,7 @@ public struct AdminStore {
             RETURNING id
             """, [org.id, Secrets.hash(token: token), String(token.prefix(12)), label, PGArray(scopes), userEmail])
         guard let id = try rows.first?.int("id"), let record = try tokens(organization: organization).first(where: { $0.id == id }) else {
-            throw StoreError("token not created")
+            throw StoreError(.inconsistent, "token not created")
         }
         return (token, record)
     }
@@ -120,7 +139,7 @@ public struct AdminStore {
 
     public func revokeToken(id: Int64) throws {
         let rows = try db.query("UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", [id])
-        if rows.affected == 0 { throw StoreError("no active token \(id)") }
+        if rows.affected == 0 { throw StoreError.notFound("no active token \(id)") }
     }
 
     /// The organization and scopes of a valid, unrevoked token; nil otherwise.
@@ -145,7 +164,7 @@ public struct AdminStore {
     static func validate(slug: String) throws {
         let allowed = slug.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }
         guard !slug.isEmpty, slug.utf8.count <= 50, allowed else {
-            throw StoreError("slug '\(slug)' must be 1-50 characters of a-z, 0-9, '-' and '_'")
+            throw StoreError.invalid("slug '\(slug)' must be 1-50 characters of a-z, 0-9, '-' and '_'")
         }
     }
 
@@ -156,7 +175,8 @@ public struct AdminStore {
 
     static func project(_ row: PGRow) throws -> Project {
         Project(id: try row.int("id"), organizationID: try row.int("organization_id"),
-                organizationSlug: try row.string("organization_slug"), slug: try row.string("slug"),
+                organizationSlug: try row.string("organization_slug"),
+                organizationName: try row.string("organization_name"), slug: try row.string("slug"),
                 name: try row.string("name"), platform: try row.optionalString("platform"),
                 createdAt: try row.date("created_at"))
     }

@@ -42,60 +42,24 @@ public struct IssueTriage {
     @discardableResult
     public func setStatus(_ change: StatusChange, issueIDs: [Int64], projectIDs: [Int64]) throws -> [Int64] {
         let ids = issueIDs.sorted()
-        let projects = PGArray(projectIDs)
-        let changed: PGRows
+        let issues = IssueRepository(db)
+        let changedIDs: [Int64]
         switch change {
-        case .resolved, .resolvedInRelease, .resolvedInNextRelease:
-            let (resolution, release): (String?, String?) = switch change {
-            case .resolvedInRelease(let version): ("in_release", version)
-            case .resolvedInNextRelease: ("in_next_release", nil)
-            default: (nil, nil)
-            }
-            changed = try db.query("""
-                UPDATE issues i SET status = 'resolved', substatus = '', resolved_at = now(),
-                    resolution = CASE WHEN $3::text = 'in_next_release' AND latest.version IS NULL THEN NULL ELSE $3::text END,
-                    resolved_in_release = CASE WHEN $3::text = 'in_next_release' THEN latest.version ELSE $4::text END
-                FROM issues base LEFT JOIN LATERAL (
-                    SELECT r.version FROM releases r JOIN release_projects rp ON rp.release_id = r.id
-                    WHERE rp.project_id = base.project_id ORDER BY r.created_at DESC, r.id DESC LIMIT 1
-                ) latest ON true
-                WHERE base.id = i.id AND i.id = ANY($1::bigint[]) AND i.project_id = ANY($2::bigint[])
-                RETURNING i.id, i.resolution, i.resolved_in_release
-                """, [PGArray(ids), projects, resolution, release])
-        case .unresolved:
-            changed = try db.query("""
-                UPDATE issues SET status = 'unresolved', substatus = 'ongoing', \(Self.clearedColumns)
-                WHERE id = ANY($1::bigint[]) AND project_id = ANY($2::bigint[])
-                RETURNING id
-                """, [PGArray(ids), projects])
+        case .resolved: changedIDs = try issues.resolve(ids: ids, projectIDs: projectIDs, resolution: nil, release: nil)
+        case .resolvedInRelease(let version):
+            changedIDs = try issues.resolve(ids: ids, projectIDs: projectIDs, resolution: "in_release", release: version)
+        case .resolvedInNextRelease:
+            changedIDs = try issues.resolve(ids: ids, projectIDs: projectIDs, resolution: "in_next_release", release: nil)
+        case .unresolved: changedIDs = try issues.unresolve(ids: ids, projectIDs: projectIDs)
         case .ignored(let conditions):
-            changed = try db.query("""
-                UPDATE issues SET status = 'ignored', resolved_at = NULL, resolution = NULL, resolved_in_release = NULL,
-                    substatus = CASE WHEN $8 THEN 'archived_forever' ELSE 'archived_until_condition_met' END,
-                    ignored_at = now(), ignore_until = $3, ignore_count = $4, ignore_window_minutes = $5,
-                    ignore_user_count = $6, ignore_user_window_minutes = $7,
-                    ignore_times_seen_baseline = times_seen, ignore_user_count_baseline = user_count
-                WHERE id = ANY($1::bigint[]) AND project_id = ANY($2::bigint[])
-                RETURNING id
-                """, [PGArray(ids), projects, conditions.until, conditions.count, conditions.windowMinutes,
-                      conditions.userCount, conditions.userWindowMinutes, conditions.isForever])
+            changedIDs = try issues.ignore(ids: ids, projectIDs: projectIDs, until: conditions.until, count: conditions.count,
+                                           windowMinutes: conditions.windowMinutes, userCount: conditions.userCount,
+                                           userWindowMinutes: conditions.userWindowMinutes, forever: conditions.isForever)
         }
-        let changedIDs = try changed.rows.map { try $0.int("id") }
         let (activity, data) = Self.activity(change)
-        if !changedIDs.isEmpty {
-            try db.query("""
-                INSERT INTO issue_activities (issue_id, type, data)
-                SELECT id, $2, $3::jsonb FROM unnest($1::bigint[]) AS id
-                """, [PGArray(changedIDs), activity, data])
-        }
+        try issues.recordActivity(issueIDs: changedIDs, type: activity, data: data)
         return changedIDs
     }
-
-    static let clearedColumns = """
-        resolved_at = NULL, resolution = NULL, resolved_in_release = NULL, ignored_at = NULL, ignore_until = NULL,
-        ignore_count = NULL, ignore_window_minutes = NULL, ignore_user_count = NULL, ignore_user_window_minutes = NULL,
-        ignore_times_seen_baseline = NULL, ignore_user_count_baseline = NULL
-        """
 
     static func activity(_ change: StatusChange) -> (String, String) {
         switch change {

@@ -53,8 +53,8 @@ public struct ProjectSettingsStore {
             SELECT p.id FROM projects p JOIN organizations o ON o.id = p.organization_id
             WHERE p.slug = $2 AND ($1::text IS NULL OR o.slug = $1)
             """, [organization, project])
-        guard rows.rows.count <= 1 else { throw StoreError("project \(project) exists in several organizations; name one with --org") }
-        guard let id = try rows.first?.int("id") else { throw StoreError("no project \(organization.map { "\($0)/" } ?? "")\(project)") }
+        guard rows.rows.count <= 1 else { throw StoreError.invalid("project \(project) exists in several organizations; name one with --org") }
+        guard let id = try rows.first?.int("id") else { throw StoreError.notFound("no project \(organization.map { "\($0)/" } ?? "")\(project)") }
         return id
     }
 
@@ -64,7 +64,7 @@ public struct ProjectSettingsStore {
             FROM organizations o
             WHERE o.id = p.organization_id AND o.slug = $1 AND p.slug = $2
             """, [organization, project, settings.scrubData, settings.scrubIPAddresses, PGArray(settings.sensitiveFields)])
-        if rows.affected == 0 { throw StoreError("no project \(organization)/\(project)") }
+        if rows.affected == 0 { throw StoreError.notFound("no project \(organization)/\(project)") }
     }
 
     /// Stores rules the caller has already parsed; nil leaves that set of rules as it is.
@@ -75,6 +75,6 @@ public struct ProjectSettingsStore {
             FROM organizations o
             WHERE o.id = p.organization_id AND o.slug = $1 AND p.slug = $2
             """, [organization, project, fingerprintRules, stackTraceRules])
-        if rows.affected == 0 { throw StoreError("no project \(organization)/\(project)") }
+        if rows.affected == 0 { throw StoreError.notFound("no project \(organization)/\(project)") }
     }
 }

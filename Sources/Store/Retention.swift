@@ -34,12 +34,10 @@ public struct Retention {
         try db.transaction { tx in
             report.deletedEvents = Int64(try tx.query("DELETE FROM events_default WHERE timestamp < $1", [report.cutoff]).affected)
             try tx.query("DELETE FROM event_ids WHERE timestamp < $1", [report.cutoff])
-            try tx.query("DELETE FROM issue_hourly WHERE hour < $1", [report.cutoff])
+            let issues = IssueRepository(tx)
+            try issues.deleteHourly(before: report.cutoff)
             try tx.query("DELETE FROM project_hourly WHERE hour < $1", [report.cutoff])
-            let stale = try tx.query("DELETE FROM issues WHERE last_seen < $1 RETURNING id", [report.cutoff])
-                .rows.map { try $0.int("id") }
-            report.deletedIssues = Int64(stale.count)
-            try IssueDependents.delete(of: stale, tx)
+            report.deletedIssues = try issues.deleteNotSeenSince(report.cutoff)
         }
         return report
     }

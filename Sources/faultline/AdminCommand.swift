@@ -6,6 +6,7 @@ import Grouping
 import Postgres
 import Quotas
 import Scrubbing
+import RelayConfig
 import Store
 
 struct AdminCommand: AsyncParsableCommand {

@@ -22,7 +22,9 @@ public struct DashboardRoutes: Sendable {
         ui.get("login") { _, _ in loginPage(nil) }
         ui.post("login") { request, _ in try await login(request) }
         ui.post("logout") { _, _ in
-            Response(status: .seeOther, headers: [.location: "/ui/login", .setCookie: DashboardSession.setCookie(nil)])
+            var response = Response(status: .seeOther, headers: [.location: "/ui/login"])
+            response.setCookie(DashboardSession.setCookie(nil))
+            return response
         }
         ui.get("") { _, context in try await projects(context) }
         ui.get(":org/:project") { request, context in try await issues(request, context) }
@@ -41,22 +43,21 @@ public struct DashboardRoutes: Sendable {
     }
 
     private func login(_ request: Request) async throws -> Response {
-        let form = FormBody.parse(Array(try await request.body.collect(upTo: 16 * 1024).readableBytesView))
-        let token = form["token"] ?? ""
+        let token = try await Self.form(LoginForm.self, request)?.token ?? ""
         guard !token.isEmpty, try await api.pool.withConnection({ try AdminStore($0).authenticate(token: token) }) != nil else {
             return loginPage("That token is not valid.")
         }
-        return Response(status: .seeOther, headers: [.location: "/ui/", .setCookie: DashboardSession.setCookie(token)])
+        var response = Response(status: .seeOther, headers: [.location: "/ui/"])
+        response.setCookie(DashboardSession.setCookie(token))
+        return response
     }
 
     private func projects(_ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("project:read")
         let rows = try await api.withConnection { [api] db -> (String, [(String, String, Int64)]) in
             let slug = try api.organization(of: grant, db).slug
-            let projects = try db.query("""
-                SELECT p.slug, p.name, (SELECT count(*) FROM issues i WHERE i.project_id = p.id AND i.status = 'unresolved') AS open
-                FROM projects p WHERE p.organization_id = $1 ORDER BY p.slug
-                """, [grant.organizationID]).rows.map { (try $0.string("slug"), try $0.string("name"), try $0.int("open")) }
+            let projects = try IssueRepository(db).unresolvedCounts(organizationID: grant.organizationID)
+                .map { ($0.projectSlug, $0.projectName, $0.unresolved) }
             return (slug, projects)
         }
         let (org, projects) = rows
@@ -74,7 +75,7 @@ public struct DashboardRoutes: Sendable {
         let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
         let query = request.uri.queryParameters["query"].map(String.init) ?? "is:unresolved"
         let sort = IssueStore.Sort(request.uri.queryParameters["sort"].map(String.init))
-        let page: ([IssueRecord], [Int64: [[Int64]]], APIContext.Project)
+        let page: ([IssueRecord], [Int64: [[Int64]]], Project)
         do {
             page = try await api.withConnection { [api] db in
                 let project = try api.project(grant, organization: org, project: slug, db)
@@ -118,12 +119,7 @@ public struct DashboardRoutes: Sendable {
         let (issue, project, event, tags) = try await api.withConnection { [api] db in
             let (issue, project) = try api.issue(grant, organization: org, reference: reference, db)
             let event = try EventStore(db: db).event(issue: issue, .latest)
-            let tags = try db.query("""
-                SELECT key, value, count FROM (
-                    SELECT key, value, count, row_number() OVER (PARTITION BY key ORDER BY count DESC, value) AS rank
-                    FROM issue_tag_values WHERE issue_id = $1) ranked
-                WHERE rank <= 3 ORDER BY key, count DESC
-                """, [issue.id]).rows.map { (try $0.string("key"), try $0.string("value"), try $0.int("count")) }
+            let tags = try IssueRepository(db).topTagValues(issueID: issue.id, perKey: 3).map { ($0.key, $0.value, $0.count) }
             return (issue, project, event, tags)
         }
         let shortID = ShortID.format(projectSlug: project.slug, number: issue.shortID)
@@ -150,9 +146,8 @@ public struct DashboardRoutes: Sendable {
         let grant = try context.require("event:write")
         let org = try context.parameters.require("org")
         let reference = try context.parameters.require("issue")
-        let form = FormBody.parse(Array(try await request.body.collect(upTo: 16 * 1024).readableBytesView))
         let change: IssueTriage.StatusChange
-        switch form["status"] {
+        switch try await Self.form(StatusForm.self, request)?.status {
         case "resolved": change = .resolved
         case "ignored": change = .ignored(.init())
         case "unresolved": change = .unresolved
@@ -167,19 +162,16 @@ public struct DashboardRoutes: Sendable {
         }
         return Response(status: .seeOther, headers: [.location: "/ui/\(org)/issues/\(id)/"])
     }
-}
 
-/// `application/x-www-form-urlencoded` bodies.
-enum FormBody {
-    static func parse(_ bytes: [UInt8]) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in String(decoding: bytes, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
-            }
-            result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return result
+    struct LoginForm: Decodable { let token: String? }
+    struct StatusForm: Decodable { let status: String? }
+
+    /// An `application/x-www-form-urlencoded` body of at most 16 KiB; nil when it does not decode.
+    static func form<Form: Decodable>(_ type: Form.Type, _ request: Request) async throws -> Form? {
+        let text = String(buffer: try await request.body.collect(upTo: 16 * 1024))
+        // The dashboard's forms have flat keys. A bracketed key (`a[b][c]…`, also percent-encoded)
+        // nests one level per pair in the decoder, recursively: refused before it decodes.
+        guard !text.contains("["), !text.lowercased().contains("%5b") else { return nil }
+        return try? URLEncodedFormDecoder().decode(Form.self, from: text)
     }
 }

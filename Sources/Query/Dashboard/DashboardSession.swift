@@ -43,17 +43,12 @@ struct DashboardSession: RouterMiddleware {
     }
 
     static func token(_ request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0] == cookie { return String(parts[1]) }
-            }
-        }
-        return nil
+        request.cookies[cookie]?.value.trimmingCharacters(in: .whitespaces)
     }
 
-    static func setCookie(_ token: String?) -> String {
-        guard let token else { return "\(cookie)=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0" }
-        return "\(cookie)=\(token); Path=/ui; HttpOnly; SameSite=Strict; Max-Age=2592000"
+    /// The session cookie holding `token` for 30 days; nil clears it. Tokens are the ones
+    /// `AdminStore` issues (cookie-safe characters), set only after they authenticated.
+    static func setCookie(_ token: String?) -> Cookie {
+        Cookie(name: cookie, value: token ?? "", maxAge: token == nil ? 0 : 2_592_000, path: "/ui", httpOnly: true, sameSite: .strict)
     }
 }

@@ -1,5 +1,6 @@
 import EventModel
 import Hummingbird
+import Store
 import Web
 
 /// Faultline's own endpoint (Sentry has none): the messages the processor skipped for a
@@ -15,17 +16,12 @@ struct DeadLetterRoutes {
     private func deadLetters(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("project:read")
         let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
-        let limit = min(100, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 25))
+        let limit = APIContext.limit(request, default: 25, maximum: 100)
         let letters = try await api.withConnection { [api] db in
             let project = try api.project(grant, organization: org, project: slug, db)
-            return try db.query("""
-                SELECT id, topic, partition, kafka_offset, reason, octet_length(payload) AS size, created_at
-                FROM dead_letters WHERE project_id = $1 ORDER BY id DESC LIMIT $2
-                """, [project.id, limit]).rows.map { row in
-                DeadLetterJSON(id: String(try row.int("id")), topic: try row.string("topic"),
-                               partition: try row.int("partition"), offset: try row.int("kafka_offset"),
-                               reason: try row.string("reason"), size: try row.int("size"),
-                               dateCreated: Timestamp.format(try row.date("created_at")))
+            return try DeadLetterRepository(db).recent(projectID: project.id, limit: limit).map { letter in
+                DeadLetterJSON(id: String(letter.id), topic: letter.topic, partition: letter.partition, offset: letter.offset,
+                               reason: letter.reason, size: letter.size, dateCreated: Timestamp.format(letter.createdAt))
             }
         }
         return JSONResponse.make(.ok, letters)

@@ -59,11 +59,8 @@ struct EventRoutes {
             let projects = try api.projects(of: try api.organization(grant, slug: org, db), db)
             let slugs = Dictionary(uniqueKeysWithValues: projects.map { ($0.id, $0.slug) })
             let events = try EventStore(db: db).events(traceID: traceID, projectIDs: projects.map(\.id), limit: Self.traceLimit)
-            let shortIDs = try db.query("""
-                SELECT i.id, i.short_id, p.slug FROM issues i JOIN projects p ON p.id = i.project_id WHERE i.id = ANY($1::bigint[])
-                """, [PGArray(Array(Set(events.map(\.issueID))))]).rows.reduce(into: [Int64: String]()) { result, row in
-                result[try row.int("id")] = ShortID.format(projectSlug: try row.string("slug"), number: try row.int("short_id"))
-            }
+            let shortIDs = try IssueRepository(db).shortIDs(issueIDs: Array(Set(events.map(\.issueID))))
+                .mapValues { ShortID.format(projectSlug: $0.projectSlug, number: $0.number) }
             return events.map { event in
                 .object([
                     "id": .string(event.eventID), "title": .string(event.title),

@@ -40,7 +40,7 @@ struct IssueRoutes {
     /// The projects a request may touch: the one in the path, or the organization's (narrowed
     /// by `project=` ids; -1 means all).
     private func projects(_ request: Request?, _ context: FaultlineRequestContext, _ grant: TokenGrant,
-                          _ db: PGConnection) throws -> [APIContext.Project] {
+                          _ db: PGConnection) throws -> [Project] {
         let org = try context.parameters.require("org")
         if let slug = context.parameters.get("project") { return [try api.project(grant, organization: org, project: slug, db)] }
         let all = try api.projects(of: try api.organization(grant, slug: org, db), db)
@@ -49,7 +49,7 @@ struct IssueRoutes {
     }
 
     /// The issue named in the path, within the caller's organization; 404 otherwise.
-    private func issue(_ context: FaultlineRequestContext, _ grant: TokenGrant, _ db: PGConnection) throws -> (IssueRecord, APIContext.Project) {
+    private func issue(_ context: FaultlineRequestContext, _ grant: TokenGrant, _ db: PGConnection) throws -> (IssueRecord, Project) {
         try api.issue(grant, organization: context.parameters.get("org"), reference: try context.parameters.require("issue"), db)
     }
 
@@ -58,7 +58,7 @@ struct IssueRoutes {
     private func list(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("event:read")
         let parameters = request.uri.queryParameters
-        let limit = min(100, max(1, parameters["limit"].flatMap { Int(String($0)) } ?? 100))
+        let limit = APIContext.limit(request, default: 100, maximum: 100)
         let cursor = try Cursor.parse(parameters["cursor"].map(String.init))
         var listRequest = try listRequest(parameters, grant: grant)
         listRequest.limit = limit
@@ -132,7 +132,7 @@ struct IssueRoutes {
     /// (at most `bulkLimit`), as Sentry does. Ids that name nothing select nothing: falling back
     /// to the search would turn a stale or mistyped id into a change of every issue.
     private func targets(_ request: Request, _ context: FaultlineRequestContext, _ grant: TokenGrant,
-                         _ db: PGConnection) throws -> ([IssueRecord], [APIContext.Project]) {
+                         _ db: PGConnection) throws -> ([IssueRecord], [Project]) {
         let projects = try projects(request, context, grant, db)
         let idTexts = request.uri.queryParameters.getAll("id")
         let store = IssueStore(db: db)
@@ -180,21 +180,14 @@ struct IssueRoutes {
         if var status = update.status {
             if case .resolvedInRelease(IssueUpdate.latestRelease) = status {
                 guard projectIDs.count == 1 else { throw QueryError(.badRequest, "Cannot set resolved for multiple projects.") }
-                let latest = try db.query("""
-                    SELECT r.version FROM releases r JOIN release_projects rp ON rp.release_id = r.id
-                    WHERE rp.project_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT 1
-                    """, [projectIDs[0]]).first.map { try $0.string("version") }
+                let latest = try IssueRepository(db).latestRelease(projectID: projectIDs[0])
                 status = latest.map { .resolvedInRelease($0) } ?? .resolved
             }
             try IssueTriage(db).setStatus(status, issueIDs: ids, projectIDs: projectIDs)
         }
         if let assignment = update.assignment {
             let assignee: String? = if case .assign(let name) = assignment { name } else { nil }
-            try db.query("UPDATE issues SET assigned_to = $2 WHERE id = ANY($1::bigint[])", [PGArray(ids), assignee])
-            try db.query("""
-                INSERT INTO issue_activities (issue_id, type, data)
-                SELECT id, $2, jsonb_build_object('assignee', $3::text) FROM unnest($1::bigint[]) AS id
-                """, [PGArray(ids), assignee == nil ? "unassigned" : "assigned", assignee])
+            try IssueRepository(db).assign(ids: ids, to: assignee)
         }
         if update.merge {
             guard issues.count > 1 else { throw QueryError(.badRequest, "Only a single group was selected; merging requires at least two.") }
@@ -256,7 +249,7 @@ struct IssueRoutes {
     private func events(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("event:read")
         let parameters = request.uri.queryParameters
-        let limit = min(100, max(1, parameters["limit"].flatMap { Int(String($0)) } ?? 100))
+        let limit = APIContext.limit(request, default: 100, maximum: 100)
         let cursor = try Cursor.parse(parameters["cursor"].map(String.init))
         let full = ["1", "true"].contains(parameters["full"].map(String.init) ?? "")
         let (events, hasMore) = try await api.withConnection { db in
@@ -292,8 +285,7 @@ struct IssueRoutes {
         let grant = try context.require("event:read")
         let json = try await api.withConnection { db -> JSON in
             let (issue, _) = try issue(context, grant, db)
-            let hashes = try db.query("SELECT hash FROM issue_hashes WHERE project_id = $1 AND issue_id = $2 ORDER BY hash",
-                                      [issue.projectID, issue.id]).rows.map { try $0.string("hash") }
+            let hashes = try IssueRepository(db).hashes(issueID: issue.id, projectID: issue.projectID)
             return .array(hashes.map { .object(["id": .string($0), "latestEvent": .null]) })
         }
         return JSONResponse.make(.ok, bytes: json.encoded())
@@ -303,8 +295,7 @@ struct IssueRoutes {
         let grant = try context.require("event:read")
         let json = try await api.withConnection { db -> JSON in
             let (issue, _) = try issue(context, grant, db)
-            let keys = try db.query("SELECT DISTINCT key FROM issue_tag_values WHERE issue_id = $1 ORDER BY key", [issue.id])
-                .rows.map { try $0.string("key") }
+            let keys = try IssueRepository(db).tagKeys(issueID: issue.id)
             return .array(try keys.map { try tagJSON(issue.id, key: $0, top: 9, db) })
         }
         return JSONResponse.make(.ok, bytes: json.encoded())
@@ -325,7 +316,7 @@ struct IssueRoutes {
     private func tagValues(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("event:read")
         let key = try context.parameters.require("key")
-        let limit = min(1000, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 100))
+        let limit = APIContext.limit(request, default: 100, maximum: 1000)
         let json = try await api.withConnection { db -> JSON in
             let (issue, _) = try issue(context, grant, db)
             return .array(try valuesJSON(issue.id, key: key, limit: limit, db))
@@ -334,24 +325,20 @@ struct IssueRoutes {
     }
 
     private func tagJSON(_ issueID: Int64, key: String, top: Int, _ db: PGConnection) throws -> JSON {
-        let totals = try db.query("SELECT coalesce(sum(count), 0) AS total, count(*) AS unique_values FROM issue_tag_values WHERE issue_id = $1 AND key = $2",
-                                  [issueID, key]).first
+        let totals = try IssueRepository(db).tagTotals(issueID: issueID, key: key)
         return .object([
             "key": .string(key), "name": .string(key),
-            "totalValues": .int(try totals?.saturatedInt("total") ?? 0), "uniqueValues": .int(try totals?.int("unique_values") ?? 0),
+            "totalValues": .int(totals?.total ?? 0), "uniqueValues": .int(totals?.uniqueValues ?? 0),
             "topValues": .array(try valuesJSON(issueID, key: key, limit: top, db)),
         ])
     }
 
     private func valuesJSON(_ issueID: Int64, key: String, limit: Int, _ db: PGConnection) throws -> [JSON] {
-        try db.query("""
-            SELECT value, count, first_seen, last_seen FROM issue_tag_values WHERE issue_id = $1 AND key = $2
-            ORDER BY count DESC, value LIMIT $3
-            """, [issueID, key, limit]).rows.map { row in
+        try IssueRepository(db).tagValues(issueID: issueID, key: key, limit: limit).map { row in
             .object([
-                "key": .string(key), "name": .string(try row.string("value")), "value": .string(try row.string("value")),
-                "count": .int(try row.int("count")), "firstSeen": .string(Timestamp.format(try row.date("first_seen"))),
-                "lastSeen": .string(Timestamp.format(try row.date("last_seen"))),
+                "key": .string(key), "name": .string(row.value), "value": .string(row.value),
+                "count": .int(row.count), "firstSeen": .string(Timestamp.format(row.firstSeen)),
+                "lastSeen": .string(Timestamp.format(row.lastSeen)),
             ])
         }
     }
@@ -366,13 +353,11 @@ struct IssueRoutes {
     }
 
     private func activityJSON(_ issueID: Int64, _ db: PGConnection) throws -> [JSON] {
-        try db.query("""
-            SELECT id, type, data::text AS data, created_at FROM issue_activities WHERE issue_id = $1 ORDER BY id DESC LIMIT 100
-            """, [issueID]).rows.map { row in
+        try IssueRepository(db).activities(issueID: issueID, limit: 100).map { activity in
             .object([
-                "id": .string(String(try row.int("id"))), "type": .string(try row.string("type")),
-                "data": (try? JSON.parse(try row.string("data"))) ?? .object([:]),
-                "dateCreated": .string(Timestamp.format(try row.date("created_at"))), "user": .null,
+                "id": .string(String(activity.id)), "type": .string(activity.type),
+                "data": (try? JSON.parse(activity.data)) ?? .object([:]),
+                "dateCreated": .string(Timestamp.format(activity.createdAt)), "user": .null,
             ])
         }
     }

@@ -33,10 +33,7 @@ struct OrganizationRoutes {
     private func organizations(_ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("org:read")
         let org = try await api.withConnection { db in
-            try db.query("SELECT id, slug, name, created_at FROM organizations WHERE id = $1", [grant.organizationID]).first.map { row in
-                OrganizationJSON(APIContext.Organization(id: try row.int("id"), slug: try row.string("slug"),
-                                                         name: try row.string("name"), createdAt: try row.date("created_at")))
-            }
+            try AdminStore(db).organization(id: grant.organizationID).map(OrganizationJSON.init)
         }
         return JSONResponse.make(.ok, org.map { [$0] } ?? [], headers: [.link: Cursor.linkHeader(
             url: "\(api.baseURL)/api/0/organizations/?", offset: 0, limit: 100, hasMore: false)])
@@ -59,7 +56,7 @@ struct OrganizationRoutes {
 
     private func allProjects(_ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("project:read")
-        let projects = try await api.withConnection { [api] db -> [APIContext.Project] in
+        let projects = try await api.withConnection { [api] db -> [Project] in
             try api.projects(of: try api.organization(of: grant, db), db)
         }
         return JSONResponse.make(.ok, projects.map(ProjectJSON.init), headers: [.link: Cursor.linkHeader(
@@ -124,7 +121,7 @@ struct OrganizationJSON: Encodable, Sendable {
     let require2FA = false
     let status: [String: String] = ["id": "active", "name": "active"]
 
-    init(_ organization: APIContext.Organization) {
+    init(_ organization: Organization) {
         id = String(organization.id)
         slug = organization.slug
         name = organization.name
@@ -146,14 +143,14 @@ struct ProjectJSON: Encodable, Sendable {
     let features: [String] = []
     let organization: OrganizationRef
 
-    init(_ project: APIContext.Project) {
+    init(_ project: Project) {
         id = String(project.id)
         slug = project.slug
         name = project.name
         platform = project.platform
         dateCreated = Timestamp.format(project.createdAt)
-        organization = OrganizationRef(id: String(project.organization.id), slug: project.organization.slug,
-                                       name: project.organization.name)
+        organization = OrganizationRef(id: String(project.organizationID), slug: project.organizationSlug,
+                                       name: project.organizationName)
     }
 }
 

@@ -65,7 +65,7 @@ struct ReleaseRoutes {
         let (page, releases) = try await api.withConnection { [api] db in
             let project = try api.project(grant, organization: org, project: slug, db)
             let store = ReleaseStore(db: db)
-            let page = try store.list(organizationID: project.organization.id, projectIDs: [project.id], query: query,
+            let page = try store.list(organizationID: project.organizationID, projectIDs: [project.id], query: query,
                                       status: nil, limit: limit, offset: cursor.offset)
             return (page, try store.json(page.releases))
         }

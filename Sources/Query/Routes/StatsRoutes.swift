@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Store
 import Web
 
 /// `GET /api/0/organizations/{org}/stats_v2/`: outcomes (accepted, filtered, rate limited, …)
@@ -22,8 +23,18 @@ struct StatsRoutes {
             let own = try api.projects(of: organization, db).map(\.id)
             // Projects of another organization are not the caller's to ask about (Sentry: 403).
             if let asked = query.projectIDs, !asked.allSatisfy(own.contains) { throw QueryError.forbidden }
-            return try StatsStore(db: db).rows(organizationID: organization.id, projectIDs: query.projectIDs ?? own, query)
+            return try OutcomeRepository(db).sums(organizationID: organization.id, projectIDs: query.projectIDs ?? own,
+                                                  start: query.start, end: query.end, interval: query.interval,
+                                                  categories: query.categories, outcomes: query.outcomes, reasons: query.reasons)
+                .map(StatsResult.Row.init)
         }
         return JSONResponse.make(.ok, StatsResult.build(rows, query: query))
+    }
+}
+
+extension StatsResult.Row {
+    init(_ sum: OutcomeRepository.Sum) {
+        self.init(projectID: sum.projectID, bucket: Int(truncatingIfNeeded: sum.bucket), category: Int(truncatingIfNeeded: sum.category),
+                  outcome: Int(truncatingIfNeeded: sum.outcome), reason: sum.reason, quantity: sum.quantity, timesSeen: sum.timesSeen)
     }
 }

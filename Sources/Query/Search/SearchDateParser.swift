@@ -1,3 +1,4 @@
+import EventModel
 import Foundation
 
 /// Date values of `firstSeen:`, `lastSeen:` and `age:`, as Sentry reads them:
@@ -74,7 +75,7 @@ enum SearchDateParser {
         guard let year = reader.number(4), reader.skip("-"), let month = reader.number(2), reader.skip("-"),
               let day = reader.number(2), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        var seconds = Double(Timestamp.daysFromCivil(year: year, month: month, day: day)) * 86_400
         // Year 0 is no timestamp PostgreSQL takes (the query would fail with 500).
         guard year >= 1 else { return nil }
         if reader.isAtEnd { return (Date(timeIntervalSince1970: seconds), false) }
@@ -115,16 +116,6 @@ enum SearchDateParser {
         case 4, 6, 9, 11: return 30
         default: return 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 
     private struct DigitReader {

@@ -17,6 +17,12 @@ import Testing
             #expect(throws: StoreError.self) { try store.createOrganization(slug: "acme") }
             #expect(throws: StoreError.self) { try store.createOrganization(slug: "Bad Slug!") }
             #expect(throws: StoreError.self) { try store.createProject(organization: "nope", slug: "web") }
+            // The kind tells a taken name from a bad one and a missing one (the API maps kinds to statuses).
+            #expect(throws: StoreError.conflict("organization acme already exists")) { try store.createOrganization(slug: "acme") }
+            do { _ = try store.createOrganization(slug: "Bad Slug!") } catch let error as StoreError { #expect(error.kind == .invalid) }
+            do { _ = try store.createProject(organization: "nope", slug: "web") } catch let error as StoreError { #expect(error.kind == .notFound) }
+            do { _ = try store.createProject(organization: "acme", slug: "web") } catch let error as StoreError { #expect(error.kind == .conflict) }
+            #expect(try store.project(organization: "acme", slug: "web")?.organizationName == "acme")
 
             try store.setKeyActive(publicKey: key.publicKey, active: false)
             #expect(try store.key(publicKey: key.publicKey)?.isActive == false)

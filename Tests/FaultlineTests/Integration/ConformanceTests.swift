@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Kafka
 import Quotas
+import RelayConfig
 import Store
 import Testing
 

@@ -38,6 +38,13 @@ import Web
                 let wrong = try await client.execute(uri: "/ui/login", method: .post, headers: form,
                                                      body: ByteBuffer(string: "token=flt_nope"))
                 #expect(wrong.status == .unauthorized)
+                // Bracketed keys nest in the form decoder: refused as not a token, however deep.
+                let nested = "token" + String(repeating: "[a]", count: 5000) + "=\(token)"
+                for body in [nested, "token%5Bx%5D=\(token)", "token[]=\(token)"] {
+                    let refused = try await client.execute(uri: "/ui/login", method: .post, headers: form, body: ByteBuffer(string: body))
+                    #expect(refused.status == .unauthorized)
+                    #expect(refused.headers[.setCookie] == nil)
+                }
                 let login = try await client.execute(uri: "/ui/login", method: .post, headers: form,
                                                      body: ByteBuffer(string: "token=\(token)"))
                 #expect(login.status == .seeOther)

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Quotas
+import RelayConfig
 import Store
 import Testing
 

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Postgres
 import Quotas
+import RelayConfig
 import Store
 import Testing
 

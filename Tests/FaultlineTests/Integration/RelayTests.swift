@@ -6,6 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import Postgres
 import Quotas
+import RelayConfig
 import Store
 import Testing
 
