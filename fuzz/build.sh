@@ -67,6 +67,7 @@ for target in "${targets[@]}"; do
         # Grouping's one Crypto use (MD5) comes from fuzz/shims/Crypto.swift.
         module EventModel Sources/EventModel/*.swift
         module Crypto fuzz/shims/Crypto.swift
+        module GlobEngine Sources/GlobEngine/*.swift
         module Quotas Sources/Quotas/*.swift
         module Scrubbing Sources/Scrubbing/*.swift
         module Grouping Sources/Grouping/*.swift
@@ -76,12 +77,12 @@ for target in "${targets[@]}"; do
                 sources+=("$file")
             fi
         done
-        build "$target" -I "$modules" "${sources[@]}" -L "$modules" -lGrouping -lScrubbing -lQuotas -lCrypto -lEventModel ;;
+        build "$target" -I "$modules" "${sources[@]}" -L "$modules" -lGrouping -lScrubbing -lQuotas -lGlobEngine -lCrypto -lEventModel ;;
     render)
         # Reading a stored event: the API's EventJSON and the dashboard's EventHTML, with the pure
         # files they use.
         module EventModel Sources/EventModel/*.swift
-        build "$target" -I "$modules" Sources/Query/EventRecord.swift Sources/Query/EventJSON.swift Sources/Query/Saturating.swift \
+        build "$target" -I "$modules" Sources/Query/EventRecord.swift Sources/Query/EventJSON.swift \
             Sources/Query/Dashboard/EventHTML.swift Sources/Query/Dashboard/HTML.swift -L "$modules" -lEventModel ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
     esac
