@@ -40,10 +40,12 @@ let package = Package(
 
         // Pure model and transforms.
         .target(name: "EventModel"),
-        .target(name: "Quotas", dependencies: ["EventModel"]),
+        // The one glob matcher (rules, fingerprints, inbound filters), non-backtracking.
+        .target(name: "GlobEngine"),
+        .target(name: "Quotas", dependencies: ["EventModel", "GlobEngine"]),
         .target(name: "Scrubbing", dependencies: ["EventModel"]),
         .target(name: "Grouping", dependencies: [
-            "EventModel",
+            "EventModel", "GlobEngine",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
@@ -112,6 +114,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Benchmark tool: each processing step on adversarial vs ordinary input (bench/adversarial.sh).
+        .executableTarget(name: "bench-adversarial", dependencies: [
+            "EventModel", "GlobEngine", "Grouping", "Processor", "Quotas", "Scrubbing",
+        ]),
+
         // Benchmark tool: the relay's per-envelope CPU without HTTP and Kafka, for callgrind (bench/relay_plan.sh).
         .executableTarget(name: "bench-ingest-plan", dependencies: ["Core", "EventModel", "Quotas", "Relay"]),
 
@@ -123,6 +130,7 @@ let package = Package(
 
         .testTarget(name: "FaultlineTests", dependencies: [
             "Core", "Spool", "Kafka", "Postgres", "Store", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
+            "GlobEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),

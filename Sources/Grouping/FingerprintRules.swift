@@ -29,11 +29,25 @@ public struct FingerprintRule: Sendable, Equatable {
     }
 
     public struct Matcher: Sendable, Equatable {
-        public var key: Key
+        public let key: Key
         /// The tag name for `tags.<name>`.
-        public var tag: String?
-        public var pattern: String
-        public var negated: Bool
+        public let tag: String?
+        public let pattern: String
+        public let negated: Bool
+        /// The pattern compiled once, as the key compares (paths, case-insensitive texts, exact).
+        let glob: Glob
+
+        init(key: Key, tag: String?, pattern: String, negated: Bool) {
+            self.key = key
+            self.tag = tag
+            self.pattern = pattern
+            self.negated = negated
+            switch key {
+            case .path, .package, .release: glob = Glob(pattern, ignoreCase: true, pathNormalize: true, doubleStar: true)
+            case .message, .level, .value: glob = Glob(pattern, ignoreCase: true)
+            default: glob = Glob(pattern)
+            }
+        }
     }
 
     public var matchers: [Matcher]
@@ -167,7 +181,6 @@ extension FingerprintRule.Matcher {
 
     private func pathMatch(_ value: String?) -> Bool {
         guard let value else { return false }
-        let glob = Glob(pattern, ignoreCase: true, pathNormalize: true, doubleStar: true)
         return glob.matches(value) || (!value.hasPrefix("/") && glob.matches("/" + value))
     }
 
@@ -175,10 +188,9 @@ extension FingerprintRule.Matcher {
         switch key {
         case .path: return pathMatch(values["abs_path"]) || pathMatch(values["filename"])
         case .message:
-            let glob = Glob(pattern, ignoreCase: true)
             return [values["message"], values["value"]].contains { $0.map(glob.matches) ?? false }
         case .tag:
-            return values["tags." + (tag ?? "")].map(Glob(pattern).matches) ?? false
+            return values["tags." + (tag ?? "")].map(glob.matches) ?? false
         default:
             break
         }
@@ -189,8 +201,7 @@ extension FingerprintRule.Matcher {
             let flags = pattern.split(separator: ",").map(String.init)
             return flags.contains("all") || flags.contains(value)
         case .app: return Bool(ruleText: value) == Bool(ruleText: pattern)
-        case .level, .value: return Glob(pattern, ignoreCase: true).matches(value)
-        default: return Glob(pattern).matches(value)
+        default: return glob.matches(value)
         }
     }
 }

@@ -58,13 +58,31 @@ enum FrameFunctionCleanup {
         return depth == 0 ? out : text
     }
 
+    /// Replaces each `open…close` (the first `close` after `open`) by `replacement`, left to
+    /// right, in one pass over the text: a search resumes after the previous replacement, so
+    /// nothing is read twice, and an `open` with no `close` after it ends the replacing.
     static func replacing(in text: String, open: String, close: Character, with replacement: String) -> String {
-        var result = text
-        var searchFrom = result.startIndex
-        while let start = result.range(of: open, range: searchFrom..<result.endIndex) {
-            guard let end = result[start.upperBound...].firstIndex(of: close) else { break }
-            result.replaceSubrange(start.lowerBound...end, with: replacement)
-            searchFrom = result.index(start.lowerBound, offsetBy: replacement.count)
+        let characters = Array(text)
+        let opening = Array(open)
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var index = 0
+        while index < characters.count {
+            if index + opening.count <= characters.count, characters[index..<index + opening.count].elementsEqual(opening) {
+                // The text read looking for `close` is consumed by the replacement.
+                var end = index + opening.count
+                while end < characters.count, characters[end] != close { end += 1 }
+                guard end < characters.count else { break }
+                result += replacement
+                index = end + 1
+                continue
+            }
+            result.append(characters[index])
+            index += 1
+        }
+        while index < characters.count {
+            result.append(characters[index])
+            index += 1
         }
         return result
     }

@@ -4,6 +4,16 @@ import Foundation
 /// (`<email>`, `<url>`, `<int>`…) before they are hashed, as Sentry's message normalization
 /// does, so "timeout after 31ms for user 42" and "… 17ms for user 7" group together.
 /// One alternation, tried left to right at each position: earlier kinds win.
+///
+/// Linear time: a kind with an unanchored run (`[…]+@` of emails, `\d+…s` of durations) would
+/// be tried from every character of a long run and rescan it each time. Those runs may only
+/// start where the character before cannot extend them, or where the previous match ended
+/// (`\G`). That changes no result: had the kind matched one character later, it would have
+/// matched here already (the run extends backwards), and the scan only moves on past a position
+/// where nothing matched or that a match consumed. Hostnames likewise start only at a label
+/// that no whole label and dot precede (the hostname would have started at that label), or
+/// where the previous match ended; the one text this reads differently is a hostname right after
+/// a match that ended inside the same word (`10:30:45ab.example.com`), which is no longer found.
 enum MessageParameterizer {
     struct Kind: Sendable {
         let name: String
@@ -17,16 +27,16 @@ enum MessageParameterizer {
     static let hex4 = "[0-9a-fA-F]{1,4}"
 
     static let kinds: [Kind] = [
-        Kind(name: "email", pattern: #"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*"#),
+        Kind(name: "email", pattern: #"(?:(?<![a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-])|\G)[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*"#),
         Kind(name: "url", pattern: #"\b(?:wss?|https?|ftp)://[^\s/$.?#].[^\s]*"#),
-        Kind(name: "hostname", pattern: #"\b(?:[a-zA-Z0-9\-]{1,63}\.)+?(?:"# + topLevelDomains + #")\b"#),
+        Kind(name: "hostname", pattern: #"(?:(?<!\b[a-zA-Z0-9\-]{1,63}\.)|\G)\b(?:[a-zA-Z0-9\-]{1,63}\.)+?(?:"# + topLevelDomains + #")\b"#),
         Kind(name: "ip", pattern: ipPattern),
         Kind(name: "traceparent", pattern: #"\b00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]\b|\b1-[0-9a-f]{8}-[0-9a-f]{24}\b"#),
         Kind(name: "uuid", pattern: #"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"#),
         Kind(name: "sha1", pattern: #"\b[0-9a-fA-F]{40}\b"#),
         Kind(name: "md5", pattern: #"\b[0-9a-fA-F]{32}\b"#),
         Kind(name: "date", pattern: datePattern),
-        Kind(name: "duration", pattern: #"\b\d+ms|\d+(?:\.\d+)?s\b"#),
+        Kind(name: "duration", pattern: #"\b\d+ms|(?:(?<!\d)|\G)\d+(?:\.\d+)?s\b"#),
         Kind(name: "hex", pattern: hexPattern),
         Kind(name: "float", pattern: #"-\d+\.\d+\b|\b\d+\.\d+\b"#),
         Kind(name: "int", pattern: #"(?:\b|(?<!\w)-)\d{1,7}\b"#),

@@ -95,24 +95,44 @@ public struct StackTraceRules: Sendable, Equatable {
     }
 
     /// Runs the rules over one stack trace, rule by rule, so a rule sees earlier rules' changes.
+    /// Frames are visited once per rule: a `^` action (all frames above) is remembered and
+    /// written to each later frame when the visit reaches it, and only the last `v` action (all
+    /// frames below) can decide those frames, so it is written once after the visit. That gives
+    /// the same result as writing every range at once, in time linear in the frames.
     func apply(to frames: [StackFrame], eventPlatform: String?, exception: ExceptionInfo?) -> Outcome {
         let matchFrames = Self.matchFrames(frames, eventPlatform: eventPlatform)
         var outcome = Outcome(inApp: Array(repeating: nil, count: frames.count),
                               category: frames.map(\.category),
                               group: Array(repeating: nil, count: frames.count))
+        func set(_ target: StackTraceRule.Target, _ position: Int, _ flag: Bool) {
+            switch target {
+            case .app:
+                outcome.inApp[position] = flag
+                matchFrames[position].inApp = flag
+            case .group:
+                outcome.group[position] = flag
+            }
+        }
         for ruleIndex in rules.indices {
-            for index in matchFrames.indices where rules[ruleIndex].matches(matchFrames, at: index, exception: exception) {
+            var upApp: Bool?, upGroup: Bool?
+            var downApp: (end: Int, flag: Bool)?, downGroup: (end: Int, flag: Bool)?
+            for index in matchFrames.indices {
+                // `^` actions of earlier frames reach this frame, and the next one (which callee
+                // matchers read), before the rule looks at them.
+                for position in index...min(index + 1, matchFrames.count - 1) {
+                    if let flag = upApp { set(.app, position, flag) }
+                    if let flag = upGroup { set(.group, position, flag) }
+                }
+                guard rules[ruleIndex].matches(matchFrames, at: index, exception: exception) else { continue }
                 for action in rules[ruleIndex].actions {
                     switch action {
                     case .flag(let flag, let target, let range):
-                        for position in range.positions(around: index, count: matchFrames.count) {
-                            switch target {
-                            case .app:
-                                outcome.inApp[position] = flag
-                                matchFrames[position].inApp = flag
-                            case .group:
-                                outcome.group[position] = flag
-                            }
+                        switch (range, target) {
+                        case (.frame, _): set(target, index, flag)
+                        case (.up, .app): upApp = flag
+                        case (.up, .group): upGroup = flag
+                        case (.down, .app): downApp = (index, flag)
+                        case (.down, .group): downGroup = (index, flag)
                         }
                     case .category(let name):
                         outcome.category[index] = name
@@ -122,6 +142,9 @@ public struct StackTraceRules: Sendable, Equatable {
                     }
                 }
             }
+            // A `v` action's frames were all visited before it: later visits never read them.
+            if let down = downApp { for position in 0..<down.end { set(.app, position, down.flag) } }
+            if let down = downGroup { for position in 0..<down.end { set(.group, position, down.flag) } }
         }
         return outcome
     }
@@ -160,17 +183,10 @@ public struct StackTraceRule: Sendable, Equatable {
 
     public enum Target: Sendable, Equatable { case app, group }
 
-    /// Which frames an action touches relative to the matched one.
+    /// Which frames an action touches relative to the matched one: `up` the frames after it
+    /// (towards the crash; frames are oldest first), `down` those before it.
     public enum Range: Sendable, Equatable {
         case frame, up, down
-
-        func positions(around index: Int, count: Int) -> [Int] {
-            switch self {
-            case .frame: return [index]
-            case .up: return Array((index + 1)..<count)   // towards the crash (frames are oldest first)
-            case .down: return Array(0..<index)
-            }
-        }
     }
 
     public enum Action: Sendable, Equatable {

@@ -89,11 +89,12 @@ enum EventCleanup {
 
     static func trimMessages(_ event: inout [String: JSON]) {
         if case .string(let text)? = event["message"], text.count > maxMessage { event["message"] = .string(String(text.prefix(maxMessage))) }
-        if case .object(var entry)? = event["logentry"] {
+        for name in ["logentry", "sentry.interfaces.Message", "message"] {
+            guard case .object(var entry)? = event[name] else { continue }
             for key in ["formatted", "message"] {
                 if case .string(let text)? = entry[key], text.count > maxMessage { entry[key] = .string(String(text.prefix(maxMessage))) }
             }
-            event["logentry"] = .object(entry)
+            event[name] = .object(entry)
         }
         mapExceptions(&event) { exception in
             if case .string(let text)? = exception["value"], text.count > maxMessage {
@@ -102,26 +103,47 @@ enum EventCleanup {
         }
     }
 
-    /// Rewrites each exception of `exception.values` (or a bare list) in place.
+    /// Rewrites each exception of `exception.values` (or a bare list, which becomes the
+    /// `values` form) in place.
     static func mapExceptions(_ event: inout [String: JSON], _ body: (inout [String: JSON]) -> Void) {
-        func mapList(_ list: [JSON]) -> [JSON] {
-            list.map { item in
+        guard let exception = event["exception"] else { return }
+        let mapped = mapValues(exception, body)
+        event["exception"] = mapped.array.map { .object(["values": .array($0)]) } ?? mapped
+    }
+
+    /// `{"values": [...]}` or a bare list (how SDKs send exceptions, threads, breadcrumbs), each
+    /// object in it rewritten in place; the same shape comes back.
+    static func mapValues(_ container: JSON, _ body: (inout [String: JSON]) -> Void) -> JSON {
+        func mapItems(_ items: [JSON]) -> [JSON] {
+            items.map { item in
                 guard case .object(var members) = item else { return item }
                 body(&members)
                 return .object(members)
             }
         }
-        switch event["exception"] {
-        case .object(var container)?:
-            if let values = container["values"]?.array {
-                container["values"] = .array(mapList(values))
-                event["exception"] = .object(container)
-            }
-        case .array(let list)?:
-            event["exception"] = .object(["values": .array(mapList(list))])
+        switch container {
+        case .object(var members):
+            guard let values = members["values"]?.array else { return container }
+            members["values"] = .array(mapItems(values))
+            return .object(members)
+        case .array(let items):
+            return .array(mapItems(items))
         default:
-            break
+            return container
         }
+    }
+
+    /// Rewrites every stack trace object in place: each exception's, the event's own, and each
+    /// thread's (`threads.values` or a bare list).
+    static func mapStacktraces(_ event: inout [String: JSON], _ body: (inout [String: JSON]) -> Void) {
+        func mapOne(_ holder: inout [String: JSON]) {
+            guard case .object(var stacktrace)? = holder["stacktrace"] else { return }
+            body(&stacktrace)
+            holder["stacktrace"] = .object(stacktrace)
+        }
+        mapExceptions(&event) { mapOne(&$0) }
+        mapOne(&event)
+        if let threads = event["threads"] { event["threads"] = mapValues(threads) { mapOne(&$0) } }
     }
 
     /// Moves the timestamp by the SDK clock's drift when `sent_at` says it is off by more than a

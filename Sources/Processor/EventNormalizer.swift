@@ -4,8 +4,9 @@ import Grouping
 import Scrubbing
 
 /// Turns one ingest message into a `ProcessedEvent`. Pure. It covers the fields the pipeline
-/// needs (ids, time, platform, level, user, grouping) and scrubs sensitive data before anything
-/// is grouped or stored; Sentry's full normalization is the Processor issue's work.
+/// needs (ids, time, platform, level, user, grouping), trims the event to Sentry's size limits
+/// and drops values no reader can use (`EventTrimming`, `EventValueSanity`), and scrubs
+/// sensitive data before anything is grouped or stored.
 public enum EventNormalizer {
     /// How far a timestamp may be in the future or the past before the received time replaces it
     /// (Sentry's relay: 60 seconds ahead, 30 days back).
@@ -30,6 +31,11 @@ public enum EventNormalizer {
         } catch {
             throw .undecodable(error.description)
         }
+        // The relay writes `received`; a message with a time no date can hold is not one of its.
+        guard message.metadata.received.isFinite, message.metadata.received >= EventValueSanity.earliestSeconds,
+              message.metadata.received <= EventValueSanity.latestSeconds else {
+            throw .undecodable("received time \(message.metadata.received) is out of range")
+        }
         let received = Date(timeIntervalSince1970: message.metadata.received)
         let eventID = message.metadata.eventID.flatMap(EventID.normalize) ?? event.eventID ?? EventID.generate()
         var timestamp = EventCleanup.correctDrift(event.timestamp ?? received, sentAt: message.metadata.sentAt, received: received)
@@ -51,6 +57,9 @@ public enum EventNormalizer {
             user["ip_address"] = message.metadata.clientIP.map(JSON.string) ?? .null
             json["user"] = .object(user)
         }
+        // Sizes and numbers first: everything after reads bounded, sane values.
+        EventTrimming.apply(&json)
+        EventValueSanity.apply(&json)
         EventCleanup.apply(&json, level: level)
         json = Scrubber(scrubbing).scrub(json)
         // in_app as Sentry decides it (platform defaults, then built-in and project stack trace

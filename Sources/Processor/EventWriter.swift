@@ -216,8 +216,9 @@ public struct EventWriter {
         try db.query("SELECT id FROM issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [PGArray(ids)])
         let updated = try db.query("""
             UPDATE issues i SET
-                times_seen = i.times_seen + u.n,
-                user_count = i.user_count + u.users,
+                -- Counters saturate at bigint's maximum instead of failing the batch on overflow.
+                times_seen = LEAST(i.times_seen::numeric + u.n, 9223372036854775807)::bigint,
+                user_count = LEAST(i.user_count::numeric + u.users, 9223372036854775807)::bigint,
                 first_seen = LEAST(i.first_seen, u.first),
                 last_seen = GREATEST(i.last_seen, u.last),
                 last_release = CASE WHEN u.last >= i.last_seen THEN COALESCE(u.release, i.last_release) ELSE i.last_release END,

@@ -1,4 +1,5 @@
 import Foundation
+import EventModel
 
 /// What new events do to a resolved or ignored issue. Pure: the writer reads the issue's state
 /// (after adding the batch's counts) and applies the transition this returns.
@@ -92,11 +93,11 @@ public enum IssueLifecycle {
             || (state.ignoreUserCount != nil && state.ignoreUserWindowMinutes != nil)
         let counts = needsWindow ? windows() : WindowCounts(events: 0, users: 0)
         if let count = state.ignoreCount {
-            let seen = state.ignoreWindowMinutes == nil ? state.timesSeen - (state.timesSeenBaseline ?? 0) : counts.events
+            let seen = state.ignoreWindowMinutes == nil ? Saturating.subtract(state.timesSeen, state.timesSeenBaseline ?? 0) : counts.events
             if seen >= count { return .escalated(reason: "count") }
         }
         if let users = state.ignoreUserCount {
-            let seen = state.ignoreUserWindowMinutes == nil ? state.userCount - (state.userCountBaseline ?? 0) : counts.users
+            let seen = state.ignoreUserWindowMinutes == nil ? Saturating.subtract(state.userCount, state.userCountBaseline ?? 0) : counts.users
             if seen >= users { return .escalated(reason: "user_count") }
         }
         return nil

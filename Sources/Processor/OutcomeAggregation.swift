@@ -46,12 +46,17 @@ public enum OutcomeAggregation {
                 unattributed += 1
                 continue
             }
+            // `Timestamp.parse` only yields years 0000–9999, so the seconds always fit.
             let seconds = Int64(timestamp.timeIntervalSince1970.rounded(.down))
             let key = Key(projectID: record.projectID, hour: seconds - ((seconds % 3600) + 3600) % 3600,
                           category: record.category, outcome: record.outcome.rawValue, reason: record.reason ?? "",
                           keyID: record.keyID ?? 0)
-            totals[key, default: Totals(organizationID: organization, quantity: 0, timesSeen: 0)].quantity += Int64(record.quantity)
-            totals[key]!.timesSeen += 1
+            // Quantities come from clients (`discarded_events`): sums saturate instead of trapping,
+            // or one batch would crash the processor again on every retry.
+            var row = totals[key] ?? Totals(organizationID: organization, quantity: 0, timesSeen: 0)
+            row.quantity = Saturating.add(row.quantity, Int64(clamping: record.quantity))
+            row.timesSeen = Saturating.add(row.timesSeen, 1)
+            totals[key] = row
         }
         return Result(rows: totals.sorted { $0.key < $1.key }.map { (key: $0.key, totals: $0.value) }, unattributed: unattributed)
     }

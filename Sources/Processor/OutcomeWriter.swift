@@ -30,8 +30,10 @@ public struct OutcomeWriter {
                     WITH ORDINALITY AS u(organization_id, project_id, key_id, hour, category, outcome, reason, quantity, times_seen, n)
                 ORDER BY n
                 ON CONFLICT (project_id, hour, category, outcome, reason, key_id) DO UPDATE SET
-                    quantity = o.quantity + EXCLUDED.quantity,
-                    times_seen = o.times_seen + EXCLUDED.times_seen
+                    -- Summed in numeric and capped at bigint's maximum: client-reported quantities
+                    -- may add up past it, and an overflow error would fail the batch forever.
+                    quantity = LEAST(o.quantity::numeric + EXCLUDED.quantity, 9223372036854775807)::bigint,
+                    times_seen = LEAST(o.times_seen::numeric + EXCLUDED.times_seen, 9223372036854775807)::bigint
                 """, [
                     PGArray(rows.map { $0.totals.organizationID }), PGArray(rows.map { $0.key.projectID }),
                     PGArray(rows.map { $0.key.keyID }), PGArray(rows.map { $0.key.hour }), PGArray(rows.map { $0.key.category }),

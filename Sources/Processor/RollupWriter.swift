@@ -73,7 +73,7 @@ struct RollupWriter {
             ON CONFLICT (release_id, project_id) DO UPDATE SET
                 first_event = LEAST(release_projects.first_event, EXCLUDED.first_event),
                 last_event = GREATEST(release_projects.last_event, EXCLUDED.last_event),
-                event_count = release_projects.event_count + EXCLUDED.event_count
+                event_count = LEAST(release_projects.event_count::numeric + EXCLUDED.event_count, 9223372036854775807)::bigint
             """, parameters)
     }
 
@@ -91,7 +91,7 @@ struct RollupWriter {
         try db.query("""
             INSERT INTO \(table) (\(idColumn), hour, count)
             SELECT id, to_timestamp(hour), n FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, hour, n)
-            ON CONFLICT (\(idColumn), hour) DO UPDATE SET count = \(table).count + EXCLUDED.count
+            ON CONFLICT (\(idColumn), hour) DO UPDATE SET count = LEAST(\(table).count::numeric + EXCLUDED.count, 9223372036854775807)::bigint
             """, [PGArray(ordered.map { $0.0[0] }), PGArray(ordered.map { $0.0[1] }), PGArray(ordered.map { $0.1.count })])
     }
 
@@ -110,7 +110,7 @@ struct RollupWriter {
             ON CONFLICT (issue_id, \(keyList)) DO UPDATE SET
                 first_seen = LEAST(\(table).first_seen, EXCLUDED.first_seen),
                 last_seen = GREATEST(\(table).last_seen, EXCLUDED.last_seen),
-                count = \(table).count + EXCLUDED.count
+                count = LEAST(\(table).count::numeric + EXCLUDED.count, 9223372036854775807)::bigint
             """, parameters)
     }
 }

@@ -1,30 +1,20 @@
+import GlobEngine
+
 /// Case-insensitive glob with `*` (any run) and `?` (one character), as Sentry's inbound
-/// filters use for messages and releases.
+/// filters use for messages and releases; every other character is itself. Matched by the
+/// shared non-backtracking `GlobMatcher`.
 public struct GlobPattern: Sendable, Equatable {
     public let pattern: String
-    private let characters: [Character]
+    private let matcher: GlobMatcher
 
     public init(_ pattern: String) {
         self.pattern = pattern
-        characters = Array(pattern.lowercased())
+        matcher = GlobMatcher(pattern.lowercased(), syntax: .init(escapes: false, classes: false, pathAware: false))
     }
 
     public func matches(_ text: String) -> Bool {
-        let subject = Array(text.lowercased())
-        var p = 0, s = 0
-        var star = -1, mark = 0
-        while s < subject.count {
-            if p < characters.count && (characters[p] == "?" || characters[p] == subject[s]) {
-                p += 1; s += 1
-            } else if p < characters.count && characters[p] == "*" {
-                star = p; mark = s; p += 1
-            } else if star >= 0 {
-                p = star + 1; mark += 1; s = mark
-            } else {
-                return false
-            }
-        }
-        while p < characters.count && characters[p] == "*" { p += 1 }
-        return p == characters.count
+        let (prepared, ascii) = GlobText.prepare(text, lowercase: true)
+        if let ascii, matcher.asciiTable != nil { return matcher.matches(ascii: ascii) }
+        return matcher.matches(characters: prepared)
     }
 }

@@ -35,33 +35,64 @@ enum SecretPatterns {
     @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
     @inline(__always) static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
 
+    /// One pass over the text. A candidate starts at an ASCII digit that follows no letter or
+    /// digit and runs over digits, spaces and dashes up to its last digit; all candidates inside one
+    /// such run end at the same place, so the run is read once and only its starts with 13–19
+    /// digits left (at most seven) are checked. The first of them that is Luhn-valid, and not
+    /// followed by a letter, is replaced through the run's end.
     static func replaceCards(_ text: String) -> String {
         let characters = Array(text)
         var output = ""
+        output.reserveCapacity(text.utf8.count)
         var index = 0
         while index < characters.count {
-            if characters[index].isASCII, characters[index].isNumber, index == 0 || !(characters[index - 1].isLetter || characters[index - 1].isNumber) {
-                var end = index
-                var digits: [Int] = []
-                while end < characters.count, characters[end].isASCII,
-                      characters[end].isNumber || ((characters[end] == " " || characters[end] == "-") && !digits.isEmpty) {
-                    if let digit = characters[end].wholeNumberValue { digits.append(digit) }
-                    end += 1
+            guard isASCIIDigit(characters[index]) else {
+                output.append(characters[index])
+                index += 1
+                continue
+            }
+            // The run: digits, spaces and dashes; `end` is after its last digit.
+            var runEnd = index
+            var digits: [Int] = []
+            var digitPositions: [Int] = []
+            while runEnd < characters.count, characters[runEnd].isASCII,
+                  characters[runEnd].isNumber || characters[runEnd] == " " || characters[runEnd] == "-" {
+                if let digit = characters[runEnd].wholeNumberValue {
+                    digits.append(digit)
+                    digitPositions.append(runEnd)
                 }
-                while end > index, !characters[end - 1].isNumber { end -= 1 }
-                if (13...19).contains(digits.count), luhn(digits), end >= characters.count || !characters[end].isLetter {
-                    output += Scrubber.filtered
-                    index = end
-                    continue
+                runEnd += 1
+            }
+            let end = digitPositions[digitPositions.count - 1] + 1
+            let followedByLetter = end < characters.count && characters[end].isLetter
+            var replacedFrom: Int?
+            if !followedByLetter {
+                for ordinal in max(0, digits.count - 19)..<max(0, digits.count - 12) {
+                    let position = digitPositions[ordinal]
+                    let startsCandidate = position == 0 || !(characters[position - 1].isLetter || characters[position - 1].isNumber)
+                    if startsCandidate, luhn(digits[ordinal...]) {
+                        replacedFrom = position
+                        break
+                    }
                 }
             }
-            output.append(characters[index])
-            index += 1
+            if let replacedFrom {
+                for character in characters[index..<replacedFrom] { output.append(character) }
+                output += Scrubber.filtered
+                index = end
+            } else {
+                for character in characters[index..<runEnd] { output.append(character) }
+                index = runEnd
+            }
         }
         return output
     }
 
-    static func luhn(_ digits: [Int]) -> Bool {
+    @inline(__always) static func isASCIIDigit(_ character: Character) -> Bool {
+        character.isASCII && character.isNumber
+    }
+
+    static func luhn(_ digits: ArraySlice<Int>) -> Bool {
         var sum = 0
         for (offset, digit) in digits.reversed().enumerated() {
             if offset % 2 == 1 {
@@ -100,18 +131,52 @@ enum SecretPatterns {
         return remainder == 1
     }
 
+    /// One pass over the UTF-8 bytes: each case-insensitive `bearer ` is found with a 7-byte
+    /// look-ahead that never goes back, and the token after it (up to whitespace, a quote or a
+    /// comma) becomes `[Filtered]`. Bytes are copied into one buffer (appending to a string's
+    /// scalar view copied the string each time).
     static func replaceBearer(_ text: String) -> String {
-        var result = ""
-        var rest = Substring(text)
-        while let range = rest.range(of: "bearer ", options: .caseInsensitive) {
-            result += rest[..<range.upperBound]
-            var end = range.upperBound
-            while end < rest.endIndex, !rest[end].isWhitespace, rest[end] != "\"", rest[end] != "'", rest[end] != "," {
-                end = rest.index(after: end)
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            guard startsBearer(bytes, at: index) else {
+                output.append(bytes[index])
+                index += 1
+                continue
             }
-            result += end > range.upperBound ? Scrubber.filtered : ""
-            rest = rest[end...]
+            output.append(contentsOf: bytes[index..<index + bearer.count])
+            var end = index + bearer.count
+            while end < bytes.count, let length = tokenScalarLength(bytes, at: end) { end += length }
+            if end > index + bearer.count { output.append(contentsOf: filteredBytes) }
+            index = end
         }
-        return result + rest
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static let filteredBytes = Array(Scrubber.filtered.utf8)
+
+    /// `bearer ` (any case) at `index`.
+    static func startsBearer(_ bytes: [UInt8], at index: Int) -> Bool {
+        guard index + bearer.count <= bytes.count else { return false }
+        for offset in 0..<bearer.count where ASCIISearch.lower(bytes[index + offset]) != bearer[offset] { return false }
+        return true
+    }
+
+    /// The byte length of the scalar at `index` when it belongs to a token; nil at whitespace
+    /// (any Unicode whitespace), a quote or a comma.
+    static func tokenScalarLength(_ bytes: [UInt8], at index: Int) -> Int? {
+        let lead = bytes[index]
+        if lead < 0x80 {
+            switch lead {
+            case 0x09...0x0D, 0x20, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ","): return nil
+            default: return 1
+            }
+        }
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        guard index + length <= bytes.count,
+              let scalar = String(decoding: bytes[index..<index + length], as: UTF8.self).unicodeScalars.first else { return length }
+        return scalar.properties.isWhitespace ? nil : length
     }
 }

@@ -1,0 +1,140 @@
+import EventModel
+
+/// Sentry's size limits, applied before anything expensive (scrubbing, grouping) reads the
+/// event, so the work per event is bounded by the limits and not by what a client sent. Pure.
+///
+/// - Strings with a `max_chars` in Sentry's schema: longer than limit + allowance → the first
+///   limit − 3 characters and `...` (culprit, transaction 200; logger 64; environment 64;
+///   server_name, site, frame function/symbol 256 (+20); frame abs_path/filename 256 (+40)).
+///   Messages and exception values keep their existing cut at 8,192 (`EventCleanup`).
+/// - Data bags (relay's `BagSize`): `extra` ≤ depth 7 / 262,144 bytes with each value ≤ 16,384
+///   bytes; each context ≤ depth 7 / 8,192 bytes; `modules` ≤ depth 7 / 8,192; frame `vars` ≤
+///   depth 3 / 1,024. Members are kept in key order until the budget is spent; a container at
+///   the last level becomes its JSON text; strings are cut to the budget left.
+/// - Stack traces keep their last 250 frames (relay's hard frame limit).
+enum EventTrimming {
+    struct Limit {
+        let chars: Int
+        let allowance: Int
+    }
+
+    static let culprit = Limit(chars: 200, allowance: 0)
+    static let logger = Limit(chars: 64, allowance: 0)
+    static let environment = Limit(chars: 64, allowance: 0)
+    static let symbol = Limit(chars: 256, allowance: 20)
+    static let path = Limit(chars: 256, allowance: 40)
+    static let maxFrames = 250
+
+    struct Bag {
+        let depth: Int
+        let bytes: Int
+    }
+
+    static let massive = Bag(depth: 7, bytes: 262_144)
+    static let larger = Bag(depth: 7, bytes: 16_384)
+    static let large = Bag(depth: 7, bytes: 8192)
+    static let small = Bag(depth: 3, bytes: 1024)
+
+    static func apply(_ event: inout [String: JSON]) {
+        for (key, limit) in [("culprit", culprit), ("transaction", culprit), ("logger", logger), ("environment", environment),
+                             ("server_name", symbol), ("site", symbol)] {
+            if case .string(let text)? = event[key] { event[key] = .string(trim(text, limit)) }
+        }
+        if case .object(let extra)? = event["extra"] {
+            var budget = massive.bytes
+            var trimmed: [String: JSON] = [:]
+            for key in extra.keys.sorted() {
+                guard budget > 0, let value = extra[key] else { break }
+                // Each value is also a bag of its own (relay's `ExtraValue`): the smaller budget rules.
+                var inner = min(budget, larger.bytes)
+                let before = inner
+                if let kept = trimBag(value, depthLeft: massive.depth - 1, budget: &inner) { trimmed[key] = kept }
+                budget = max(0, budget - (before - inner) - 1)
+            }
+            event["extra"] = .object(trimmed)
+        }
+        if case .object(let contexts)? = event["contexts"] {
+            event["contexts"] = .object(contexts.compactMapValues { context in
+                var budget = large.bytes
+                return trimBag(context, depthLeft: large.depth, budget: &budget)
+            })
+        }
+        if let modules = event["modules"], modules.object != nil {
+            var budget = large.bytes
+            event["modules"] = trimBag(modules, depthLeft: large.depth, budget: &budget)
+        }
+        EventCleanup.mapStacktraces(&event) { stacktrace in
+            guard case .array(var frames)? = stacktrace["frames"] else { return }
+            if frames.count > maxFrames { frames.removeFirst(frames.count - maxFrames) }
+            stacktrace["frames"] = .array(frames.map(trimFrame))
+        }
+    }
+
+    static func trimFrame(_ frame: JSON) -> JSON {
+        guard case .object(var members) = frame else { return frame }
+        for (key, limit) in [("function", symbol), ("raw_function", symbol), ("symbol", symbol), ("abs_path", path), ("filename", path)] {
+            if case .string(let text)? = members[key] { members[key] = .string(trim(text, limit)) }
+        }
+        if let vars = members["vars"] {
+            var budget = small.bytes
+            members["vars"] = trimBag(vars, depthLeft: small.depth, budget: &budget)
+        }
+        return .object(members)
+    }
+
+    /// Relay's string trimming: untouched up to limit + allowance characters, else the first
+    /// limit − 3 and `...`. Counts Unicode scalars, as relay counts chars.
+    static func trim(_ text: String, _ limit: Limit) -> String {
+        // The UTF-8 length bounds the scalar count: most texts are decided without counting.
+        guard text.utf8.count > limit.chars + limit.allowance,
+              text.unicodeScalars.count > limit.chars + limit.allowance else { return text }
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: text.unicodeScalars.prefix(max(0, limit.chars - 3)))
+        return String(kept) + "..."
+    }
+
+    /// A value inside a data bag, with `depthLeft` levels and `budget` bytes left (spent as
+    /// relay estimates JSON size); nil when nothing of it fits.
+    static func trimBag(_ value: JSON, depthLeft: Int, budget: inout Int) -> JSON? {
+        guard depthLeft > 0, budget > 0 else { return nil }
+        let result: JSON
+        switch value {
+        case .string(let text):
+            result = .string(trim(text, Limit(chars: budget, allowance: 0)))
+        case .array(let items) where depthLeft == 1:
+            result = .string(trim(JSON.array(items).encodedString(), Limit(chars: budget, allowance: 0)))
+        case .object(let members) where depthLeft == 1:
+            result = .string(trim(JSON.object(members).encodedString(), Limit(chars: budget, allowance: 0)))
+        case .array(let items):
+            var kept: [JSON] = []
+            for item in items {
+                guard budget > 0 else { break }
+                if let trimmed = trimBag(item, depthLeft: depthLeft - 1, budget: &budget) { kept.append(trimmed) }
+            }
+            result = .array(kept)
+        case .object(let members):
+            var kept: [String: JSON] = [:]
+            for key in members.keys.sorted() {
+                guard budget > 0, let member = members[key] else { break }
+                if let trimmed = trimBag(member, depthLeft: depthLeft - 1, budget: &budget) { kept[key] = trimmed }
+            }
+            result = .object(kept)
+        default:
+            result = value
+        }
+        budget = max(0, budget - flatSize(result) - 1)
+        return result
+    }
+
+    /// JSON size of a value without its members (containers count their brackets).
+    static func flatSize(_ value: JSON) -> Int {
+        switch value {
+        case .null: return 4
+        case .bool(let flag): return flag ? 4 : 5
+        case .int(let number): return String(number).utf8.count
+        case .double(let number): return String(number).utf8.count
+        case .string(let text): return text.utf8.count + 2
+        case .array, .object: return 2
+        }
+    }
+}
