@@ -12,4 +12,21 @@ public enum Saturating {
         guard overflow else { return difference }
         return b > 0 ? .min : .max
     }
+
+    /// A PostgreSQL integer or `numeric` in text form (what `sum(bigint)` returns), clamped to
+    /// Int64; nil when the text is not a whole number.
+    public static func int64(_ text: String) -> Int64? {
+        if let value = Int64(text) { return value }
+        var digits = Substring(text)
+        let negative = digits.first == "-"
+        if negative || digits.first == "+" { digits = digits.dropFirst() }
+        // numeric may print a whole value with a zero fraction (`12.000`).
+        if let dot = digits.firstIndex(of: ".") {
+            guard digits[digits.index(after: dot)...].allSatisfy({ $0 == "0" }) else { return nil }
+            digits = digits[..<dot]
+        }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        if let value = Int64(digits) { return negative ? -value : value }
+        return negative ? .min : .max
+    }
 }

@@ -87,7 +87,9 @@ enum MessageParameterizer {
             "[0-2]\\d:[0-5]\\d:[0-5]\\d",
             "\\b(?:\(weekdays)\\s+)?\(months)\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\s+\\d{4}",
             "\\b(?:\(weekdays),\\s+)?(?:0[1-9]|[1-2]?\\d|3[01])\\s+\(months)\\s+(?:19\\d{2}|[2-9]\\d{3})\\s+(?:2[0-3]|[0-1]\\d):[0-5]\\d(?::(?:60|[0-5]\\d))?\\s+\(zone)",
-            "datetime\\.datetime\\(.*?\\)",
+            // Sentry's `datetime\.datetime\(.*?\)`, with the repr bounded (real ones are under 100
+            // characters): unbounded, every unclosed `datetime.datetime(` rescanned the rest of the line.
+            "datetime\\.datetime\\([^)\\n\\r]{0,256}\\)",
         ].joined(separator: "|")
     }()
 

@@ -148,7 +148,7 @@ public struct IngestPlan: Sendable {
         var totals: [DataCategory: Int] = [:]
         for item in items where item.filterReason == nil && item.invalidReason == nil {
             // Saturating: quantities are bounded by the item limits, but a sum must never trap.
-            if let counted = item.counted { totals[counted.category, default: 0].addSaturating(counted.quantity) }
+            if let counted = item.counted { totals[counted.category] = Saturating.add(totals[counted.category] ?? 0, counted.quantity) }
         }
         return totals
     }

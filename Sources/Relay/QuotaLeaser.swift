@@ -1,3 +1,4 @@
+import EventModel
 import Foundation
 import Logging
 import Postgres
@@ -52,7 +53,7 @@ public final class QuotaLeaser: @unchecked Sendable {
         let window = limit.windowStart(at: seconds)
         lock.withLock {
             guard var budget = budgets[limit.id], budget.windowStart == window else { return }
-            budget.remaining.addSaturating(quantity)
+            budget.remaining = Saturating.add(budget.remaining, quantity)
             budgets[limit.id] = budget
         }
     }
@@ -81,7 +82,7 @@ public final class QuotaLeaser: @unchecked Sendable {
         return lock.withLock {
             var budget = budgets[limit.id] ?? Budget(windowStart: window, remaining: 0, exhausted: false)
             if budget.windowStart != window { budget = Budget(windowStart: window, remaining: 0, exhausted: false) }
-            budget.remaining.addSaturating(granted)
+            budget.remaining = Saturating.add(budget.remaining, granted)
             if granted < want { budget.exhausted = true }
             let allowed = budget.remaining >= quantity
             if allowed { budget.remaining -= quantity }

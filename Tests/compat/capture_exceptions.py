@@ -35,7 +35,7 @@ def main():
                 kind()
             except Exception as error:  # noqa: BLE001 - every exception is the point here
                 print(sentry_sdk.capture_exception(error), flush=True)
-    sentry_sdk.flush(timeout=30)
+    sentry_sdk.flush(timeout=120)
 
 
 if __name__ == "__main__":

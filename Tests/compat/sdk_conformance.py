@@ -54,7 +54,7 @@ def items():
         with sentry_sdk.start_span(op="work"):
             pass
     scope.end_session()
-    sentry_sdk.flush(timeout=30)
+    sentry_sdk.flush(timeout=120)
 
 
 def ratelimit(count):

@@ -44,6 +44,11 @@ import Testing
         let word = String(repeating: "a", count: 8000)
         #expect(MessageParameterizer.parameterize(word + " x@y.org") == word + " <email>")
         #expect(MessageParameterizer.parameterize(String(repeating: "7", count: 8000) + "s") == "<duration>")
+        // Python datetime reprs, and many unclosed ones (each used to rescan the rest of the line).
+        #expect(MessageParameterizer.parameterize("at datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc) x") == "at <date> x")
+        let unclosed = String(repeating: "datetime.datetime(", count: 400)
+        #expect(MessageParameterizer.parameterize(unclosed) == unclosed)
+        #expect(MessageParameterizer.parameterize(unclosed + "1)") == String(repeating: "datetime.datetime(", count: 385) + "<date>")
     }
 
     @Test func lambdaCleanupInOnePass() {
