@@ -36,6 +36,16 @@ public protocol ProjectSettingsSource: AnyObject {
     func settings(for projects: Set<Int64>) -> [Int64: ProjectProcessing]
 }
 
+extension ProjectSettingsSource {
+    /// Adds the settings of those `projects` the context lacks: several stages need them, the
+    /// first one to prepare reads them.
+    public func fill(_ context: inout EventBatchContext, projects: Set<Int64>) {
+        let missing = projects.subtracting(context.projects.keys)
+        guard !missing.isEmpty else { return }
+        context.projects.merge(settings(for: missing)) { current, _ in current }
+    }
+}
+
 /// Why a message did not become an event; it becomes a dead letter with this reason.
 public enum EventFailure: Error, Equatable, CustomStringConvertible {
     case undecodable(String)
@@ -50,15 +60,14 @@ public enum EventFailure: Error, Equatable, CustomStringConvertible {
 /// What stages prepared for one batch, per project. A project missing here gets the defaults
 /// (which scrub).
 public struct EventBatchContext: Sendable {
-    public var scrubbing: [Int64: ScrubbingSettings] = [:]
-    public var grouping: [Int64: GroupingConfig] = [:]
+    public var projects: [Int64: ProjectProcessing] = [:]
     public var defaultScrubbing: ScrubbingSettings = .default
     public var defaultGrouping: GroupingConfig = .default
 
     public init() {}
 
-    public func scrubbing(of project: Int64) -> ScrubbingSettings { scrubbing[project] ?? defaultScrubbing }
-    public func grouping(of project: Int64) -> GroupingConfig { grouping[project] ?? defaultGrouping }
+    public func scrubbing(of project: Int64) -> ScrubbingSettings { projects[project]?.scrubbing ?? defaultScrubbing }
+    public func grouping(of project: Int64) -> GroupingConfig { projects[project]?.grouping ?? defaultGrouping }
 }
 
 /// An event between stages: the message it came from, its JSON as the stages have left it, and

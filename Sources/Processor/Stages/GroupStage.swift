@@ -10,10 +10,7 @@ public struct GroupStage: EventStage {
     public init(settings: (any ProjectSettingsSource)? = nil) { self.settings = settings }
 
     public func prepare(_ context: inout EventBatchContext, projects: Set<Int64>) {
-        guard let settings else { return }
-        for (project, entry) in settings.settings(for: projects) {
-            context.grouping[project] = entry.grouping
-        }
+        settings?.fill(&context, projects: projects)
     }
 
     public func run(_ event: inout WorkingEvent, _ context: EventBatchContext) throws(EventFailure) {

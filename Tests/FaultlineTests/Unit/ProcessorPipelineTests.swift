@@ -53,6 +53,23 @@ import Testing
         #expect(counting.runs == 13)
     }
 
+    /// The standard stages share one settings source: scrubbing and grouping both need it, and
+    /// it is asked once per batch, for the batch's projects.
+    @Test func theStandardStagesAskForProjectSettingsOncePerBatch() throws {
+        final class CountingSource: ProjectSettingsSource {
+            var asked: [Set<Int64>] = []
+            func settings(for projects: Set<Int64>) -> [Int64: ProjectProcessing] {
+                asked.append(projects)
+                return Dictionary(uniqueKeysWithValues: projects.map { ($0, ProjectProcessing(scrubbing: .default, grouping: .default)) })
+            }
+        }
+        let source = CountingSource()
+        let handler = EventsHandler(topic: "ingest-events", pipeline: .standard(settings: source))
+        let write = handler.handle((0..<10).map { message(Int64($0), project: $0 < 5 ? 7 : 8) }, database: unusedDatabase)
+        #expect(source.asked == [[7, 8]])
+        #expect(write.deadLetters.isEmpty)
+    }
+
     @Test func aFailingStageMakesADeadLetterWithItsReason() throws {
         struct Refusing: EventStage {
             func run(_ event: inout WorkingEvent, _ context: EventBatchContext) throws(EventFailure) {
