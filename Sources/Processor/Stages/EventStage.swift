@@ -36,6 +36,18 @@ public protocol ProjectSettingsSource: AnyObject {
     func settings(for projects: Set<Int64>) -> [Int64: ProjectProcessing]
 }
 
+/// A stage that reads projects' settings (scrubbing, grouping rules): its `prepare` adds those of
+/// the batch's projects to the context; nil `settings` leaves the context as given (tests, benchmarks).
+public protocol ProjectSettingsStage: EventStage {
+    var settings: (any ProjectSettingsSource)? { get }
+}
+
+extension ProjectSettingsStage {
+    public func prepare(_ context: inout EventBatchContext, projects: Set<Int64>) {
+        settings?.fill(&context, projects: projects)
+    }
+}
+
 extension ProjectSettingsSource {
     /// Adds the settings of those `projects` the context lacks: several stages need them, the
     /// first one to prepare reads them.

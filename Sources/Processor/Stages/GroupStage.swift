@@ -3,15 +3,10 @@ import Grouping
 
 /// Marks in-app frames and groups the event with the project's fingerprint and stack trace
 /// rules; adds title, culprit and hashes to the JSON.
-public struct GroupStage: EventStage {
-    /// Where the projects' rules come from; nil: `context` as given (tests, benchmarks).
-    let settings: (any ProjectSettingsSource)?
+public struct GroupStage: ProjectSettingsStage {
+    public let settings: (any ProjectSettingsSource)?
 
     public init(settings: (any ProjectSettingsSource)? = nil) { self.settings = settings }
-
-    public func prepare(_ context: inout EventBatchContext, projects: Set<Int64>) {
-        settings?.fill(&context, projects: projects)
-    }
 
     public func run(_ event: inout WorkingEvent, _ context: EventBatchContext) throws(EventFailure) {
         let config = context.grouping(of: event.projectID)
