@@ -72,7 +72,7 @@ for target in "${targets[@]}"; do
         module Scrubbing Sources/Scrubbing/*.swift
         module Grouping Sources/Grouping/*.swift
         sources=()
-        for file in Sources/Processor/*.swift; do
+        for file in Sources/Processor/*.swift Sources/Processor/Stages/*.swift; do
             if ! grep -E '^import ' "$file" | grep -qvE '^import (Foundation|EventModel|Quotas|Scrubbing|Grouping)$'; then
                 sources+=("$file")
             fi

@@ -1,5 +1,5 @@
 // libFuzzer target: the processor's whole step over one event payload, as a worker runs it
-// (Sources/Processor/EventNormalizer.swift): parse, normalize and clean up, scrub, apply in-app
+// (Sources/Processor/Stages, `EventPipeline`): parse, normalize and clean up, scrub, apply in-app
 // defaults and stack trace rules, group (title, culprit, hashes), then re-encode for storage.
 // With project rules that exercise the globs and matchers, and IP scrubbing on. Checks: no trap,
 // no hang (-timeout), the stored payload parses back as a JSON object, and there is a hash.
@@ -33,7 +33,7 @@ public func fuzzProcess(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
                                                 clientIP: "203.0.113.7", sdk: "sentry.python/2.19.0",
                                                 sentAt: "2026-11-22T03:00:00.000Z"),
                                 payload: bytes)
-    guard let processed = try? EventNormalizer.normalize(message, scrubbing: scrubbing, grouping: grouping) else { return 0 }
+    guard let processed = try? EventPipeline.process(message, scrubbing: scrubbing, grouping: grouping) else { return 0 }
     guard case .object? = try? JSON.parse(processed.payload) else {
         fatalError("the stored payload does not parse back: \(processed.payload.prefix(500))")
     }

@@ -10,7 +10,7 @@ import Foundation
 /// - Timestamps that are not RFC 3339 text or Unix seconds within years 0001–9999 are removed:
 ///   breadcrumbs' `timestamp`, the event's `start_timestamp`, spans' `timestamp` and
 ///   `start_timestamp` (the event's own `timestamp` is replaced by the received time in
-///   `EventNormalizer`).
+///   `NormalizeStage`).
 enum EventValueSanity {
     /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in Unix seconds.
     static let earliestSeconds: Double = -62_135_596_800

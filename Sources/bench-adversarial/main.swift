@@ -103,10 +103,10 @@ let steps: [Step] = [
     Step(name: "message parameterize (\"datetime.datetime(\" …)", adversarial: repeated("datetime.datetime("),
          run: { text in group(["message": .string(text)]) }),
     Step(name: "whole normalize: \"1 1 1 …\" in extra", adversarial: repeated("1 "),
-         run: { text in _ = try? EventNormalizer.normalize(ingest("{\"message\":\"m\",\"extra\":{\"v\":\(jsonString(text))}}")) }),
+         run: { text in _ = try? EventPipeline.process(ingest("{\"message\":\"m\",\"extra\":{\"v\":\(jsonString(text))}}")) }),
     Step(name: "whole normalize: newrelic×n abs_path, custom rules", adversarial: repeated("newrelic/"),
          run: { text in
-             _ = try? EventNormalizer.normalize(
+             _ = try? EventPipeline.process(
                  ingest("{\"platform\":\"python\",\"exception\":{\"values\":[{\"type\":\"E\",\"stacktrace\":{\"frames\":[{\"abs_path\":\(jsonString(text))}]}}]}}"),
                  grouping: customRules)
          }),

@@ -108,7 +108,7 @@ case "normalize" where arguments.count == 3:
     var bytes = 0
     for payload in payloads {
         let message = try IngestMessage.decode(payload)
-        bytes += try EventNormalizer.normalize(message).payload.utf8.count
+        bytes += try EventPipeline.process(message).payload.utf8.count
     }
     print("normalized \(count) events at \(rate(count, since: start)) events/s on one core (reference: no I/O; \(bytes / max(count, 1)) bytes stored per event)")
 case "write" where arguments.count == 5:
@@ -119,7 +119,7 @@ case "write" where arguments.count == 5:
     let start = Date()
     var inserted = 0
     for batch in stride(from: 0, to: payloads.count, by: 1000).map({ payloads[$0..<min($0 + 1000, payloads.count)] }) {
-        let events = try batch.map { try EventNormalizer.normalize(try IngestMessage.decode($0)) }
+        let events = try batch.map { try EventPipeline.process(try IngestMessage.decode($0)) }
         inserted += try db.transaction { try EventWriter($0).write(events).inserted }
     }
     print("wrote \(inserted) of \(count) events at \(rate(count, since: start)) events/s on one thread (no Kafka)")

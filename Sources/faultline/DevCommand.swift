@@ -25,7 +25,7 @@ struct DevCommand: AsyncParsableCommand {
             let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, workers: workers, logger: logger)
             let router = Runtime.router()
             let backlog = try BacklogMonitor.startIfEmbedded(
-                kafka: kafka, group: config.consumerGroup, topics: [config.topics.events, config.topics.outcomes], logger: logger)
+                kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics), logger: logger)
             let producer = try KafkaProducer(config: backlog == nil ? kafka : kafka.adding(EmbeddedBroker.producerProperties), logger: logger)
             IngestRoutes(producer: producer, pool: pool, topics: config.topics, limits: Runtime.relayLimits(config),
                          trustedProxies: config.trustedProxies, backlog: backlog, logger: logger).add(to: router)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Hummingbird
 import Kafka
 import Postgres
+import Processor
 import Relay
 import Web
 
@@ -20,7 +21,7 @@ struct RelayCommand: AsyncParsableCommand {
             // A broker inside this process has no consumers (processors cannot find it), so there
             // is no backlog to guard: this mode is for trying and benchmarking the relay alone.
             let backlog = broker != nil ? nil : try BacklogMonitor.startIfEmbedded(
-                kafka: kafka, group: config.consumerGroup, topics: [config.topics.events, config.topics.outcomes], logger: logger)
+                kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics), logger: logger)
             let mock = broker != nil || backlog != nil
             let producer = try KafkaProducer(config: mock ? kafka.adding(EmbeddedBroker.producerProperties) : kafka, logger: logger)
             IngestRoutes(producer: producer, pool: pool, topics: config.topics, limits: Runtime.relayLimits(config),

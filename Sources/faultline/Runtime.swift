@@ -72,7 +72,7 @@ enum Runtime {
         }
         return ProcessorService(
             settings: .init(kafka: kafka, databaseURL: config.databaseURL, group: config.consumerGroup,
-                            eventsTopic: config.topics.events, outcomesTopic: config.topics.outcomes, batchSize: config.batchSize, drainOnStop: embedded),
+                            topics: config.topics, batchSize: config.batchSize, drainOnStop: embedded),
             workers: workers, logger: logger)
     }
 

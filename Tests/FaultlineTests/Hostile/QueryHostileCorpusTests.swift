@@ -42,7 +42,7 @@ import Web
         let message = IngestMessage(metadata: .init(type: "event", eventID: EventID.generate(), projectID: project, keyID: 1,
                                                     received: Date().timeIntervalSince1970, clientIP: nil, sdk: nil, sentAt: nil),
                                     payload: JSON.object(json).encoded())
-        return try EventNormalizer.normalize(message)
+        return try EventPipeline.process(message)
     }
 
     static func withStack(_ body: @escaping @Sendable (Stack, any TestClientProtocol) async throws -> Void) async throws {

@@ -39,7 +39,7 @@ import Web
             let message = IngestMessage(metadata: .init(type: "event", eventID: EventID.generate(), projectID: project, keyID: 1,
                                                         received: Date().timeIntervalSince1970, clientIP: nil, sdk: nil, sentAt: nil),
                                         payload: JSON.object(json).encoded())
-            return try EventNormalizer.normalize(message)
+            return try EventPipeline.process(message)
         }
         var events = try (0..<6).map { i in try event("KeyError", user: "u\(i % 3)", release: "shop@1.0", tags: ["region": "eu"]) }
         events += try (0..<3).map { i in try event("ValueError", user: "v\(i)", level: "warning", tags: ["region": "us"]) }

@@ -23,7 +23,7 @@ import Web
             let message = IngestMessage(metadata: .init(type: "event", eventID: EventID.generate(), projectID: tenant.project.id,
                                                         keyID: 1, received: Date().timeIntervalSince1970, clientIP: nil, sdk: nil, sentAt: nil),
                                         payload: payload.encoded())
-            _ = try db.transaction { try EventWriter($0).write([try EventNormalizer.normalize(message)]) }
+            _ = try db.transaction { try EventWriter($0).write([try EventPipeline.process(message)]) }
             let issueID = try db.query("SELECT id FROM issues").first!.int("id")
             let pool = PGPool(url: database.url, size: 2)
             let router = Router(context: FaultlineRequestContext.self)

@@ -47,7 +47,7 @@ import Web
             let producer = try KafkaProducer(config: kafka, logger: logger)
             let pool = PGPool(url: database.url, size: 2)
             let monitor = try #require(try BacklogMonitor.startIfEmbedded(
-                kafka: kafka, group: group, topics: [topics.events, topics.outcomes], interval: 0.05, logger: logger))
+                kafka: kafka, group: group, topics: ProcessorTopics.consumed(topics), interval: 0.05, logger: logger))
             let router = Router(context: FaultlineRequestContext.self)
             IngestRoutes(producer: producer, pool: pool, topics: topics, backlog: monitor, logger: logger).add(to: router)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
@@ -77,7 +77,7 @@ import Web
                 #expect(events.high == Int64(accepted))
 
                 // A consumer group that reads and commits makes room again.
-                let consumer = try KafkaConsumer(config: kafka, groupID: group, topics: [topics.events, topics.outcomes],
+                let consumer = try KafkaConsumer(config: kafka, groupID: group, topics: ProcessorTopics.consumed(topics),
                                                  rebalance: RebalanceHandler(assigned: { _ in [:] }, revoked: { _ in }), logger: logger)
                 defer { consumer.close() }
                 var next: [TopicPartition: Int64] = [:]
@@ -117,7 +117,7 @@ import Web
                 }
             }
             let settings = ProcessorWorker.Settings(kafka: kafka, databaseURL: database.url, group: group,
-                                                    eventsTopic: topics.events, outcomesTopic: topics.outcomes,
+                                                    topics: topics,
                                                     batchSize: 100, drainOnStop: false)
             func runProcessor(until done: () throws -> Bool) throws {
                 let worker = ProcessorWorker(settings: settings, logger: logger)

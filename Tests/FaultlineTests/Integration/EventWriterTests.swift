@@ -19,7 +19,7 @@ import Testing
         let message = IngestMessage(metadata: .init(type: "event", eventID: id, projectID: project, keyID: 1, received: at,
                                                     clientIP: nil, sdk: nil, sentAt: nil),
                                     payload: JSON.object(json).encoded())
-        return try EventNormalizer.normalize(message)
+        return try EventPipeline.process(message)
     }
 
     static func project(_ db: PGConnection) throws -> Int64 {

@@ -53,7 +53,7 @@ struct InProcessStack {
         let pool = PGPool(url: database.url, size: 4)
         let processor = ProcessorService(
             settings: .init(kafka: KafkaConfig(bootstrapServers: broker.bootstrapServers, properties: ["fetch.wait.max.ms": "20"]), databaseURL: database.url, group: "faultline-processor",
-                            eventsTopic: topics.events, outcomesTopic: topics.outcomes,
+                            topics: topics,
                             batchSize: 500, drainOnStop: true),
             logger: logger)
         let router = Router(context: FaultlineRequestContext.self)

@@ -10,7 +10,7 @@ import Testing
     func normalized(_ payload: String, received: Double = 1_700_000_000) throws -> JSON {
         let message = IngestMessage(metadata: .init(type: "event", eventID: nil, projectID: 1, keyID: 1, received: received,
                                                     clientIP: nil, sdk: nil, sentAt: nil), payload: Array(payload.utf8))
-        return try JSON.parse(try EventNormalizer.normalize(message).payload)
+        return try JSON.parse(try EventPipeline.process(message).payload)
     }
 
     @Test func lineNumbersOutsideUnsigned64AreRemoved() throws {
@@ -43,8 +43,8 @@ import Testing
     }
 
     @Test func aReceivedTimeNoDateCanHoldIsAnError() {
-        #expect(throws: EventNormalizer.Failure.self) { try normalized(#"{"message":"m"}"#, received: 1e300) }
-        #expect(throws: EventNormalizer.Failure.self) { try normalized(#"{"message":"m"}"#, received: .infinity) }
+        #expect(throws: EventFailure.self) { try normalized(#"{"message":"m"}"#, received: 1e300) }
+        #expect(throws: EventFailure.self) { try normalized(#"{"message":"m"}"#, received: .infinity) }
     }
 
     @Test func stringsAreCutToSentrysLimits() throws {

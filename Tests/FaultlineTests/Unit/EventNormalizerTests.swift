@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func fillsDefaultsAndKeepsRelayEventID() throws {
-        let event = try EventNormalizer.normalize(message(#"{"event_id":"ffffffffffffffffffffffffffffffff","message":"m"}"#))
+        let event = try EventPipeline.process(message(#"{"event_id":"ffffffffffffffffffffffffffffffff","message":"m"}"#))
         #expect(event.eventID == "0123456789abcdef0123456789abcdef")
         #expect(event.platform == "other")
         #expect(event.level == "error")
@@ -23,28 +23,28 @@ import Testing
     }
 
     @Test func clampsFutureAndAncientTimestamps() throws {
-        let future = try EventNormalizer.normalize(message(#"{"timestamp":1700000500}"#))
+        let future = try EventPipeline.process(message(#"{"timestamp":1700000500}"#))
         #expect(future.timestamp == Date(timeIntervalSince1970: 1_700_000_000))
-        let ancient = try EventNormalizer.normalize(message(#"{"timestamp":"2001-01-01T00:00:00Z"}"#))
+        let ancient = try EventPipeline.process(message(#"{"timestamp":"2001-01-01T00:00:00Z"}"#))
         #expect(ancient.timestamp == Date(timeIntervalSince1970: 1_700_000_000))
-        let recent = try EventNormalizer.normalize(message(#"{"timestamp":"2023-11-14T22:13:10.5Z"}"#))
+        let recent = try EventPipeline.process(message(#"{"timestamp":"2023-11-14T22:13:10.5Z"}"#))
         #expect(abs(recent.timestamp.timeIntervalSince1970 - 1_699_999_990.5) < 0.001)
     }
 
     @Test func normalizesLevelsAndAutoIP() throws {
-        let event = try EventNormalizer.normalize(message(#"{"level":"WARN","user":{"ip_address":"{{auto}}"}}"#))
+        let event = try EventPipeline.process(message(#"{"level":"WARN","user":{"ip_address":"{{auto}}"}}"#))
         #expect(event.level == "warning")
         #expect(event.userKey == "ip:192.0.2.1")
     }
 
     @Test func nulCharactersCannotBreakJSONB() throws {
-        let event = try EventNormalizer.normalize(message(#"{"message":"a\u0000b"}"#))
+        let event = try EventPipeline.process(message(#"{"message":"a\u0000b"}"#))
         #expect(!event.payload.contains("\\u0000"))
     }
 
     @Test func garbageIsAnError() {
-        #expect(throws: EventNormalizer.Failure.self) { try EventNormalizer.normalize(message("[1,2]")) }
-        #expect(throws: EventNormalizer.Failure.self) { try EventNormalizer.normalize(message("{")) }
+        #expect(throws: EventFailure.self) { try EventPipeline.process(message("[1,2]")) }
+        #expect(throws: EventFailure.self) { try EventPipeline.process(message("{")) }
     }
 }
 
@@ -52,7 +52,7 @@ import Testing
     func normalized(_ payload: String, sentAt: String? = nil) throws -> JSON {
         let message = IngestMessage(metadata: .init(type: "event", eventID: nil, projectID: 1, keyID: 1, received: 1_700_000_000,
                                                     clientIP: nil, sdk: nil, sentAt: sentAt), payload: Array(payload.utf8))
-        return try JSON.parse(try EventNormalizer.normalize(message).payload)
+        return try JSON.parse(try EventPipeline.process(message).payload)
     }
 
     @Test func splitsUntypedExceptionValues() throws {

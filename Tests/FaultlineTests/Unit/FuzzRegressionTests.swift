@@ -57,7 +57,7 @@ import Testing
                                                         clientIP: "203.0.113.7", sdk: "sentry.python/2.19.0",
                                                         sentAt: "2026-11-22T03:00:00.000Z"),
                                         payload: bytes)
-            guard let processed = try? EventNormalizer.normalize(message, scrubbing: scrubbing) else { continue }
+            guard let processed = try? EventPipeline.process(message, scrubbing: scrubbing) else { continue }
             #expect(try JSON.parse(processed.payload).object != nil, "\(name)")
             #expect(!processed.grouping.hashes.isEmpty, "\(name)")
         }

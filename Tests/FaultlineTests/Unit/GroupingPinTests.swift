@@ -233,7 +233,7 @@ import Testing
                                                     keyID: 1, received: 1_700_000_000, clientIP: "192.0.2.1",
                                                     sdk: "sentry.python/2", sentAt: nil),
                                     payload: Array(pin.event.utf8))
-        let event = try EventNormalizer.normalize(message, grouping: try Self.config(pin))
+        let event = try EventPipeline.process(message, grouping: try Self.config(pin))
         let actual = "\(Self.summary(event.grouping)) payload=\(Grouper.hash([event.payload]))"
         Self.record(actual, "normalized", pin)
         #expect(actual == Self.expectedNormalized[pin.name])

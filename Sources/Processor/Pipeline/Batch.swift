@@ -1,11 +1,9 @@
 import Kafka
-import Quotas
 
-/// What one poll becomes: events to write, outcomes to count, messages to record as dead
-/// letters, and for each partition the span of offsets they came from.
-public struct Batch: Sendable {
-    public var events: [ProcessedEvent] = []
-    public var outcomes: [OutcomeRecord] = []
+/// What one poll becomes: each handler's write, messages to record as dead letters, and for
+/// each partition the span of offsets they came from.
+public struct Batch {
+    public var writes: [TopicWrite] = []
     public var deadLetters: [DeadLetter] = []
     public var spans: [TopicPartition: OffsetSpan] = [:]
 
