@@ -297,14 +297,10 @@ public struct EventWriter {
         case .escalated(let reason): ("escalating", "set_escalating", ["reason": reason])
         }
         try db.query("""
-            UPDATE issues SET status = 'unresolved', substatus = $2, resolved_at = NULL, resolution = NULL,
-                resolved_in_release = NULL, ignored_at = NULL, ignore_until = NULL, ignore_count = NULL,
-                ignore_window_minutes = NULL, ignore_user_count = NULL, ignore_user_window_minutes = NULL,
-                ignore_times_seen_baseline = NULL, ignore_user_count_baseline = NULL
+            UPDATE issues SET status = 'unresolved', substatus = $2, \(IssueRepository.clearedColumns)
             WHERE id = $1
             """, [issueID, substatus])
         let json = try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])
-        try db.query("INSERT INTO issue_activities (issue_id, type, data) VALUES ($1, $2, $3::jsonb)",
-                     [issueID, activity, String(decoding: json, as: UTF8.self)])
+        try IssueRepository(db).recordActivity(issueIDs: [issueID], type: activity, data: String(decoding: json, as: UTF8.self))
     }
 }

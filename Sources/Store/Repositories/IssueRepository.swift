@@ -35,7 +35,8 @@ public struct IssueRepository {
 
     // MARK: Activities
 
-    /// The one place `issue_activities` rows are inserted (outside the processor): one row of
+    /// The one place `issue_activities` rows are inserted (the processor's regressions and
+    /// escalations too): one row of
     /// `type` with the JSON object `data` for each issue.
     public func recordActivity(issueIDs: [Int64], type: String, data: String) throws {
         guard !issueIDs.isEmpty else { return }
