@@ -229,7 +229,7 @@ public struct IngestRoutes: Sendable {
         do {
             let (config, source) = try await configs.lookupNotingSource(publicKey)
             switch source {
-            case .database:
+            case .database, .refreshing:
                 if let failed = databaseState.succeeded() {
                     logger.notice("relay: PostgreSQL reachable again; project configs load (\(failed) lookups failed meanwhile)")
                 }
@@ -239,6 +239,9 @@ public struct IngestRoutes: Sendable {
                 break
             }
             return config
+        } catch is ProjectConfigCache.Busy {
+            // Many made-up keys at once: not the database's fault, and not worth a lookup now.
+            throw RelayError(.serviceUnavailable, "the service is overloaded", retryAfter: 1)
         } catch {
             noteDatabaseFailure(error)
             logger.debug("relay: project config lookup failed: \(error)")
