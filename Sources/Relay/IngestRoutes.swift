@@ -205,18 +205,40 @@ public struct IngestRoutes: Sendable {
     }
 
     /// The decoded body, within the endpoint's limit and what the budget has room for; beyond
-    /// the limit a 413, beyond the budget's room (other requests hold it) a 503.
+    /// the limit a 413, beyond the budget's room (other requests hold it) a 503. What decoding
+    /// may use at most (`BodyDecoder.peakBytes` of its output cap) is reserved before it starts
+    /// and what the result does not need is given back after, so concurrent bombs cannot pass
+    /// the budget. The cap starts near what ordinary bodies need and grows fourfold while the
+    /// output reaches it (decoding again: at most about 1.4 times the work of the last try), so
+    /// an ordinary request does not hold the largest cap.
     static func decode(_ raw: ByteBuffer, encoding: String?, limit: Int, reservation: BudgetReservation) throws(RelayError) -> [UInt8] {
-        let room = reservation.room
-        let cap = min(limit, room)
-        let bytes: [UInt8]
-        do throws(RelayError) {
-            bytes = try BodyDecoder.decode(raw, encoding: encoding, limit: cap)
-        } catch {
-            throw error.status == .contentTooLarge && cap < limit ? RelayError.overloaded : error
+        guard BodyDecoder.decompresses(encoding) else {
+            // Passing through: the raw bytes, already charged, plus their copy.
+            guard raw.readableBytes <= limit else { throw BodyDecoder.tooLarge(limit) }
+            try reservation.reserve(raw.readableBytes)
+            return Array(raw.readableBytesView)
         }
-        try reservation.reserve(bytes.count)
-        return bytes
+        let (guess, overflow) = raw.readableBytes.multipliedReportingOverflow(by: 8)
+        var cap = min(limit, max(1024 * 1024, overflow ? Int.max : guess))
+        while true {
+            let fitting = BodyDecoder.largestOutput(fitting: reservation.room)
+            guard fitting > 0 else { throw RelayError.overloaded }
+            let tryCap = min(cap, fitting)
+            let peak = BodyDecoder.peakBytes(output: tryCap)
+            try reservation.reserve(peak)
+            do throws(RelayError) {
+                let bytes = try BodyDecoder.decode(raw, encoding: encoding, limit: tryCap)
+                reservation.release(peak - bytes.count)
+                return bytes
+            } catch {
+                reservation.release(peak)
+                guard error.status == .contentTooLarge else { throw error }
+                if tryCap >= limit { throw error }
+                if tryCap < cap { throw RelayError.overloaded }
+                let (grown, overflow) = cap.multipliedReportingOverflow(by: 4)
+                cap = min(limit, overflow ? Int.max : grown)
+            }
+        }
     }
 
     static func hyphenated(_ id: String) -> String {
