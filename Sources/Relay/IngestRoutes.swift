@@ -24,6 +24,9 @@ public struct IngestRoutes: Sendable {
     let trustedProxies: TrustedProxies
     /// Bytes all requests together hold while reading, decoding and parsing.
     let budget: InFlightBudget
+    /// Bytes read before authentication (looking for an envelope's header line), apart and
+    /// small, so unauthenticated clients cannot take the budget authenticated SDKs need.
+    let preAuthBudget: InFlightBudget
     /// Set when the broker is the embedded mock cluster, whose log is bounded.
     let backlog: BacklogMonitor?
     private let kafkaState = DependencyState()
@@ -34,6 +37,7 @@ public struct IngestRoutes: Sendable {
         self.producer = producer
         self.trustedProxies = trustedProxies
         budget = InFlightBudget(limit: limits.maxBytesInFlight)
+        preAuthBudget = InFlightBudget(limit: limits.maxPreAuthBytesInFlight)
         self.backlog = backlog
         self.pool = pool
         configs = ProjectConfigCache(pool: pool)
@@ -87,8 +91,12 @@ public struct IngestRoutes: Sendable {
         // Every byte read, decoded and parsed for this request counts against the relay's budget
         // until the answer is sent.
         let reservation = BudgetReservation(budget)
-        defer { reservation.releaseAll() }
-        var reader = RequestBodyReader(request.body, limit: bodyLimit, reservation: reservation)
+        let preAuthReservation = BudgetReservation(preAuthBudget)
+        defer {
+            reservation.releaseAll()
+            preAuthReservation.releaseAll()
+        }
+        var reader = RequestBodyReader(request.body, limit: bodyLimit, reservation: preAuthReservation)
 
         // Authenticate before spending. The key comes from the headers or the query; only when
         // neither has one, an envelope's header line is read (and decoded) on its own with a
@@ -100,13 +108,15 @@ public struct IngestRoutes: Sendable {
         }
         let sniffed = isEnvelope && !AuthExtractor.hasDirectCredentials(
             sentryAuthHeader: request.headers[.xSentryAuth], authorizationHeader: request.headers[.authorization], query: query)
-        let envelopeHeader = sniffed ? try await Self.sniffEnvelopeHeader(&reader, encoding: encoding) : nil
+        let envelopeHeader = sniffed
+            ? try await Self.sniffEnvelopeHeader(&reader, encoding: encoding, timeout: limits.headerLineTimeout) : nil
         let auth = try authenticate(envelopeDSN: envelopeHeader?["dsn"]?.string)
         guard AuthExtractor.isWellFormedKey(auth.publicKey) else { throw RelayError.badPublicKey }
         guard let config = try await lookup(auth.publicKey), config.key.isActive else { throw RelayError.projectID }
         let projectID = config.key.projectID
         if let pathProject, Int64(pathProject) != projectID { throw RelayError.projectID }
 
+        try reader.chargeTo(reservation)
         let raw = try await reader.readAll()
         let bytes = try Self.decode(raw, encoding: encoding, limit: bodyLimit, reservation: reservation)
         guard !bytes.isEmpty else { throw RelayError.emptyBody }
@@ -183,13 +193,19 @@ public struct IngestRoutes: Sendable {
 
     /// The envelope's header line, read from as little of the body as it takes (see
     /// `EnvelopeHeaderSniffer`). The raw body read so far stays in `reader`.
-    static func sniffEnvelopeHeader(_ reader: inout RequestBodyReader, encoding: String?) async throws(RelayError) -> [String: JSON] {
+    static func sniffEnvelopeHeader(_ reader: inout RequestBodyReader, encoding: String?,
+                                    timeout: Double) async throws(RelayError) -> [String: JSON] {
+        let started = ContinuousClock.now
         var scannedAt = 0
         while true {
             let more = try await reader.readChunk()
             let size = reader.raw.readableBytes
-            // Decoding again from the start each time, so only when the body doubled or ended.
-            if more && size < 2 * scannedAt { continue }
+            let elapsed = started.duration(to: .now) / .seconds(1)
+            switch EnvelopeHeaderSniffer.step(size: size, scannedAt: scannedAt, more: more, elapsed: elapsed, timeout: timeout) {
+            case .readMore: continue
+            case .timedOut: throw RelayError(.requestTimeout, "timed out reading the envelope header")
+            case .scan: break
+            }
             scannedAt = size
             if !more && size == 0 { throw RelayError.emptyBody }
             let decoded = try BodyDecoder.decodePrefix(reader.raw, encoding: encoding, limit: EnvelopeHeaderSniffer.maxLine + 1)

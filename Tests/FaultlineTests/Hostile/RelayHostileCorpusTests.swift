@@ -191,6 +191,38 @@ import Web
         }
     }
 
+    /// Header lines trickled without a key hold only the small pre-authentication budget:
+    /// beyond it they are answered 503, and authenticated SDKs are still served meanwhile.
+    @Test func unauthenticatedTricklesCannotTakeTheBudgetOfAuthenticatedOnes() async throws {
+        var limits = RelayLimits()
+        limits.maxPreAuthBytesInFlight = 100 * 1024
+        limits.maxBytesInFlight = 1024 * 1024
+        try await withLive(limits: limits) { live in
+            try await live.hostileCase("header lines trickled without a key") {
+                let start = "{\"event_id\":\"" + String(repeating: "a", count: 60_000)
+                func open() async throws -> RawConnection {
+                    let connection = try RawConnection(port: live.port, timeout: 30)
+                    await connection.send("POST \(live.envelopePath) HTTP/1.1\r\nHost: x\r\n"
+                                          + "Content-Length: 10000000\r\n\r\n\(start)")
+                    return connection
+                }
+                let first = try await open()
+                try await Task.sleep(for: .milliseconds(500))
+                let second = try await open()
+                let answer = await second.response()
+                #expect(RawConnection.status(answer) == 503, "\(answer.prefix(300))")
+                #expect(answer.contains("the service is overloaded"))
+                // The first still holds its share; an authenticated event is served all the same.
+                let event = "{\"message\":\"" + String(repeating: "c", count: 300_000) + "\"}"
+                #expect(try await live.post(live.envelopePath, "{}\n{\"type\":\"event\"}\n\(event)\n").status == .ok)
+                _ = try await live.sendOrdinary("while a header line trickles")
+                // Its line ends without a key: 401, and its share goes back.
+                await first.send("\"}\n")
+                #expect(RawConnection.status(await first.response()) == 401)
+            }
+        }
+    }
+
     // MARK: Authenticated abuse
 
     @Test func authenticatedEnvelopesCannotOverflowOrDisguise() async throws {
