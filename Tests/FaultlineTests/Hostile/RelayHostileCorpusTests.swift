@@ -300,6 +300,30 @@ import Web
         }
     }
 
+    /// A client that pipelines requests and never reads the answers: once the socket stops
+    /// being writable, the connection is closed after the body idle timeout (before, the
+    /// pending response had no deadline and the slot was held forever).
+    @Test func clientsThatNeverReadTheirResponsesAreClosed() async throws {
+        var http = HTTPLimits()
+        http.bodyIdleTimeout = 1
+        try await withLive(http: http, fresh: true) { live in
+            try await live.hostileCase("pipelined requests whose answers are never read") {
+                let connection = try RawConnection(port: live.port, timeout: 15, receiveBuffer: 4_096)
+                let request = Array("GET /no-such-page HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+                let sender = Task {
+                    for _ in 0..<200 {
+                        guard await connection.send(Array(repeating: request, count: 500).flatMap { $0 }) else { return }
+                    }
+                }
+                try await Task.sleep(for: .seconds(6))
+                // Reading now drains what was answered; a connection still open would then be
+                // kept alive (60 s) past the 15 s wait.
+                #expect(await connection.waitForClose(), "a connection whose answers are never read is closed")
+                sender.cancel()
+            }
+        }
+    }
+
     /// Kept apart: the test client's own kept-alive connection would be closed too while it waits.
     @Test func idleKeptAliveConnectionsAreClosed() async throws {
         var http = HTTPLimits()
