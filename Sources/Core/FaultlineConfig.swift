@@ -32,6 +32,8 @@ public struct FaultlineConfig: Sendable {
     /// Bytes all ingest requests together may hold while being read, decompressed and parsed
     /// (`FAULTLINE_RELAY_MAX_BYTES_IN_FLIGHT`); beyond it the relay answers 503 with `Retry-After`.
     public var relayMaxBytesInFlight = 256 * 1024 * 1024
+    /// Bytes requests may hold before authentication (`FAULTLINE_RELAY_MAX_PREAUTH_BYTES_IN_FLIGHT`).
+    public var relayMaxPreAuthBytesInFlight = 16 * 1024 * 1024
 
     public init(databaseURL: String = FaultlineConfig.defaultDatabaseURL, kafkaBrokers: String = "",
                 kafkaProperties: [String: String] = [:], host: String = "127.0.0.1", port: Int? = nil,
@@ -104,6 +106,7 @@ public struct FaultlineConfig: Sendable {
         if let count = try positive("FAULTLINE_HTTP_MAX_CONNECTIONS") { config.http.maxConnections = count }
         if let proxies = value("FAULTLINE_TRUSTED_PROXIES") { config.trustedProxies = try TrustedProxies(proxies) }
         if let bytes = try positive("FAULTLINE_RELAY_MAX_BYTES_IN_FLIGHT") { config.relayMaxBytesInFlight = bytes }
+        if let bytes = try positive("FAULTLINE_RELAY_MAX_PREAUTH_BYTES_IN_FLIGHT") { config.relayMaxPreAuthBytesInFlight = bytes }
         for (key, path) in Topics.environmentKeys {
             if let name = value(key) { config.topics[keyPath: path] = name }
         }

@@ -1,8 +1,17 @@
 /// A project's inbound filters: events matching one are dropped by the relay with a `filtered`
 /// outcome whose reason names the filter, as Sentry's relay names them.
+///
+/// The glob patterns are compiled once, when the filters are made or decoded (so once per
+/// cached project config, not per event), and bounded then: at most `maxPatterns` of each kind,
+/// each at most `maxPatternLength` characters; longer ones are dropped.
 public struct InboundFilters: Sendable, Equatable, Codable {
-    public var errorMessages: [String]
-    public var releases: [String]
+    public static let maxPatterns = 100
+    public static let maxPatternLength = 1_024
+
+    public var errorMessages: [String] { didSet { errorMessagePatterns = Self.compile(errorMessages) } }
+    public var releases: [String] { didSet { releasePatterns = Self.compile(releases) } }
+    private var errorMessagePatterns: [GlobPattern]
+    private var releasePatterns: [GlobPattern]
     public var localhost: Bool
     public var browserExtensions: Bool
 
@@ -16,6 +25,8 @@ public struct InboundFilters: Sendable, Equatable, Codable {
     public init(errorMessages: [String] = [], releases: [String] = [], localhost: Bool = false, browserExtensions: Bool = false) {
         self.errorMessages = errorMessages
         self.releases = releases
+        errorMessagePatterns = Self.compile(errorMessages)
+        releasePatterns = Self.compile(releases)
         self.localhost = localhost
         self.browserExtensions = browserExtensions
     }
@@ -26,7 +37,17 @@ public struct InboundFilters: Sendable, Equatable, Codable {
         releases = try container.decodeIfPresent([String].self, forKey: .releases) ?? []
         localhost = try container.decodeIfPresent(Bool.self, forKey: .localhost) ?? false
         browserExtensions = try container.decodeIfPresent(Bool.self, forKey: .browserExtensions) ?? false
+        errorMessagePatterns = Self.compile(errorMessages)
+        releasePatterns = Self.compile(releases)
     }
+
+    /// The patterns that are used: the first `maxPatterns` of those short enough.
+    static func compile(_ patterns: [String]) -> [GlobPattern] {
+        patterns.lazy.filter { $0.utf8.count <= maxPatternLength }.prefix(maxPatterns).map(GlobPattern.init)
+    }
+
+    /// How many patterns of each kind are in use, for tests.
+    var compiledCounts: (errorMessages: Int, releases: Int) { (errorMessagePatterns.count, releasePatterns.count) }
 
     public var isEmpty: Bool { errorMessages.isEmpty && releases.isEmpty && !localhost && !browserExtensions }
 
@@ -51,11 +72,10 @@ public struct InboundFilters: Sendable, Equatable, Codable {
     public func reason(for subject: Subject) -> String? {
         if localhost && Self.isLocal(subject) { return "localhost" }
         if browserExtensions && Self.isBrowserExtension(subject) { return "browser-extensions" }
-        if let release = subject.release, releases.contains(where: { GlobPattern($0).matches(release) }) {
+        if let release = subject.release, releasePatterns.contains(where: { $0.matches(release) }) {
             return "release-version"
         }
-        let patterns = errorMessages.map(GlobPattern.init)
-        if subject.messages.contains(where: { message in patterns.contains { $0.matches(message) } }) {
+        if subject.messages.contains(where: { message in errorMessagePatterns.contains { $0.matches(message) } }) {
             return "error-message"
         }
         return nil

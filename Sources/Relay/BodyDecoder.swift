@@ -6,6 +6,22 @@ import NIOCore
 /// a bomb costs at most the cap. Empty, `identity`, `utf-8` and unknown encodings pass through,
 /// as Sentry's relay treats them.
 enum BodyDecoder {
+    /// Whether `encoding` is one that is decompressed (others pass through).
+    static func decompresses(_ encoding: String?) -> Bool {
+        ["gzip", "x-gzip", "deflate", "br", "zstd"].contains(encoding?.lowercased().trimmingCharacters(in: .whitespaces) ?? "")
+    }
+
+    /// Most memory decoding to at most `output` bytes holds at once: the output and one copy
+    /// of it (zlib's buffers are joined and then copied into an array; brotli's and zstd's
+    /// arrays grow by doubling). Saturating.
+    static func peakBytes(output: Int) -> Int {
+        let (doubled, overflow) = max(0, output).multipliedReportingOverflow(by: 2)
+        return overflow ? Int.max : doubled
+    }
+
+    /// The largest output whose `peakBytes` fits in `room`.
+    static func largestOutput(fitting room: Int) -> Int { max(0, room) / 2 }
+
     static func decode(_ body: ByteBuffer, encoding: String?, limit: Int) throws(RelayError) -> [UInt8] {
         let name = encoding?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
         switch name {

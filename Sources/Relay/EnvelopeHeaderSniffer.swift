@@ -8,8 +8,29 @@ enum EnvelopeHeaderSniffer {
     /// Longest header line read before authentication. SDKs send a few hundred bytes (event id,
     /// dsn, sdk, sent_at, trace context); 64 KiB is far above that.
     static let maxLine = 64 * 1024
-    /// Most raw (possibly compressed) bytes read while looking for the header line.
-    static let maxRaw = 1024 * 1024
+    /// Most raw (possibly compressed) bytes read while looking for the header line (plus at
+    /// most the one chunk that crossed it): twice `maxLine`, room for a line that barely
+    /// compresses.
+    static let maxRaw = 128 * 1024
+
+    /// What to do after reading a chunk while looking for the header line.
+    enum Step: Equatable {
+        /// Read another chunk before decoding again.
+        case readMore
+        /// Decode the start of the body again and look for the line.
+        case scan
+        /// The line took longer than the header timeout to arrive.
+        case timedOut
+    }
+
+    /// Decoding starts from the beginning each time, so it runs again only when the body
+    /// doubled since the last scan, ended, or reached `maxRaw` (where the search ends); and the
+    /// whole search is bounded by `timeout` seconds, whatever the pace of the chunks.
+    static func step(size: Int, scannedAt: Int, more: Bool, elapsed: Double, timeout: Double) -> Step {
+        if more && !(elapsed <= timeout) { return .timedOut }
+        if more && size < maxRaw && size / 2 < scannedAt { return .readMore }
+        return .scan
+    }
 
     enum Result: Equatable {
         /// No newline yet, and the body goes on: read more.

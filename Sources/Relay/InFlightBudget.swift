@@ -52,6 +52,13 @@ final class BudgetReservation: @unchecked Sendable {
     /// How much more this request may reserve now.
     var room: Int { budget.room(holding: held) }
 
+    /// Gives back part of what this request holds (what a decode reserved and did not use).
+    func release(_ bytes: Int) {
+        let bytes = min(max(0, bytes), held)
+        budget.release(bytes)
+        held -= bytes
+    }
+
     func releaseAll() {
         budget.release(held)
         held = 0

@@ -25,6 +25,9 @@ public struct IngestRoutes: Sendable {
     let trustedProxies: TrustedProxies
     /// Bytes all requests together hold while reading, decoding and parsing.
     let budget: InFlightBudget
+    /// Bytes read before authentication (looking for an envelope's header line), apart and
+    /// small, so unauthenticated clients cannot take the budget authenticated SDKs need.
+    let preAuthBudget: InFlightBudget
     /// Set when the broker is the embedded mock cluster, whose log is bounded.
     let backlog: BacklogMonitor?
     private let kafkaState = DependencyState()
@@ -35,6 +38,7 @@ public struct IngestRoutes: Sendable {
         self.producer = producer
         self.trustedProxies = trustedProxies
         budget = InFlightBudget(limit: limits.maxBytesInFlight)
+        preAuthBudget = InFlightBudget(limit: limits.maxPreAuthBytesInFlight)
         self.backlog = backlog
         self.pool = pool
         configs = ProjectConfigCache(pool: pool)
@@ -88,8 +92,12 @@ public struct IngestRoutes: Sendable {
         // Every byte read, decoded and parsed for this request counts against the relay's budget
         // until the answer is sent.
         let reservation = BudgetReservation(budget)
-        defer { reservation.releaseAll() }
-        var reader = RequestBodyReader(request.body, limit: bodyLimit, reservation: reservation)
+        let preAuthReservation = BudgetReservation(preAuthBudget)
+        defer {
+            reservation.releaseAll()
+            preAuthReservation.releaseAll()
+        }
+        var reader = RequestBodyReader(request.body, limit: bodyLimit, reservation: preAuthReservation)
 
         // Authenticate before spending. The key comes from the headers or the query; only when
         // neither has one, an envelope's header line is read (and decoded) on its own with a
@@ -101,13 +109,15 @@ public struct IngestRoutes: Sendable {
         }
         let sniffed = isEnvelope && !AuthExtractor.hasDirectCredentials(
             sentryAuthHeader: request.headers[.xSentryAuth], authorizationHeader: request.headers[.authorization], query: query)
-        let envelopeHeader = sniffed ? try await Self.sniffEnvelopeHeader(&reader, encoding: encoding) : nil
+        let envelopeHeader = sniffed
+            ? try await Self.sniffEnvelopeHeader(&reader, encoding: encoding, timeout: limits.headerLineTimeout) : nil
         let auth = try authenticate(envelopeDSN: envelopeHeader?["dsn"]?.string)
         guard AuthExtractor.isWellFormedKey(auth.publicKey) else { throw RelayError.badPublicKey }
         guard let config = try await lookup(auth.publicKey), config.key.isActive else { throw RelayError.projectID }
         let projectID = config.key.projectID
         if let pathProject, Int64(pathProject) != projectID { throw RelayError.projectID }
 
+        try reader.chargeTo(reservation)
         let raw = try await reader.readAll()
         let bytes = try Self.decode(raw, encoding: encoding, limit: bodyLimit, reservation: reservation)
         guard !bytes.isEmpty else { throw RelayError.emptyBody }
@@ -184,13 +194,19 @@ public struct IngestRoutes: Sendable {
 
     /// The envelope's header line, read from as little of the body as it takes (see
     /// `EnvelopeHeaderSniffer`). The raw body read so far stays in `reader`.
-    static func sniffEnvelopeHeader(_ reader: inout RequestBodyReader, encoding: String?) async throws(RelayError) -> [String: JSON] {
+    static func sniffEnvelopeHeader(_ reader: inout RequestBodyReader, encoding: String?,
+                                    timeout: Double) async throws(RelayError) -> [String: JSON] {
+        let started = ContinuousClock.now
         var scannedAt = 0
         while true {
             let more = try await reader.readChunk()
             let size = reader.raw.readableBytes
-            // Decoding again from the start each time, so only when the body doubled or ended.
-            if more && size < 2 * scannedAt { continue }
+            let elapsed = started.duration(to: .now) / .seconds(1)
+            switch EnvelopeHeaderSniffer.step(size: size, scannedAt: scannedAt, more: more, elapsed: elapsed, timeout: timeout) {
+            case .readMore: continue
+            case .timedOut: throw RelayError(.requestTimeout, "timed out reading the envelope header")
+            case .scan: break
+            }
             scannedAt = size
             if !more && size == 0 { throw RelayError.emptyBody }
             let decoded = try BodyDecoder.decodePrefix(reader.raw, encoding: encoding, limit: EnvelopeHeaderSniffer.maxLine + 1)
@@ -206,18 +222,40 @@ public struct IngestRoutes: Sendable {
     }
 
     /// The decoded body, within the endpoint's limit and what the budget has room for; beyond
-    /// the limit a 413, beyond the budget's room (other requests hold it) a 503.
+    /// the limit a 413, beyond the budget's room (other requests hold it) a 503. What decoding
+    /// may use at most (`BodyDecoder.peakBytes` of its output cap) is reserved before it starts
+    /// and what the result does not need is given back after, so concurrent bombs cannot pass
+    /// the budget. The cap starts near what ordinary bodies need and grows fourfold while the
+    /// output reaches it (decoding again: at most about 1.4 times the work of the last try), so
+    /// an ordinary request does not hold the largest cap.
     static func decode(_ raw: ByteBuffer, encoding: String?, limit: Int, reservation: BudgetReservation) throws(RelayError) -> [UInt8] {
-        let room = reservation.room
-        let cap = min(limit, room)
-        let bytes: [UInt8]
-        do throws(RelayError) {
-            bytes = try BodyDecoder.decode(raw, encoding: encoding, limit: cap)
-        } catch {
-            throw error.status == .contentTooLarge && cap < limit ? RelayError.overloaded : error
+        guard BodyDecoder.decompresses(encoding) else {
+            // Passing through: the raw bytes, already charged, plus their copy.
+            guard raw.readableBytes <= limit else { throw BodyDecoder.tooLarge(limit) }
+            try reservation.reserve(raw.readableBytes)
+            return Array(raw.readableBytesView)
         }
-        try reservation.reserve(bytes.count)
-        return bytes
+        let (guess, overflow) = raw.readableBytes.multipliedReportingOverflow(by: 8)
+        var cap = min(limit, max(1024 * 1024, overflow ? Int.max : guess))
+        while true {
+            let fitting = BodyDecoder.largestOutput(fitting: reservation.room)
+            guard fitting > 0 else { throw RelayError.overloaded }
+            let tryCap = min(cap, fitting)
+            let peak = BodyDecoder.peakBytes(output: tryCap)
+            try reservation.reserve(peak)
+            do throws(RelayError) {
+                let bytes = try BodyDecoder.decode(raw, encoding: encoding, limit: tryCap)
+                reservation.release(peak - bytes.count)
+                return bytes
+            } catch {
+                reservation.release(peak)
+                guard error.status == .contentTooLarge else { throw error }
+                if tryCap >= limit { throw error }
+                if tryCap < cap { throw RelayError.overloaded }
+                let (grown, overflow) = cap.multipliedReportingOverflow(by: 4)
+                cap = min(limit, overflow ? Int.max : grown)
+            }
+        }
     }
 
     static func hyphenated(_ id: String) -> String {
@@ -230,7 +268,7 @@ public struct IngestRoutes: Sendable {
         do {
             let (config, source) = try await configs.lookupNotingSource(publicKey)
             switch source {
-            case .database:
+            case .database, .refreshing:
                 if let failed = databaseState.succeeded() {
                     logger.notice("relay: PostgreSQL reachable again; project configs load (\(failed) lookups failed meanwhile)")
                 }
@@ -240,6 +278,9 @@ public struct IngestRoutes: Sendable {
                 break
             }
             return config
+        } catch is ProjectConfigCache.Busy {
+            // Many made-up keys at once: not the database's fault, and not worth a lookup now.
+            throw RelayError(.serviceUnavailable, "the service is overloaded", retryAfter: 1)
         } catch {
             noteDatabaseFailure(error)
             logger.debug("relay: project config lookup failed: \(error)")

@@ -20,6 +20,12 @@ public struct RelayLimits: Sendable {
     /// Bytes all requests together may hold while being read, decoded and parsed (Faultline's
     /// own limit, `FAULTLINE_RELAY_MAX_BYTES_IN_FLIGHT`; not one of Sentry relay's).
     public var maxBytesInFlight = 256 * 1024 * 1024
+    /// Bytes all requests together may hold before they are authenticated, while an envelope's
+    /// header line is looked for (`FAULTLINE_RELAY_MAX_PREAUTH_BYTES_IN_FLIGHT`; Faultline's own).
+    public var maxPreAuthBytesInFlight = 16 * 1024 * 1024
+    /// Seconds the search for an envelope's header line may take in all (the HTTP header
+    /// timeout: the line stands in for a header).
+    public var headerLineTimeout: Double = 10
 
     public init() {}
 

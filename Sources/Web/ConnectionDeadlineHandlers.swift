@@ -48,8 +48,22 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
         case .body: deadlines.bytesArrived(at: .now())
         case .end: deadlines.requestEnded(at: .now())
         }
+        deadlines.delivered()
         reschedule()
         context.fireChannelRead(data)
+    }
+
+    /// The application asks for more (backpressure lets it through only then).
+    func read(context: ChannelHandlerContext) {
+        deadlines.readRequested(at: .now())
+        reschedule()
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        deadlines.writabilityChanged(writable: context.channel.isWritable, at: .now())
+        reschedule()
+        context.fireChannelWritabilityChanged()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -9,7 +9,13 @@ import NIOCore
 ///   the next request's first byte arrives its headers must be complete within `headerTimeout`.
 /// - Reading a body: at most `bodyIdleTimeout` without a byte, and all of it within
 ///   `requestTimeout` of the headers, so a body trickled just fast enough is bounded too.
-/// - While the server works on a request the client is not timed.
+///   The idle clock stops while the application has not asked for more (it is waiting on the
+///   server side, e.g. a config lookup, and backpressure stopped reading), and restarts when it
+///   asks again.
+/// - While the server works on a request the client is not timed; but once the client stops
+///   taking the response (the socket is not writable: its receive window is closed and the
+///   output passed the high-water mark), at most `bodyIdleTimeout` may pass without progress,
+///   in any phase, so a client that never reads cannot hold a connection slot.
 public struct ConnectionDeadlines: Sendable {
     enum Phase: Equatable, Sendable {
         case awaitingRequest(since: NIODeadline, firstByte: NIODeadline?)
@@ -26,6 +32,10 @@ public struct ConnectionDeadlines: Sendable {
     private var unanswered = 0
     /// No request has started yet on this connection.
     private var fresh = true
+    /// The application has what it asked for and has not asked for more yet.
+    private var readPaused = false
+    /// Since when the socket has not been writable, if it is not.
+    private var writeStalledSince: NIODeadline?
 
     public init(_ limits: HTTPLimits, openedAt now: NIODeadline) {
         headerTimeout = Self.amount(limits.headerTimeout)
@@ -49,6 +59,23 @@ public struct ConnectionDeadlines: Sendable {
         }
     }
 
+    /// A request part was handed to the application; it reads again when it asks (`readRequested`).
+    public mutating func delivered() {
+        readPaused = true
+    }
+
+    /// The application asked for more data: the client is timed again from now.
+    public mutating func readRequested(at now: NIODeadline) {
+        guard readPaused else { return }
+        readPaused = false
+        if case .readingBody(_, let head) = phase { phase = .readingBody(lastByte: now, head: head) }
+    }
+
+    /// The socket became writable or not (the client took the response, or stopped taking it).
+    public mutating func writabilityChanged(writable: Bool, at now: NIODeadline) {
+        writeStalledSince = writable ? nil : (writeStalledSince ?? now)
+    }
+
     public mutating func headReceived(at now: NIODeadline) {
         fresh = false
         unanswered += 1
@@ -64,12 +91,20 @@ public struct ConnectionDeadlines: Sendable {
         if unanswered == 0, phase == .responding { phase = .awaitingRequest(since: now, firstByte: nil) }
     }
 
-    /// When the connection is to be closed, if nothing else happens; nil while the server works.
+    /// When the connection is to be closed, if nothing else happens; nil while the server works
+    /// and the client takes what it is sent.
     public var deadline: NIODeadline? {
+        let stalled = writeStalledSince.map { $0 + bodyIdleTimeout }
+        guard let reading = readingDeadline else { return stalled }
+        return stalled.map { min($0, reading) } ?? reading
+    }
+
+    private var readingDeadline: NIODeadline? {
         switch phase {
         case .awaitingRequest(let since, _) where fresh: return since + headerTimeout
         case .awaitingRequest(_, let firstByte?): return firstByte + headerTimeout
         case .awaitingRequest(let since, nil): return since + keepAliveTimeout
+        case .readingBody(_, let head) where readPaused: return head + requestTimeout
         case .readingBody(let lastByte, let head): return min(lastByte + bodyIdleTimeout, head + requestTimeout)
         case .responding: return nil
         }

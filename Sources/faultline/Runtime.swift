@@ -59,6 +59,8 @@ enum Runtime {
     static func relayLimits(_ config: FaultlineConfig) -> RelayLimits {
         var limits = RelayLimits()
         limits.maxBytesInFlight = config.relayMaxBytesInFlight
+        limits.maxPreAuthBytesInFlight = config.relayMaxPreAuthBytesInFlight
+        limits.headerLineTimeout = config.http.headerTimeout
         return limits
     }
 

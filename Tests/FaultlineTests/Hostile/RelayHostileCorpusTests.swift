@@ -191,6 +191,39 @@ import Web
         }
     }
 
+    /// Header lines trickled without a key hold only the small pre-authentication budget:
+    /// beyond it they are answered 503, and authenticated SDKs are still served meanwhile.
+    @Test func unauthenticatedTricklesCannotTakeTheBudgetOfAuthenticatedOnes() async throws {
+        var limits = RelayLimits()
+        limits.maxPreAuthBytesInFlight = 100 * 1024
+        limits.maxBytesInFlight = 1024 * 1024
+        try await withLive(limits: limits) { live in
+            try await live.hostileCase("header lines trickled without a key") {
+                let start = "{\"event_id\":\"" + String(repeating: "a", count: 60_000)
+                func open() async throws -> RawConnection {
+                    let connection = try RawConnection(port: live.port, timeout: 30)
+                    await connection.send("POST \(live.envelopePath) HTTP/1.1\r\nHost: x\r\n"
+                                          + "Content-Length: 10000000\r\n\r\n\(start)")
+                    return connection
+                }
+                let first = try await open()
+                try await Task.sleep(for: .milliseconds(500))
+                let second = try await open()
+                let answer = await second.response()
+                #expect(RawConnection.status(answer) == 503, "\(answer.prefix(300))")
+                #expect(answer.contains("the service is overloaded"))
+                // The first still holds its share; an authenticated event is served all the same.
+                let event = "{\"message\":\"" + String(repeating: "c", count: 300_000) + "\"}"
+                #expect(try await live.post(live.envelopePath, "{}\n{\"type\":\"event\"}\n\(event)\n").status == .ok)
+                _ = try await live.sendOrdinary("while a header line trickles")
+                // Its line ends without a key (and the body doubles, so the line is looked at
+                // again): 401, and its share goes back.
+                await first.send("\"}\n" + String(repeating: " ", count: 70_000))
+                #expect(RawConnection.status(await first.response()) == 401)
+            }
+        }
+    }
+
     // MARK: Authenticated abuse
 
     @Test func authenticatedEnvelopesCannotOverflowOrDisguise() async throws {
@@ -263,6 +296,30 @@ import Web
                                       + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"message\":")
                 _ = try await live.sendOrdinary("while a body stalls")
                 #expect(await connection.waitForClose(), "the server closes a connection whose body stalls")
+            }
+        }
+    }
+
+    /// A client that pipelines requests and never reads the answers: once the socket stops
+    /// being writable, the connection is closed after the body idle timeout (before, the
+    /// pending response had no deadline and the slot was held forever).
+    @Test func clientsThatNeverReadTheirResponsesAreClosed() async throws {
+        var http = HTTPLimits()
+        http.bodyIdleTimeout = 1
+        try await withLive(http: http, fresh: true) { live in
+            try await live.hostileCase("pipelined requests whose answers are never read") {
+                let connection = try RawConnection(port: live.port, timeout: 15, receiveBuffer: 4_096)
+                let request = Array("GET /no-such-page HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+                let sender = Task {
+                    for _ in 0..<200 {
+                        guard await connection.send(Array(repeating: request, count: 500).flatMap { $0 }) else { return }
+                    }
+                }
+                try await Task.sleep(for: .seconds(6))
+                // Reading now drains what was answered; a connection still open would then be
+                // kept alive (60 s) past the 15 s wait.
+                #expect(await connection.waitForClose(), "a connection whose answers are never read is closed")
+                sender.cancel()
             }
         }
     }

@@ -9,9 +9,13 @@ import Glibc
 final class RawConnection: @unchecked Sendable {
     private let socket: Int32
 
-    init(port: Int, timeout: TimeInterval = 10) throws {
+    /// `receiveBuffer`: a small kernel receive buffer, for a client that stops reading.
+    init(port: Int, timeout: TimeInterval = 10, receiveBuffer: Int32? = nil) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw TestSetupError("socket: errno \(errno)") }
+        if var size = receiveBuffer {
+            setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var wait = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))

@@ -1,5 +1,5 @@
 import Foundation
-import Quotas
+@testable import Quotas
 import Testing
 
 @Suite struct QuotasTests {
@@ -71,5 +71,21 @@ import Testing
         let clean = InboundFilters.Subject(messages: ["TypeError: x"], release: nil, userIP: nil, requestURL: nil,
                                            frameURLs: ["https://example.com/app.js"])
         #expect(filters.reason(for: clean) == nil)
+    }
+
+    @Test func filterPatternsAreCompiledOnceAndBoundedAtLoad() throws {
+        let long = String(repeating: "a", count: InboundFilters.maxPatternLength + 1)
+        let json = "{\"error_messages\": [\"\(long)\"" + String(repeating: ", \"*boom*\"", count: 150) + "], \"releases\": [\"1.*\"]}"
+        var filters = try JSONDecoder().decode(InboundFilters.self, from: Data(json.utf8))
+        #expect(filters.errorMessages.count == 151)
+        #expect(filters.compiledCounts.errorMessages == InboundFilters.maxPatterns)
+        #expect(filters.compiledCounts.releases == 1)
+        let subject = InboundFilters.Subject(messages: ["a BOOM here"], release: "2.0", userIP: nil, requestURL: nil, frameURLs: [])
+        #expect(filters.reason(for: subject) == "error-message")
+        // Changing the patterns compiles them again.
+        filters.errorMessages = ["nothing*"]
+        filters.releases = ["2.*"]
+        #expect(filters.compiledCounts.errorMessages == 1)
+        #expect(filters.reason(for: subject) == "release-version")
     }
 }

@@ -6,6 +6,7 @@ import NIOCore
 import Quotas
 import Testing
 @testable import Relay
+@testable import Store
 @testable import Web
 
 /// The pure parts of the relay's hostile-input defences: what it reads before a key is known,
@@ -281,8 +282,9 @@ import Testing
             "FAULTLINE_HTTP_HEADER_TIMEOUT": "2.5", "FAULTLINE_HTTP_BODY_IDLE_TIMEOUT": "7",
             "FAULTLINE_HTTP_KEEPALIVE_TIMEOUT": "9", "FAULTLINE_HTTP_MAX_HEADER_BYTES": "4096", "FAULTLINE_HTTP_REQUEST_TIMEOUT": "120",
             "FAULTLINE_HTTP_MAX_CONNECTIONS": "12", "FAULTLINE_TRUSTED_PROXIES": "127.0.0.1",
-            "FAULTLINE_RELAY_MAX_BYTES_IN_FLIGHT": "1048576",
+            "FAULTLINE_RELAY_MAX_BYTES_IN_FLIGHT": "1048576", "FAULTLINE_RELAY_MAX_PREAUTH_BYTES_IN_FLIGHT": "65536",
         ])
+        #expect(config.relayMaxPreAuthBytesInFlight == 65_536)
         #expect(config.http.headerTimeout == 2.5)
         #expect(config.http.bodyIdleTimeout == 7)
         #expect(config.http.keepAliveTimeout == 9)
@@ -296,5 +298,143 @@ import Testing
                              ("FAULTLINE_TOPIC_PARTITIONS", "99999999999")] {
             #expect(throws: ConfigError.self, "\(key)=\(value)") { try FaultlineConfig.fromEnvironment([key: value]) }
         }
+    }
+
+    // MARK: Review fixes (issue 11)
+
+    @Test func theNegativeCacheForgetsItsOldestEntriesFirst() {
+        var map = OldestFirstMap<Int>(capacity: 3)
+        for (index, key) in ["a", "b", "c"].enumerated() { map.insert(key, index) }
+        map.insert("a", 10)                 // inserted again: now the youngest
+        map.insert("d", 4)
+        #expect(map["b"] == nil)            // the oldest goes
+        #expect(map["a"] == 10 && map["c"] == 2 && map["d"] == 4)
+        map.remove("c")
+        map.insert("e", 5)                  // room again: nothing else goes
+        #expect(map.count == 3 && map["a"] == 10 && map["d"] == 4 && map["e"] == 5)
+        for index in 0..<10_000 { map.insert("k\(index)", index) }
+        #expect(map.count == 3)
+        #expect(map["k9999"] == 9_999 && map["k9997"] == 9_997 && map["k9996"] == nil)
+        // The same key over and over stays one entry.
+        for index in 0..<10_000 { map.insert("same", index) }
+        #expect(map.count == 3 && map["same"] == 9_999)
+    }
+
+    static func config(_ label: String, active: Bool = true) -> ProjectConfig {
+        ProjectConfig(key: ProjectKey(id: 1, projectID: 1, publicKey: "0123456789abcdef0123456789abcdef", label: label,
+                                      isActive: active, createdAt: Date(timeIntervalSince1970: 0)),
+                      organizationID: 1, filters: InboundFilters(), limits: [])
+    }
+
+    actor Versions {
+        var calls = 0
+        var active = true
+        func next() -> (Int, Bool) { calls += 1; return (calls, active) }
+        func disable() { active = false }
+    }
+
+    @Test func anExpiredEntryIsServedWhileOneRefreshRuns() async throws {
+        let versions = Versions()
+        let cache = ProjectConfigCache(ttl: 0.05) { _ in
+            let (call, active) = await versions.next()
+            if call > 1 { try await Task.sleep(for: .milliseconds(300)) }
+            return Self.config("v\(call)", active: active)
+        }
+        let key = "0123456789abcdef0123456789abcdef"
+        #expect(try await cache.lookupNotingSource(key).source == .database)
+        await versions.disable()
+        try await Task.sleep(for: .milliseconds(100))
+        // Expired: answered at once from the cache, however slow the database, with one refresh.
+        for _ in 0..<20 {
+            let (config, source) = try await cache.lookupNotingSource(key)
+            #expect(source == .refreshing)
+            #expect(config?.key.label == "v1")
+        }
+        #expect(cache.counts.inFlight == 1)
+        // The refresh lands: the disabled key is seen.
+        for _ in 0..<50 where cache.counts.inFlight > 0 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(await versions.calls == 2)
+        let refreshed = try await cache.lookup(key)
+        #expect(refreshed?.key.isActive == false)
+    }
+
+    @Test func lookupsOfUnknownKeysAreCapped() async throws {
+        let cache = ProjectConfigCache(ttl: 60, maxUnknownLookups: 2) { _ in
+            try await Task.sleep(for: .milliseconds(500))
+            return nil
+        }
+        let slow = (0..<2).map { index in Task { try await cache.lookup(String(format: "%032x", index)) } }
+        for _ in 0..<100 where cache.counts.unknownLookups < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(cache.counts.unknownLookups == 2)
+        await #expect(throws: ProjectConfigCache.Busy.self) { try await cache.lookup(String(format: "%032x", 99)) }
+        // A key already being looked up joins its lookup instead.
+        let joined = Task { try await cache.lookup(String(format: "%032x", 0)) }
+        for task in slow + [joined] { #expect(try await task.value == nil) }
+        #expect(cache.counts.unknownLookups == 0)
+        #expect(try await cache.lookup(String(format: "%032x", 99)) == nil)
+    }
+
+    @Test func theHeaderLineSearchIsBoundedInBytesAndTime() {
+        let max = EnvelopeHeaderSniffer.maxRaw
+        #expect(EnvelopeHeaderSniffer.step(size: 100, scannedAt: 0, more: true, elapsed: 0, timeout: 10) == .scan)
+        #expect(EnvelopeHeaderSniffer.step(size: 150, scannedAt: 100, more: true, elapsed: 0, timeout: 10) == .readMore)
+        #expect(EnvelopeHeaderSniffer.step(size: 200, scannedAt: 100, more: true, elapsed: 0, timeout: 10) == .scan)
+        #expect(EnvelopeHeaderSniffer.step(size: 150, scannedAt: 100, more: false, elapsed: 0, timeout: 10) == .scan)
+        // Reaching maxRaw scans (and ends the search) even when the body has not doubled.
+        #expect(EnvelopeHeaderSniffer.step(size: max, scannedAt: max - 1, more: true, elapsed: 0, timeout: 10) == .scan)
+        // However the chunks are paced, the whole search ends at the header timeout.
+        #expect(EnvelopeHeaderSniffer.step(size: 150, scannedAt: 100, more: true, elapsed: 10.5, timeout: 10) == .timedOut)
+        #expect(EnvelopeHeaderSniffer.step(size: 150, scannedAt: 100, more: true, elapsed: .nan, timeout: 10) == .timedOut)
+        #expect(max <= 128 * 1024)
+    }
+
+    @Test func decompressionReservesItsPeakBeforeDecoding() throws {
+        var plain = ByteBuffer(repeating: 0, count: 3 * 1024 * 1024)
+        let bomb = try plain.compress(with: .gzip())
+        let budget = InFlightBudget(limit: 1024 * 1024)
+        let other = BudgetReservation(budget)
+        try other.reserve(512 * 1024)
+        let reservation = BudgetReservation(budget)
+        // Room for 256 KiB of output (and its copy): the bomb stops there, a 503, nothing held.
+        // (The first cap is 1 MiB, clamped to the room.)
+        let refused = #expect(throws: RelayError.self) {
+            try IngestRoutes.decode(bomb, encoding: "gzip", limit: 200 * 1024 * 1024, reservation: reservation)
+        }
+        #expect(refused?.status == .serviceUnavailable)
+        #expect(reservation.held == 0)
+        #expect(budget.inUse == 512 * 1024)
+        // Alone, the whole body decodes and only its output stays reserved.
+        other.releaseAll()
+        let bytes = try IngestRoutes.decode(bomb, encoding: "gzip", limit: 200 * 1024 * 1024, reservation: reservation)
+        #expect(bytes.count == 3 * 1024 * 1024)
+        #expect(reservation.held == bytes.count)
+        #expect(BodyDecoder.peakBytes(output: .max) == .max)
+        #expect(BodyDecoder.largestOutput(fitting: 100) == 50)
+    }
+
+    @Test func aClientThatStopsTakingResponsesIsTimedAndServerWaitsAreNot() {
+        var limits = HTTPLimits()
+        limits.bodyIdleTimeout = 30
+        limits.requestTimeout = 600
+        func at(_ seconds: Int64) -> NIODeadline { .uptimeNanoseconds(UInt64(seconds) * 1_000_000_000) }
+        var deadlines = ConnectionDeadlines(limits, openedAt: at(0))
+        deadlines.headReceived(at: at(1))
+        deadlines.requestEnded(at: at(2))
+        #expect(deadlines.deadline == nil)                    // responding
+        deadlines.writabilityChanged(writable: false, at: at(10))
+        #expect(deadlines.deadline == at(40))                 // no write progress: timed
+        deadlines.writabilityChanged(writable: false, at: at(20))
+        #expect(deadlines.deadline == at(40))
+        deadlines.writabilityChanged(writable: true, at: at(30))
+        #expect(deadlines.deadline == nil)                    // the client read: untimed again
+        // The application waits (no read asked for): the idle clock stops, the request clock not.
+        var waiting = ConnectionDeadlines(limits, openedAt: at(0))
+        waiting.headReceived(at: at(1))
+        waiting.delivered()
+        #expect(waiting.deadline == at(601))
+        waiting.readRequested(at: at(100))
+        #expect(waiting.deadline == at(130))
+        waiting.bytesArrived(at: at(110))
+        #expect(waiting.deadline == at(140))
     }
 }
