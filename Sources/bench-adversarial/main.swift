@@ -102,6 +102,8 @@ let steps: [Step] = [
          run: { text in group(["message": .string(text)]) }),
     Step(name: "message parameterize (\"datetime.datetime(\" …)", adversarial: repeated("datetime.datetime("),
          run: { text in group(["message": .string(text)]) }),
+    Step(name: "message parameterize (\"x-x.x-x …\" labels)", adversarial: repeated("x-x."),
+         run: { text in group(["message": .string(text)]) }),
     Step(name: "whole normalize: \"1 1 1 …\" in extra", adversarial: repeated("1 "),
          run: { text in _ = try? EventPipeline.process(ingest("{\"message\":\"m\",\"extra\":{\"v\":\(jsonString(text))}}")) }),
     Step(name: "whole normalize: newrelic×n abs_path, custom rules", adversarial: repeated("newrelic/"),

@@ -6,6 +6,7 @@ import NIOCore
 import Quotas
 import Testing
 @testable import Relay
+@testable import RelayConfig
 @testable import Store
 @testable import Web
 
