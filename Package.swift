@@ -56,7 +56,7 @@ let package = Package(
         // Migrations are .sql files compiled into the module by the EmbedMigrations plugin, so the
         // binary needs no resource bundle beside it; schema.sql is what they add up to (a test checks).
         .target(name: "Store", dependencies: [
-            "Core", "Postgres", "EventModel", "Scrubbing",
+            "Core", "Postgres", "EventModel",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -1,23 +1,16 @@
 import Foundation
 import Postgres
-import Scrubbing
 
-/// What processors need to know of a project besides its events: data scrubbing and grouping rules.
-public struct ProjectProcessingSettings: Sendable, Equatable {
-    public var scrubbing: ScrubbingSettings
+/// A project's processing settings as stored: data scrubbing and grouping rules (the processor
+/// turns them into its own types).
+public struct ProjectSettingsRow: Sendable, Equatable {
+    public var scrubData: Bool
+    public var scrubIPAddresses: Bool
+    public var sensitiveFields: [String]
     /// Server-side fingerprint rules and stack trace rules, as text in Sentry's syntax.
     public var fingerprintRules: String
     public var stackTraceRules: String
     public var groupingRulesUpdatedAt: Date?
-
-    public static let `default` = ProjectProcessingSettings(scrubbing: .default, fingerprintRules: "", stackTraceRules: "")
-
-    public init(scrubbing: ScrubbingSettings, fingerprintRules: String, stackTraceRules: String, groupingRulesUpdatedAt: Date? = nil) {
-        self.scrubbing = scrubbing
-        self.fingerprintRules = fingerprintRules
-        self.stackTraceRules = stackTraceRules
-        self.groupingRulesUpdatedAt = groupingRulesUpdatedAt
-    }
 }
 
 /// Reads and writes projects' processing settings.
@@ -27,19 +20,18 @@ public struct ProjectSettingsStore {
     public init(_ db: PGConnection) { self.db = db }
 
     /// Settings of each project asked for; unknown projects are left out.
-    public func settings(projectIDs: [Int64]) throws -> [Int64: ProjectProcessingSettings] {
+    public func settings(projectIDs: [Int64]) throws -> [Int64: ProjectSettingsRow] {
         guard !projectIDs.isEmpty else { return [:] }
         let rows = try db.query("""
             SELECT id, scrub_data, scrub_ip_addresses, array_to_string(sensitive_fields, ' ') AS fields,
                    fingerprint_rules, stack_trace_rules, grouping_rules_updated_at
             FROM projects WHERE id = ANY($1::bigint[])
             """, [PGArray(projectIDs)])
-        var result: [Int64: ProjectProcessingSettings] = [:]
+        var result: [Int64: ProjectSettingsRow] = [:]
         for row in rows.rows {
-            result[try row.int("id")] = ProjectProcessingSettings(
-                scrubbing: ScrubbingSettings(
-                    scrubData: try row.bool("scrub_data"), scrubIPAddresses: try row.bool("scrub_ip_addresses"),
-                    sensitiveFields: try row.string("fields").split(separator: " ").map(String.init)),
+            result[try row.int("id")] = ProjectSettingsRow(
+                scrubData: try row.bool("scrub_data"), scrubIPAddresses: try row.bool("scrub_ip_addresses"),
+                sensitiveFields: try row.string("fields").split(separator: " ").map(String.init),
                 fingerprintRules: try row.string("fingerprint_rules"), stackTraceRules: try row.string("stack_trace_rules"),
                 groupingRulesUpdatedAt: try row.optionalDate("grouping_rules_updated_at"))
         }
@@ -58,12 +50,12 @@ public struct ProjectSettingsStore {
         return id
     }
 
-    public func setScrubbing(organization: String, project: String, settings: ScrubbingSettings) throws {
+    public func setScrubbing(organization: String, project: String, scrubData: Bool, scrubIPAddresses: Bool, sensitiveFields: [String]) throws {
         let rows = try db.query("""
             UPDATE projects p SET scrub_data = $3, scrub_ip_addresses = $4, sensitive_fields = $5::text[]
             FROM organizations o
             WHERE o.id = p.organization_id AND o.slug = $1 AND p.slug = $2
-            """, [organization, project, settings.scrubData, settings.scrubIPAddresses, PGArray(settings.sensitiveFields)])
+            """, [organization, project, scrubData, scrubIPAddresses, PGArray(sensitiveFields)])
         if rows.affected == 0 { throw StoreError.notFound("no project \(organization)/\(project)") }
     }
 

@@ -197,7 +197,9 @@ struct AdminCommand: AsyncParsableCommand {
             try await CommandRunner.run {
                 let settings = ScrubbingSettings(scrubData: scrubData, scrubIPAddresses: scrubIPAddresses, sensitiveFields: sensitiveFields)
                 try AdminCommand.withConnection(options) { connection, _ in
-                    try ProjectSettingsStore(connection).setScrubbing(organization: organization, project: project, settings: settings)
+                    try ProjectSettingsStore(connection).setScrubbing(
+                        organization: organization, project: project, scrubData: settings.scrubData,
+                        scrubIPAddresses: settings.scrubIPAddresses, sensitiveFields: settings.sensitiveFields)
                 }
                 print("scrubbing of \(organization)/\(project): data \(scrubData ? "on" : "off"), IP addresses \(scrubIPAddresses ? "dropped" : "kept")")
             }

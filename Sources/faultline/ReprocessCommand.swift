@@ -23,7 +23,7 @@ struct ReprocessCommand: AsyncParsableCommand {
             try AdminCommand.withConnection(options) { connection, _ in
                 let store = ProjectSettingsStore(connection)
                 let projectID = try store.projectID(organization: org, project: project)
-                let settings = try store.settings(projectIDs: [projectID])[projectID] ?? .default
+                let settings = try store.settings(projectIDs: [projectID])[projectID].map(ProjectProcessingSettings.init) ?? .default
                 if let changed = settings.groupingRulesUpdatedAt, Date().timeIntervalSince(changed) < Self.settleSeconds {
                     let wait = Self.settleSeconds - Date().timeIntervalSince(changed)
                     FileHandle.standardError.write(Data("reprocess: rules changed \(Int(Self.settleSeconds - wait)) s ago; waiting \(Int(wait.rounded(.up))) s for processors to pick them up\n".utf8))

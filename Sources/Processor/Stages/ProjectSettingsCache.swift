@@ -1,6 +1,7 @@
 import Foundation
 import Grouping
 import Logging
+import Scrubbing
 import Store
 
 /// Projects' processing settings (scrubbing, grouping rules parsed), re-read after `ttl`. Like
@@ -24,7 +25,7 @@ public final class ProjectSettingsCache: ProjectSettingsSource {
 
     /// The processor's: read through the worker's connection.
     public convenience init(database: DatabaseSession, logger: Logger) {
-        self.init(logger: logger) { ids in try database.withConnection { try ProjectSettingsStore($0).settings(projectIDs: ids) } }
+        self.init(logger: logger) { ids in try database.withConnection { try ProjectSettingsStore($0).settings(projectIDs: ids).mapValues(ProjectProcessingSettings.init) } }
     }
 
     /// The settings of `projects`, loading those not fetched within `ttl` with one call of `load`.
@@ -49,5 +50,15 @@ public final class ProjectSettingsCache: ProjectSettingsSource {
             logger.error("processor: grouping rules of project \(project) do not parse (\(error)); grouping with the defaults")
             return .default
         }
+    }
+}
+
+extension ProjectProcessingSettings {
+    /// The processor's settings from the stored row.
+    public init(_ row: ProjectSettingsRow) {
+        self.init(scrubbing: ScrubbingSettings(scrubData: row.scrubData, scrubIPAddresses: row.scrubIPAddresses,
+                                               sensitiveFields: row.sensitiveFields),
+                  fingerprintRules: row.fingerprintRules, stackTraceRules: row.stackTraceRules,
+                  groupingRulesUpdatedAt: row.groupingRulesUpdatedAt)
     }
 }

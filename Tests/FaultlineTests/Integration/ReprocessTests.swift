@@ -82,7 +82,7 @@ import Testing
                 """, stackTraceRules: nil)
             let settings = try #require(try store.settings(projectIDs: [project])[project])
             #expect(settings.groupingRulesUpdatedAt != nil)
-            let config = try ProjectGrouping.config(settings)
+            let config = try ProjectGrouping.config(ProjectProcessingSettings(settings))
             let progress = try Reprocessor(db, projectID: project) { Grouper.group($0, config: config) }.run { _ in }
             #expect(progress.done == 9)
             #expect(progress.moved == 6)
