@@ -98,11 +98,7 @@ import Testing
             try await stack.app.test(.live) { client in
                 let db = try database.connect()
                 defer { db.close() }
-                let path = "/api/\(stack.projectID)/envelope/"
-                let auth: HTTPFields = [.init("X-Sentry-Auth")!: "Sentry sentry_key=\(stack.dsnKey.publicKey), sentry_version=7"]
-                func post(_ body: String) async throws -> HTTPResponse.Status {
-                    try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: body)).status
-                }
+                func post(_ body: String) async throws -> HTTPResponse.Status { try await stack.postEnvelope(client, body) }
                 func newEventID() -> String { UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
                 func ordinary() async throws -> String {
                     let id = newEventID()

@@ -42,11 +42,7 @@ import Testing
             try await stack.app.test(.live) { client in
                 let db = try database.connect()
                 defer { db.close() }
-                let path = "/api/\(stack.projectID)/envelope/"
-                let auth: HTTPFields = [.init("X-Sentry-Auth")!: "Sentry sentry_key=\(stack.dsnKey.publicKey), sentry_version=7"]
-                func post(_ body: String) async throws -> HTTPResponse.Status {
-                    try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: body)).status
-                }
+                func post(_ body: String) async throws -> HTTPResponse.Status { try await stack.postEnvelope(client, body) }
                 var statuses: [HTTPResponse.Status] = []
                 for index in 0..<5 { statuses.append(try await post("{}\n{\"type\":\"event\"}\n{\"message\":\"boom \(index)\"}\n")) }
                 #expect(statuses == [.ok, .ok, .ok, .tooManyRequests, .tooManyRequests])

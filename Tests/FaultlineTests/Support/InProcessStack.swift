@@ -70,6 +70,13 @@ struct InProcessStack {
 
     func dsn(port: Int) -> String { "http://\(dsnKey.publicKey)@127.0.0.1:\(port)/\(projectID)" }
 
+    /// Posts `body` to this project's envelope endpoint with the DSN key; the answer's status.
+    func postEnvelope(_ client: some TestClientProtocol, _ body: String) async throws -> HTTPResponse.Status {
+        let auth: HTTPFields = [.init("X-Sentry-Auth")!: "Sentry sentry_key=\(dsnKey.publicKey), sentry_version=7"]
+        return try await client.execute(uri: "/api/\(projectID)/envelope/", method: .post, headers: auth,
+                                        body: ByteBuffer(string: body)).status
+    }
+
     func shutdown() async {
         producer.close()
         broker.shutdown()
