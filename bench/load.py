@@ -4,7 +4,9 @@ sends them; at a fixed rate (--rate) or as fast as it can (--rate 0). Reports ac
 count of each status code, and latency p50/p99/max; --record FILE writes "event_id status seconds"
 per send, seconds counted from the start of the run to the send (deploy/chaos.sh uses it to prove
 every 200 was stored exactly once, and to tell which fault each error status belongs to); --csv FILE
-writes accepted/s and latency p50/p99 every --interval seconds (bench/soak.sh).
+writes accepted/s and latency p50/p99 every --interval seconds (bench/soak.sh). SIGTERM ends the run
+early: sending stops, the sends under way finish, and the summary and the record are complete
+(deploy/kill.sh stops its load that way once its kills are done).
 
     set -a; source .faultline/dev.env; set +a
     python3 bench/load.py --corpus .faultline/corpus --rate 1000 --duration 30 --connections 16
@@ -14,6 +16,7 @@ import asyncio
 import gzip
 import os
 import re
+import signal
 import statistics
 import sys
 import time
@@ -138,8 +141,10 @@ async def run(args):
                for _ in range(args.connections)]
     started = time.perf_counter()
     reporter = asyncio.create_task(report_intervals(args, stats, started)) if args.csv else None
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     sent = 0
-    while time.perf_counter() - started < args.duration:
+    while time.perf_counter() - started < args.duration and not stop.is_set():
         if args.rate > 0:
             due = started + sent / args.rate
             delay = due - time.perf_counter()
