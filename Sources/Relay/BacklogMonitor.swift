@@ -22,6 +22,18 @@ public final class BacklogMonitor: @unchecked Sendable {
     private var reportedFull = false
     private var stopped = false
     private var thread: Thread?
+    private let clusterID: String
+    private var currentClusterID: String
+    private var rounds = 0
+    private var lastMeasurement: Measurement?
+
+    /// One round's view of the consumed partitions, for the spool's release: how far the
+    /// processors committed and where each log starts, and which cluster answered.
+    public struct Measurement: Sendable {
+        public let clusterID: String
+        public let committed: [TopicPartition: Int64]
+        public let logStart: [TopicPartition: Int64]
+    }
 
     /// Starts a monitor when `kafka` points at librdkafka's mock cluster, else returns nil.
     public static func startIfEmbedded(kafka: KafkaConfig, group: String, topics: [String],
@@ -32,14 +44,18 @@ public final class BacklogMonitor: @unchecked Sendable {
             probe.close()
             return nil
         }
-        let monitor = BacklogMonitor(probe: probe, topics: topics, headroom: headroom, interval: interval, logger: logger)
+        let monitor = BacklogMonitor(probe: probe, clusterID: cluster, topics: topics, headroom: headroom,
+                                     interval: interval, logger: logger)
         monitor.start()
         logger.info("relay: embedded broker: answering 503 when the processors' unread backlog would fill \(Int(headroom.fillRatio * 100)) % of a partition's \(headroom.partitionBytes / 1024 / 1024) MiB")
         return monitor
     }
 
-    init(probe: KafkaBacklogProbe, topics: [String], headroom: EmbeddedBrokerHeadroom, interval: TimeInterval, logger: Logger) {
+    init(probe: KafkaBacklogProbe, clusterID: String, topics: [String], headroom: EmbeddedBrokerHeadroom,
+         interval: TimeInterval, logger: Logger) {
         self.probe = probe
+        self.clusterID = clusterID
+        currentClusterID = clusterID
         self.topics = topics
         self.headroom = headroom
         self.interval = interval
@@ -48,6 +64,12 @@ public final class BacklogMonitor: @unchecked Sendable {
 
     /// The partition that is full, or nil when the relay may acknowledge more.
     public var fullPartition: TopicPartition? { lock.withLock { full } }
+
+    /// The latest round's committed offsets and log starts, or nil before the first.
+    public var measurement: Measurement? { lock.withLock { lastMeasurement } }
+
+    /// The cluster id seen at start (the mock cluster's is new in every process that hosts it).
+    public var startClusterID: String { clusterID }
 
     /// Counts a message this relay had acknowledged, until the next measurement includes it.
     public func noteAcknowledged(topic: String, partition: Int32, bytes: Int) {
@@ -86,6 +108,11 @@ public final class BacklogMonitor: @unchecked Sendable {
         // Messages acknowledged while the probe runs are in both its figures and `sentSince`:
         // counted twice until the next round, which errs on the safe side.
         let snapshotSent = lock.withLock { sentSince }
+        rounds += 1
+        if rounds % 25 == 0, let cluster = probe.clusterID(timeoutMs: 1_000), cluster != currentClusterID {
+            logger.warning("relay: the broker is now cluster \(cluster), was \(currentClusterID) (restarted?)")
+            lock.withLock { currentClusterID = cluster }
+        }
         guard let measured = probe.backlog(lock.withLock { partitions }) else { return }
         let nowFull = lock.withLock { () -> TopicPartition? in
             for (partition, count) in snapshotSent {
@@ -93,6 +120,13 @@ public final class BacklogMonitor: @unchecked Sendable {
                 sentSince[partition] = remaining > 0 ? remaining : nil
             }
             backlog = measured
+            var committed: [TopicPartition: Int64] = [:]
+            var logStart: [TopicPartition: Int64] = [:]
+            for state in measured {
+                committed[state.partition] = state.committed
+                logStart[state.partition] = state.low
+            }
+            lastMeasurement = Measurement(clusterID: currentClusterID, committed: committed, logStart: logStart)
             full = headroom.fullPartition(measured, sentSince: sentSince, messageBytes: messageBytes)
             return full
         }

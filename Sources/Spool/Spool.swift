@@ -17,6 +17,13 @@ public final class Spool: @unchecked Sendable {
     let metrics = SpoolMetrics()
     /// The directory's lock, released by `close`.
     private let lock: SpoolFile
+    /// 16 random bytes naming this spool for good (file `id`): forwarded messages carry it.
+    public let identity: [UInt8]
+    /// Where a forwarder starts after open: after the watermark `release` recorded last (file
+    /// `released`), or at the oldest record when there is none.
+    public let replayStart: UInt64
+    /// The last watermark written to `released`, to write it only when it moves.
+    private var recordedRelease: UInt64?
 
     typealias Segment = SpoolRecovery.Segment
 
@@ -59,19 +66,28 @@ public final class Spool: @unchecked Sendable {
         }
         let recovery = try SpoolRecovery.run(directory: configuration.directory,
                                              maxPayload: SpoolRecordFrame.maxPayloadBytes, logger: logger)
-        return try Spool(configuration: configuration, recovery: recovery, lock: lock, logger: logger)
+        let identity = try SpoolMarks.identity(directory: configuration.directory, logger: logger)
+        let released = SpoolMarks.released(directory: configuration.directory)
+        return try Spool(configuration: configuration, recovery: recovery, lock: lock, identity: identity,
+                         released: released, logger: logger)
     }
 
     /// Held (`flock`) while the spool is open; its name is not a segment's, so recovery ignores it.
     static let lockFileName = "lock"
 
-    private init(configuration: SpoolConfiguration, recovery: SpoolRecovery, lock: SpoolFile, logger: Logger) throws {
+    private init(configuration: SpoolConfiguration, recovery: SpoolRecovery, lock: SpoolFile, identity: [UInt8],
+                 released: UInt64?, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         self.lock = lock
+        self.identity = identity
+        recordedRelease = released
         let segments = recovery.segments
         let durable = recovery.nextSequence - 1
         let oldest = segments.first(where: { $0.recordCount > 0 })?.firstSequence ?? recovery.nextSequence
+        // A recorded watermark past the durable end (the tail was cut at open) replays nothing
+        // that exists; one before the oldest record replays from it.
+        replayStart = max(oldest, min(released.map { $0 &+ 1 } ?? 0, recovery.nextSequence))
         var ages = SpoolAgeMarks()
         for segment in segments where segment.recordCount > 0 {
             ages.add(sequence: segment.firstSequence, millis: segment.createdMillis, force: true)
@@ -179,17 +195,23 @@ public final class Spool: @unchecked Sendable {
     }
 
     /// Everything up to `watermark` is processed (committed by the processors): deletes the
-    /// segments wholly below it, never the newest. Returns how many were deleted.
+    /// segments wholly below it, never the newest, and records the watermark (file `released`)
+    /// for the next open's `replayStart`. Returns how many segments were deleted.
     @discardableResult
     public func release(upTo watermark: UInt64) throws -> Int {
-        let doomed: [Segment] = condition.withLock {
+        let (doomed, bound): ([Segment], UInt64) = condition.withLock {
             let bound = min(watermark, state.durableSequence)
             var doomed: [Segment] = []
             // A segment ends where the next begins (this also covers a skipped corrupt tail).
             while state.segments.count > 1, state.segments[1].firstSequence - 1 <= bound {
                 doomed.append(state.segments.removeFirst())
             }
-            return doomed
+            return (doomed, bound)
+        }
+        // Only the forwarder calls release, so `recordedRelease` has one writer.
+        if bound > (recordedRelease ?? 0) || recordedRelease == nil {
+            try SpoolMarks.recordReleased(directory: configuration.directory, bound)
+            recordedRelease = bound
         }
         guard !doomed.isEmpty else { return 0 }
         var freed = 0

@@ -23,4 +23,12 @@ extension PeriodicJob {
             try Retention(db).apply(keepDays: keepDays).summary
         }
     }
+
+    /// Deletes receipts of spooled messages older than `keepDays` days, daily: a relay replays its
+    /// spool within minutes of a restart, so a week is far more than a copy can arrive after.
+    public static func receipts(keepDays: Int = 7) -> PeriodicJob {
+        PeriodicJob(name: "receipts", schedule: JobSchedule(interval: 86_400)) { db in
+            "deleted \(try IngestReceiptRepository(db).deleteOlder(thanDays: keepDays)) receipts older than \(keepDays) days"
+        }
+    }
 }
