@@ -75,6 +75,15 @@ TABLE events PARTITION BY RANGE ("timestamp")
 
 TABLE events_default PARTITION OF events DEFAULT
 
+TABLE ingest_receipts
+    project_id bigint NOT NULL
+    spool_id uuid NOT NULL
+    sequence bigint NOT NULL
+    item integer NOT NULL
+    received_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT ingest_receipts_pkey PRIMARY KEY (project_id, spool_id, sequence, item)
+    CREATE INDEX ingest_receipts_received_at ON public.ingest_receipts USING btree (received_at)
+
 TABLE issue_activities
     id bigint NOT NULL DEFAULT nextval('issue_activities_id_seq'::regclass)
     issue_id bigint NOT NULL
