@@ -27,6 +27,8 @@ public final class SpoolShipper: @unchecked Sendable {
     let releaseInterval: Duration
     private let lock = NSLock()
     private var ledger: ShipmentLedger
+    /// Logs an outage of Kafka once when it starts and once when deliveries work again.
+    private let kafkaState = DependencyState()
 
     public init(spool: Spool, producer: KafkaProducer, consumedTopics: [String], backlog: BacklogMonitor?,
                 maxInFlightMessages: Int = 20_000, releaseInterval: Duration = .milliseconds(250), logger: Logger) {
@@ -77,7 +79,11 @@ public final class SpoolShipper: @unchecked Sendable {
                 if restart == nil { try? await Task.sleep(for: .milliseconds(20)) }
             }
             next = restart ?? next
-            logger.warning("spool: sending again from record \(next)")
+            if kafkaState.failed() {
+                logger.error("relay: Kafka did not acknowledge; requests are kept in the spool and sent again from record \(next) until it does")
+            } else {
+                logger.info("spool: sending again from record \(next)")
+            }
             Counter(label: "faultline_spool_rewinds_total").increment()
             try? await Task.sleep(for: .milliseconds(250))
         }
@@ -118,6 +124,9 @@ public final class SpoolShipper: @unchecked Sendable {
                         }
                         if case .success(let report) = result {
                             backlog?.noteAcknowledged(topic: message.topic, partition: report.partition, bytes: message.value.count)
+                            if let failed = kafkaState.succeeded() {
+                                logger.notice("relay: Kafka acknowledging again (forwarding from the spool resumed after \(failed) rewinds)")
+                            }
                         }
                     }
                     break
@@ -138,8 +147,14 @@ public final class SpoolShipper: @unchecked Sendable {
         var released: UInt64 = 0
         var clusterID = backlog?.startClusterID
         var lastFailure: String?
+        var lastPublished = ContinuousClock.now
         while !Task.isCancelled {
             try? await Task.sleep(for: releaseInterval)
+            // The forwarder publishes too, but not while it waits for room in the broker.
+            if ContinuousClock.now - lastPublished >= .seconds(1) {
+                spool.publishMetrics()
+                lastPublished = .now
+            }
             let measurement = backlog?.measurement
             if let measurement, let known = clusterID, measurement.clusterID != known {
                 clusterID = measurement.clusterID

@@ -25,7 +25,8 @@ struct DevCommand: AsyncParsableCommand {
             let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, workers: workers, logger: logger)
             let router = Runtime.router()
             let backlog = try BacklogMonitor.startIfEmbedded(
-                kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics), logger: logger)
+                kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics),
+                databaseURL: config.databaseURL, logger: logger)
             let producer = try KafkaProducer(config: backlog == nil ? kafka : kafka.adding(EmbeddedBroker.producerProperties), logger: logger)
             let durable = try RelayDurability.spool(config, producer: producer, backlog: backlog,
                                                     defaultDirectory: ".faultline/spool", logger: logger)

@@ -21,7 +21,8 @@ struct RelayCommand: AsyncParsableCommand {
             // A broker inside this process has no consumers (processors cannot find it), so there
             // is no backlog to guard: this mode is for trying and benchmarking the relay alone.
             let backlog = broker != nil ? nil : try BacklogMonitor.startIfEmbedded(
-                kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics), logger: logger)
+                kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics),
+                databaseURL: config.databaseURL, logger: logger)
             let mock = broker != nil || backlog != nil
             let producer = try KafkaProducer(config: mock ? kafka.adding(EmbeddedBroker.producerProperties) : kafka, logger: logger)
             // A broker inside this process has no readers either: nothing to make durable against.

@@ -68,7 +68,7 @@ struct InProcessStack {
         var shipper: SpoolShipper?
         var backlog: BacklogMonitor?
         if let spoolConfiguration {
-            backlog = try BacklogMonitor.startIfEmbedded(kafka: kafka, group: "faultline-processor",
+            backlog = try BacklogMonitor.startIfEmbedded(kafka: kafka, group: "faultline-processor", databaseURL: database.url,
                                                          topics: ProcessorTopics.consumed(topics), logger: logger)
             let opened = try Spool.open(spoolConfiguration, logger: logger)
             spool = opened
