@@ -130,10 +130,11 @@ public final class SpoolShipper: @unchecked Sendable {
                         }
                     }
                     break
-                } catch let error where error.kind == .queueFull && attempts < 5_000 {
-                    // librdkafka's local queue is full: it drains as the broker acknowledges.
+                } catch let error where error.kind == .queueFull && attempts < 5_000 && !Task.isCancelled {
+                    // librdkafka's local queue is full: it drains as the broker acknowledges. Not a
+                    // throwing sleep: once a record is begun, its messages are queued or abandoned.
                     attempts += 1
-                    try await Task.sleep(for: .milliseconds(2))
+                    try? await Task.sleep(for: .milliseconds(2))
                 } catch {
                     logger.warning("spool: cannot queue record \(sequence) for \(message.topic): \(error)")
                     lock.withLock { ledger.abandon(sequence, unqueued: batch.messages.count - index) }
