@@ -86,7 +86,7 @@ let package = Package(
 
         // Services.
         .target(name: "Relay", dependencies: [
-            "Core", "EventModel", "Kafka", "Postgres", "Store", "RelayConfig", "Web", "CBrotli", "CZstd", "Quotas",
+            "Core", "EventModel", "Kafka", "Postgres", "Store", "RelayConfig", "Web", "CBrotli", "CZstd", "Quotas", "Spool",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -103,7 +103,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "faultline", dependencies: [
-            "Core", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing",
+            "Core", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing", "Spool",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

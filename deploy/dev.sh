@@ -36,4 +36,5 @@ cat <<MSG
     (also in .faultline/dev.env)
 
 MSG
+export FAULTLINE_SPOOL_DIR="${FAULTLINE_SPOOL_DIR:-$STATE/spool}"
 exec "$BIN" dev --port "$PORT" "${rest[@]}"

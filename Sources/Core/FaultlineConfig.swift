@@ -34,6 +34,18 @@ public struct FaultlineConfig: Sendable {
     public var relayMaxBytesInFlight = 256 * 1024 * 1024
     /// Bytes requests may hold before authentication (`FAULTLINE_RELAY_MAX_PREAUTH_BYTES_IN_FLIGHT`).
     public var relayMaxPreAuthBytesInFlight = 16 * 1024 * 1024
+    /// Whether the relay writes requests to its write-ahead spool before answering 200
+    /// (`FAULTLINE_SPOOL`): `auto` does with the embedded broker (whose log is in memory) and not
+    /// with a real Kafka (whose replicated log is durable when it acknowledges).
+    public var spoolMode = SpoolMode.auto
+    /// The spool's directory (`FAULTLINE_SPOOL_DIR`); nil: `.faultline/spool` for `faultline dev`,
+    /// `.faultline/spool-<port>` for `faultline relay`. One relay per directory (it is locked).
+    public var spoolDirectory: String?
+    /// Most bytes the spool holds (`FAULTLINE_SPOOL_MAX_BYTES`, at least 256 MiB); beyond it the
+    /// relay answers 503 with `Retry-After`.
+    public var spoolMaxBytes = 1024 * 1024 * 1024
+
+    public enum SpoolMode: String, Sendable { case auto, on, off }
 
     public init(databaseURL: String = FaultlineConfig.defaultDatabaseURL, kafkaBrokers: String = "",
                 kafkaProperties: [String: String] = [:], host: String = "127.0.0.1", port: Int? = nil,
@@ -107,6 +119,18 @@ public struct FaultlineConfig: Sendable {
         if let proxies = value("FAULTLINE_TRUSTED_PROXIES") { config.trustedProxies = try TrustedProxies(proxies) }
         if let bytes = try positive("FAULTLINE_RELAY_MAX_BYTES_IN_FLIGHT") { config.relayMaxBytesInFlight = bytes }
         if let bytes = try positive("FAULTLINE_RELAY_MAX_PREAUTH_BYTES_IN_FLIGHT") { config.relayMaxPreAuthBytesInFlight = bytes }
+        if let mode = value("FAULTLINE_SPOOL") {
+            guard let parsed = SpoolMode(rawValue: mode.lowercased()) else {
+                throw ConfigError("FAULTLINE_SPOOL=\(mode) must be auto, on or off")
+            }
+            config.spoolMode = parsed
+        }
+        config.spoolDirectory = value("FAULTLINE_SPOOL_DIR")
+        if let bytes = try positive("FAULTLINE_SPOOL_MAX_BYTES") {
+            // Two 64 MiB segments at least, and room for bursts: below 256 MiB is a mistake.
+            guard bytes >= 256 * 1024 * 1024 else { throw ConfigError("FAULTLINE_SPOOL_MAX_BYTES=\(bytes) must be at least 268435456 (256 MiB)") }
+            config.spoolMaxBytes = bytes
+        }
         for (key, path) in Topics.environmentKeys {
             if let name = value(key) { config.topics[keyPath: path] = name }
         }

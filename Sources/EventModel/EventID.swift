@@ -14,4 +14,12 @@ public enum EventID {
         }
         return hex
     }
+
+    /// A 32-hex id as a dashed UUID (`8-4-4-4-12`); anything else unchanged.
+    public static func hyphenated(_ id: String) -> String {
+        guard id.utf8.count == 32 else { return id }
+        let c = Array(id)
+        guard c.count == 32 else { return id }
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+    }
 }

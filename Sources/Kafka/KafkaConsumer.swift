@@ -87,10 +87,29 @@ public final class KafkaConsumer: @unchecked Sendable {
             } ?? []
             let key = message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) }
             batch.append(KafkaMessage(topic: topic, partition: message.partition, offset: message.offset,
-                                      key: key, value: value))
+                                      key: key, value: value, headers: Self.headers(of: raw)))
         }
         let owned = context.assignment
         return batch.filter { owned.contains(TopicPartition(topic: $0.topic, partition: $0.partition)) }
+    }
+
+    /// A consumed message's headers (none for most: the relay's spool adds one).
+    private static func headers(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> [KafkaHeader] {
+        var list: OpaquePointer?
+        guard rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        var headers: [KafkaHeader] = []
+        var index = 0
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while rd_kafka_header_get_all(list, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            if let name {
+                let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+                headers.append(KafkaHeader(name: String(cString: name), value: bytes))
+            }
+            index += 1
+        }
+        return headers
     }
 
     /// Moves a partition's read position, dropping anything already fetched for it.
@@ -135,9 +154,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// The cluster's id, which tells a restarted in-memory broker from the one offsets came from.
     public func clusterID(timeoutMs: Int32 = 10_000) -> String? {
-        guard let raw = rd_kafka_clusterid(handle, timeoutMs) else { return nil }
-        defer { rd_kafka_mem_free(handle, raw) }
-        return String(cString: raw)
+        ClusterIdentity.read(handle, timeoutMs: timeoutMs)
     }
 
     /// Leaves the group (revoking partitions through the handler) and releases the client.

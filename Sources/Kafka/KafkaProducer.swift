@@ -7,7 +7,6 @@ import Logging
 public final class KafkaProducer: @unchecked Sendable {
     private let handle: OpaquePointer
     private let lock = NSLock()
-    private var topics: [String: OpaquePointer] = [:]
     private var closed = false
     private var pollThread: Thread?
     private let logger: Logger
@@ -36,10 +35,9 @@ public final class KafkaProducer: @unchecked Sendable {
             let box = Unmanaged<DeliveryBox>.fromOpaque(opaque).takeRetainedValue()
             let err = message.pointee.err
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                box.continuation.resume(returning: DeliveryReport(
-                    partition: message.pointee.partition, offset: message.pointee.offset))
+                box.complete(.success(DeliveryReport(partition: message.pointee.partition, offset: message.pointee.offset)))
             } else {
-                box.continuation.resume(throwing: KafkaError(.delivery, rdError: err))
+                box.complete(.failure(KafkaError(.delivery, rdError: err)))
             }
         }
         handle = try RDConf.client(type: RD_KAFKA_PRODUCER, conf: conf)
@@ -62,28 +60,40 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Throws `.queueFull` at once when librdkafka's local queue is full (backpressure).
     @discardableResult
     public func send(topic: String, key: [UInt8]?, value: [UInt8]) async throws -> DeliveryReport {
-        let topicHandle = try topicHandle(topic)
-        return try await withCheckedThrowingContinuation { continuation in
-            let box = Unmanaged.passRetained(DeliveryBox(continuation)).toOpaque()
-            let result = value.withUnsafeBytes { valueBytes -> Int32 in
-                if let key {
-                    return key.withUnsafeBytes { keyBytes in
-                        rd_kafka_produce(topicHandle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                                         UnsafeMutableRawPointer(mutating: valueBytes.baseAddress), valueBytes.count,
-                                         keyBytes.baseAddress, keyBytes.count, box)
-                    }
-                }
-                return rd_kafka_produce(topicHandle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                                        UnsafeMutableRawPointer(mutating: valueBytes.baseAddress), valueBytes.count,
-                                        nil, 0, box)
-            }
-            if result != 0 {
-                Unmanaged<DeliveryBox>.fromOpaque(box).release()
-                let err = rd_kafka_last_error()
-                let kind: KafkaError.Kind = err == RD_KAFKA_RESP_ERR__QUEUE_FULL ? .queueFull : .delivery
-                continuation.resume(throwing: KafkaError(kind, rdError: err))
+        try await withCheckedThrowingContinuation { continuation in
+            do {
+                try produce(topic: topic, key: key, value: value) { continuation.resume(with: $0) }
+            } catch {
+                continuation.resume(throwing: error)
             }
         }
+    }
+
+    /// Queues one message (copied) and returns at once; `completion` runs on the producer's poll
+    /// thread with the broker's acknowledgement or the failure, exactly once. Messages queued one
+    /// after another reach a partition in that order (the producer is idempotent). Throws, without
+    /// calling `completion`, when the message cannot be queued (`.queueFull`: back off and retry).
+    public func produce(topic: String, key: [UInt8]?, value: [UInt8], header: KafkaHeader? = nil,
+                        completion: @escaping @Sendable (Result<DeliveryReport, KafkaError>) -> Void) throws(KafkaError) {
+        if isClosed { throw KafkaError(.shutdown, "producer is closed") }
+        let box = Unmanaged.passRetained(DeliveryBox(completion)).toOpaque()
+        let err = value.withUnsafeBytes { valueBytes in
+            withOptionalBytes(key) { keyBytes in
+                withOptionalBytes(header?.value) { headerBytes in
+                    header.map { header in
+                        header.name.withCString { name in
+                            faultline_produce(handle, topic, keyBytes?.baseAddress, keyBytes?.count ?? 0,
+                                              valueBytes.baseAddress, valueBytes.count, name,
+                                              headerBytes?.baseAddress, headerBytes?.count ?? 0, box)
+                        }
+                    } ?? faultline_produce(handle, topic, keyBytes?.baseAddress, keyBytes?.count ?? 0,
+                                           valueBytes.baseAddress, valueBytes.count, nil, nil, 0, box)
+                }
+            }
+        }
+        guard err != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+        Unmanaged<DeliveryBox>.fromOpaque(box).release()
+        throw KafkaError(err == RD_KAFKA_RESP_ERR__QUEUE_FULL ? .queueFull : .delivery, rdError: err)
     }
 
     /// True when the cluster answers a metadata request within the timeout (readiness checks).
@@ -112,25 +122,17 @@ public final class KafkaProducer: @unchecked Sendable {
             rd_kafka_poll(handle, 0)
         }
         while pollThread?.isFinished == false { usleep(10_000) }
-        let handles = lock.withLock { topics.values }
-        for topic in handles { rd_kafka_topic_destroy(topic) }
         rd_kafka_destroy(handle)
-    }
-
-    private func topicHandle(_ name: String) throws -> OpaquePointer {
-        try lock.withLock {
-            if closed { throw KafkaError(.shutdown, "producer is closed") }
-            if let existing = topics[name] { return existing }
-            guard let created = rd_kafka_topic_new(handle, name, nil) else {
-                throw KafkaError(.configuration, "cannot create topic handle \(name)")
-            }
-            topics[name] = created
-            return created
-        }
     }
 }
 
 private final class DeliveryBox {
-    let continuation: CheckedContinuation<DeliveryReport, any Error>
-    init(_ continuation: CheckedContinuation<DeliveryReport, any Error>) { self.continuation = continuation }
+    let complete: @Sendable (Result<DeliveryReport, KafkaError>) -> Void
+    init(_ complete: @escaping @Sendable (Result<DeliveryReport, KafkaError>) -> Void) { self.complete = complete }
+}
+
+/// An empty key or header value is a non-nil pointer of length 0; nil stays nil (no key).
+private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
 }

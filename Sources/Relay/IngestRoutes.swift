@@ -7,12 +7,15 @@ import Logging
 import Metrics
 import Postgres
 import RelayConfig
+import Spool
 import Store
 import Quotas
 import Web
 
-/// Sentry's ingest endpoints. A request is answered 200 only after Kafka acknowledged every
-/// item it accepted; every item gets an outcome on the `outcomes` topic.
+/// Sentry's ingest endpoints. A request is answered 200 only once what it produces is durable:
+/// with a spool, when its record (the planned messages and outcomes) is synced to disk
+/// (`SpoolShipper` forwards it); without, when Kafka acknowledged every message. Every item gets
+/// an outcome on the `outcomes` topic.
 public struct IngestRoutes: Sendable {
     let producer: KafkaProducer
     let configs: ProjectConfigCache
@@ -30,12 +33,16 @@ public struct IngestRoutes: Sendable {
     let preAuthBudget: InFlightBudget
     /// Set when the broker is the embedded mock cluster, whose log is bounded.
     let backlog: BacklogMonitor?
-    private let kafkaState = DependencyState()
+    /// The write-ahead spool, when requests are made durable there (see `RelayDurability`).
+    let spool: Spool?
+    private let deliveryState = DependencyState()
+    private let spoolRoomState = DependencyState()
     private let databaseState = DependencyState()
 
     public init(producer: KafkaProducer, pool: PGPool, topics: Topics, limits: RelayLimits = RelayLimits(),
-                trustedProxies: TrustedProxies = .none, backlog: BacklogMonitor? = nil, logger: Logger) {
+                trustedProxies: TrustedProxies = .none, backlog: BacklogMonitor? = nil, spool: Spool? = nil, logger: Logger) {
         self.producer = producer
+        self.spool = spool
         self.trustedProxies = trustedProxies
         budget = InFlightBudget(limit: limits.maxBytesInFlight)
         preAuthBudget = InFlightBudget(limit: limits.maxPreAuthBytesInFlight)
@@ -134,8 +141,10 @@ public struct IngestRoutes: Sendable {
             clientIP: clientIP, sdk: auth.client ?? request.headers[.userAgent], topics: topics, limits: limits,
             filters: config.filters))
 
-        // Before the quotas: an envelope the broker cannot take must not use up rate limits.
-        if backlog?.fullPartition != nil {
+        // Before the quotas: an envelope that cannot be queued must not use up rate limits.
+        if let spool {
+            if !spool.hasRoom(forPayload: SpoolBatch.estimatedSize(plan.items.map(\.value.count))) { throw spoolFull(spool) }
+        } else if backlog?.fullPartition != nil {
             throw RelayError(.serviceUnavailable, "failed to queue envelope", retryAfter: 1)
         }
         var active: [ActiveRateLimit] = []
@@ -143,7 +152,7 @@ public struct IngestRoutes: Sendable {
             active += await quotas.consume(config.limits, category: category, quantity: quantity, now: received)
         }
         let result = plan.finalize(limited: Set(active.flatMap(\.categories)))
-        try await produce(result)
+        if let spool { try await append(result, to: spool) } else { try await produce(result) }
 
         let header = active.isEmpty ? nil : ActiveRateLimit.header(active)
         if result.fullyRateLimited && endpoint != .minidump {
@@ -158,7 +167,7 @@ public struct IngestRoutes: Sendable {
             return Response(status: .ok, headers: headers)
         case .minidump:
             headers[.contentType] = "text/plain"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Self.hyphenated(plan.eventID ?? ""))))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: EventID.hyphenated(plan.eventID ?? ""))))
         case .envelope, .store:
             if let id = plan.eventID { return JSONResponse.make(.ok, bytes: JSON.object(["id": .string(id)]).encoded(), headers: headers) }
             return JSONResponse.make(.ok, bytes: Array("{}".utf8), headers: headers)
@@ -258,12 +267,6 @@ public struct IngestRoutes: Sendable {
         }
     }
 
-    static func hyphenated(_ id: String) -> String {
-        guard id.count == 32 else { return id }
-        let c = Array(id)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
-    }
-
     private func lookup(_ publicKey: String) async throws -> ProjectConfig? {
         do {
             let (config, source) = try await configs.lookupNotingSource(publicKey)
@@ -294,6 +297,36 @@ public struct IngestRoutes: Sendable {
         }
     }
 
+    /// A full spool answers like Sentry's relay when it cannot queue: 503, try again shortly
+    /// (logged once per episode; `faultline_spool_full_total` counts them).
+    private func spoolFull(_ spool: Spool) -> RelayError {
+        if spoolRoomState.failed() {
+            logger.warning("relay: the spool is full (\(spool.stats.bytes) bytes of \(spool.configuration.maxTotalBytes)); answering 503 until the processors catch up")
+        }
+        return RelayError(.serviceUnavailable, "failed to queue envelope", retryAfter: 5)
+    }
+
+    /// Writes the request's messages and outcomes as one spool record and returns once it is on disk.
+    private func append(_ result: IngestPlan.Outcome, to spool: Spool) async throws {
+        let messages = result.messages.map { SpoolBatch.Message(topic: $0.topic, key: $0.key, value: $0.value) }
+            + result.outcomes.map { SpoolBatch.Message(topic: topics.outcomes, key: nil, value: $0.encoded()) }
+        guard !messages.isEmpty else { return }
+        do {
+            _ = try await spool.append(SpoolBatch(messages: messages).encoded())
+        } catch SpoolError.full {
+            throw spoolFull(spool)
+        } catch {
+            if deliveryState.failed() { logger.error("relay: the spool cannot take records (\(error)); answering 503") }
+            throw RelayError(.serviceUnavailable, "failed to queue envelope", retryAfter: 5)
+        }
+        if let failed = deliveryState.succeeded() {
+            logger.notice("relay: the spool takes records again (\(failed) requests were answered 503)")
+        }
+        if let refused = spoolRoomState.succeeded() {
+            logger.notice("relay: the spool has room again (\(refused) requests were answered 503)")
+        }
+    }
+
     private func produce(_ result: IngestPlan.Outcome) async throws {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -306,13 +339,13 @@ public struct IngestRoutes: Sendable {
                 try await group.waitForAll()
             }
         } catch {
-            if kafkaState.failed() {
+            if deliveryState.failed() {
                 logger.error("relay: Kafka did not acknowledge (\(error)); answering 503 until it does")
             }
             logger.debug("relay: kafka did not acknowledge: \(error)")
             throw RelayError(.serviceUnavailable, "failed to queue envelope", retryAfter: 5)
         }
-        if !result.messages.isEmpty || !result.outcomes.isEmpty, let failed = kafkaState.succeeded() {
+        if !result.messages.isEmpty || !result.outcomes.isEmpty, let failed = deliveryState.succeeded() {
             logger.notice("relay: Kafka acknowledging again (\(failed) requests were answered 503)")
         }
     }
@@ -333,7 +366,10 @@ public struct IngestRoutes: Sendable {
             logger.warning("relay: readiness: database unavailable: \(error)")
             problems.append("database unavailable")
         }
-        if !producer.isBrokerReachable(timeoutMs: 2_000) {
+        if let spool {
+            // With a spool the broker may be away: requests are taken while the spool has room.
+            if !spool.hasRoom(forPayload: 64 * 1024) { problems.append("spool full") }
+        } else if !producer.isBrokerReachable(timeoutMs: 2_000) {
             logger.warning("relay: readiness: broker unavailable (no metadata within 2 s)")
             problems.append("broker unavailable")
         }

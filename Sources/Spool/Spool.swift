@@ -17,6 +17,13 @@ public final class Spool: @unchecked Sendable {
     let metrics = SpoolMetrics()
     /// The directory's lock, released by `close`.
     private let lock: SpoolFile
+    /// 16 random bytes naming this spool for good (file `id`): forwarded messages carry it.
+    public let identity: [UInt8]
+    /// Where a forwarder starts after open: after the watermark `release` recorded last (file
+    /// `released`), or at the oldest record when there is none.
+    public let replayStart: UInt64
+    /// The last watermark written to `released`, to write it only when it moves.
+    private var recordedRelease: UInt64?
 
     typealias Segment = SpoolRecovery.Segment
 
@@ -59,19 +66,36 @@ public final class Spool: @unchecked Sendable {
         }
         let recovery = try SpoolRecovery.run(directory: configuration.directory,
                                              maxPayload: SpoolRecordFrame.maxPayloadBytes, logger: logger)
-        return try Spool(configuration: configuration, recovery: recovery, lock: lock, logger: logger)
+        let identity = try SpoolMarks.identity(directory: configuration.directory, logger: logger)
+        let released = SpoolMarks.released(directory: configuration.directory)
+        return try Spool(configuration: configuration, recovery: recovery, lock: lock, identity: identity,
+                         released: released, logger: logger)
     }
 
     /// Held (`flock`) while the spool is open; its name is not a segment's, so recovery ignores it.
     static let lockFileName = "lock"
 
-    private init(configuration: SpoolConfiguration, recovery: SpoolRecovery, lock: SpoolFile, logger: Logger) throws {
+    private init(configuration: SpoolConfiguration, recovery: SpoolRecovery, lock: SpoolFile, identity: [UInt8],
+                 released: UInt64?, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         self.lock = lock
+        self.identity = identity
+        // A mark beyond the sequences the format allows is not one this spool wrote.
+        let released = released.flatMap { $0 < 1 << 62 ? $0 : nil }
+        recordedRelease = released
         let segments = recovery.segments
-        let durable = recovery.nextSequence - 1
-        let oldest = segments.first(where: { $0.recordCount > 0 })?.firstSequence ?? recovery.nextSequence
+        // Sequences up to the mark were given out already, even if their segments are gone (the
+        // tail was cut, files were removed): new records continue after it, or their receipts
+        // would collide with those of records already counted.
+        let nextSequence = max(recovery.nextSequence, released.map { $0 + 1 } ?? 0)
+        if nextSequence > recovery.nextSequence {
+            logger.warning("spool: the release mark \(nextSequence - 1) is past the last record on disk (\(recovery.nextSequence - 1)); new records start at \(nextSequence)")
+        }
+        let durable = nextSequence - 1
+        let oldest = segments.first(where: { $0.recordCount > 0 })?.firstSequence ?? nextSequence
+        // Replay after the mark; one before the oldest record replays from it.
+        replayStart = max(oldest, min(released.map { $0 + 1 } ?? 0, nextSequence))
         var ages = SpoolAgeMarks()
         for segment in segments where segment.recordCount > 0 {
             ages.add(sequence: segment.firstSequence, millis: segment.createdMillis, force: true)
@@ -82,12 +106,12 @@ public final class Spool: @unchecked Sendable {
                                bytesCutAtOpen: recovery.bytesCut, bytesSkippedAtOpen: recovery.bytesSkipped,
                                corruptRecords: recovery.corruptRecords, corruptSegments: recovery.corruptSegments)
         state = State(segments: segments, totalBytes: segments.reduce(0) { $0 + $1.bytes },
-                      nextSequence: recovery.nextSequence, durableSequence: durable,
+                      nextSequence: nextSequence, durableSequence: durable,
                       forwardedSequence: oldest - 1, ages: ages, stats: stats)
         // The newest segment takes further records, unless it ends in skipped bytes (it was not
         // the newest file: a newer one was set aside).
         var active: SpoolWriter.Active?
-        if let last = segments.last, last.validEnd == last.bytes {
+        if let last = segments.last, last.validEnd == last.bytes, nextSequence == recovery.nextSequence {
             active = SpoolWriter.Active(file: try SpoolFile.openForWriting(last.path), firstSequence: last.firstSequence,
                                         bytes: last.bytes, recordCount: last.recordCount, isNew: false)
         }
@@ -179,11 +203,18 @@ public final class Spool: @unchecked Sendable {
     }
 
     /// Everything up to `watermark` is processed (committed by the processors): deletes the
-    /// segments wholly below it, never the newest. Returns how many were deleted.
+    /// segments wholly below it, never the newest, and records the watermark (file `released`)
+    /// for the next open's `replayStart`. Returns how many segments were deleted.
     @discardableResult
     public func release(upTo watermark: UInt64) throws -> Int {
+        let bound = condition.withLock { min(watermark, state.durableSequence) }
+        // The mark first: if it cannot be written, nothing is given up. Only the forwarder calls
+        // release, so `recordedRelease` has one writer.
+        if recordedRelease.map({ bound > $0 }) ?? true {
+            try SpoolMarks.recordReleased(directory: configuration.directory, bound)
+            recordedRelease = bound
+        }
         let doomed: [Segment] = condition.withLock {
-            let bound = min(watermark, state.durableSequence)
             var doomed: [Segment] = []
             // A segment ends where the next begins (this also covers a skipped corrupt tail).
             while state.segments.count > 1, state.segments[1].firstSequence - 1 <= bound {
@@ -192,11 +223,18 @@ public final class Spool: @unchecked Sendable {
             return doomed
         }
         guard !doomed.isEmpty else { return 0 }
+        var removed = 0
         var freed = 0
-        defer { condition.withLock { state.totalBytes -= freed } }
+        defer {
+            condition.withLock {
+                state.totalBytes -= freed
+                // What could not be removed stays a segment (counted, retried next time).
+                state.segments.insert(contentsOf: doomed[removed...], at: 0)
+            }
+        }
         for segment in doomed {
-            // A file that cannot be removed stays counted: the limit errs on the full side.
             try SpoolFile.remove(segment.path)
+            removed += 1
             freed += segment.bytes
         }
         try SpoolFile.syncDirectory(configuration.directory)

@@ -31,6 +31,15 @@ public struct SpoolBatch: Equatable, Sendable {
         self.messages = messages
     }
 
+    /// A bound on the encoded size of a batch of messages with these value sizes plus one
+    /// outcome each (topic, key and framing included), to ask `Spool.hasRoom` before encoding.
+    public static func estimatedSize(_ valueSizes: [Int]) -> Int {
+        valueSizes.reduce(5) { total, size in
+            let (sum, overflow) = total.addingReportingOverflow(max(0, size))
+            return overflow ? Int.max : min(Int.max - 1024, sum) + 1024
+        }
+    }
+
     public enum EncodingError: Error, Equatable {
         case topicTooLong(String)
         case fieldTooLarge(Int)

@@ -18,9 +18,10 @@ public struct SpoolForwarder: Sendable {
     }
 
     /// Forwards records from `start` on until the task is cancelled or the spool closes.
-    /// `send` gets the record's sequence (to travel with the messages) and its messages, and must
-    /// return only once all of them are acknowledged. A record that does not decode is logged and
-    /// skipped: it cannot become valid by waiting.
+    /// `send` gets the record's sequence (to travel with the messages) and its messages; it may
+    /// return once they are handed on and follow their acknowledgements itself (the relay's
+    /// `SpoolShipper` does, and cancels the run to send again from a failed record). A record that
+    /// does not decode is logged and skipped: it cannot become valid by waiting.
     public func run(from start: UInt64, send: @Sendable (UInt64, SpoolBatch) async throws -> Void) async {
         var next = max(start, 1)
         var pacer = Pacer()
@@ -67,6 +68,8 @@ public struct SpoolForwarder: Sendable {
                 try await send(record.sequence, batch)
                 if failures > 0 { logger.info("spool: forwarding works again after \(failures) failed attempts") }
                 return true
+            } catch is CancellationError {
+                return false
             } catch {
                 if failures == 0 { logger.warning("spool: forwarding record \(record.sequence) failed: \(error); retrying") }
                 failures += 1

@@ -25,13 +25,17 @@ struct DevCommand: AsyncParsableCommand {
             let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, workers: workers, logger: logger)
             let router = Runtime.router()
             let backlog = try BacklogMonitor.startIfEmbedded(
-                kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics), logger: logger)
+                kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics),
+                databaseURL: config.databaseURL, logger: logger)
             let producer = try KafkaProducer(config: backlog == nil ? kafka : kafka.adding(EmbeddedBroker.producerProperties), logger: logger)
+            let durable = try RelayDurability.spool(config, producer: producer, backlog: backlog, pool: pool,
+                                                    defaultDirectory: ".faultline/spool", logger: logger)
             IngestRoutes(producer: producer, pool: pool, topics: config.topics, limits: Runtime.relayLimits(config),
-                         trustedProxies: config.trustedProxies, backlog: backlog, logger: logger).add(to: router)
+                         trustedProxies: config.trustedProxies, backlog: backlog, spool: durable?.0, logger: logger).add(to: router)
             APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             DashboardRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
-            try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor] + Runtime.jobServices(config, logger: logger), logger: logger)
+            try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor] + Runtime.jobServices(config, logger: logger) + (durable.map { [$0.1] } ?? []),
+                                    logger: logger)
             backlog?.stop()
             producer.close()
             broker?.shutdown()

@@ -21,12 +21,17 @@ struct RelayCommand: AsyncParsableCommand {
             // A broker inside this process has no consumers (processors cannot find it), so there
             // is no backlog to guard: this mode is for trying and benchmarking the relay alone.
             let backlog = broker != nil ? nil : try BacklogMonitor.startIfEmbedded(
-                kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics), logger: logger)
+                kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics),
+                databaseURL: config.databaseURL, logger: logger)
             let mock = broker != nil || backlog != nil
             let producer = try KafkaProducer(config: mock ? kafka.adding(EmbeddedBroker.producerProperties) : kafka, logger: logger)
+            // A broker inside this process has no readers either: nothing to make durable against.
+            let durable = broker != nil && config.spoolMode != .on ? nil : try RelayDurability.spool(
+                config, producer: producer, backlog: backlog, pool: pool, defaultDirectory: ".faultline/spool-\(config.port ?? 9000)", logger: logger)
             IngestRoutes(producer: producer, pool: pool, topics: config.topics, limits: Runtime.relayLimits(config),
-                         trustedProxies: config.trustedProxies, backlog: backlog, logger: logger).add(to: router)
-            try await HTTPServer.run(router: router, config: config, defaultPort: 9000, logger: logger)
+                         trustedProxies: config.trustedProxies, backlog: backlog, spool: durable?.0, logger: logger).add(to: router)
+            try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: durable.map { [$0.1] } ?? [],
+                                     logger: logger)
             backlog?.stop()
             producer.close()
             broker?.shutdown()

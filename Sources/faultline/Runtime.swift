@@ -78,11 +78,10 @@ enum Runtime {
             workers: workers, logger: logger)
     }
 
-    /// The singleton jobs processors run (one leader across all of them); none when every job is off.
+    /// The singleton jobs processors run (one leader across all of them).
     static func jobServices(_ config: FaultlineConfig, logger: Logger) -> [any Service] {
-        var jobs: [PeriodicJob] = []
+        var jobs: [PeriodicJob] = [.receipts()]
         if config.retentionDays > 0 { jobs.append(.retention(keepDays: config.retentionDays)) }
-        guard !jobs.isEmpty else { return [] }
         return [JobRunnerService(JobRunner(settings: .init(databaseURL: config.databaseURL), jobs: jobs, logger: logger))]
     }
 

@@ -1,10 +1,14 @@
+import EventModel
 import Kafka
 import Logging
 import Metrics
 import Quotas
+import Store
 
 /// The `outcomes` topic: records decoded by `OutcomeMessage` and added to `outcomes_hourly` by
-/// `OutcomeWriter`. The smallest handler: start here when adding one.
+/// `OutcomeWriter`. A record sent from a relay's spool carries a receipt and counts only if the
+/// receipt is new (a replay after a restart sends the same record again). The smallest
+/// handler: start here when adding one.
 public final class OutcomesHandler: TopicHandler {
     public let topic: String
     private let logger: Logger
@@ -15,11 +19,14 @@ public final class OutcomesHandler: TopicHandler {
     }
 
     public func handle(_ messages: [KafkaMessage], database: DatabaseSession) -> TopicWrite {
-        var records: [OutcomeRecord] = []
+        var records: [(record: OutcomeRecord, receipt: IngestReceiptRepository.Receipt?)] = []
         var deadLetters: [DeadLetter] = []
         for message in messages {
             do {
-                records.append(try OutcomeMessage.decode(message.value))
+                let record = try OutcomeMessage.decode(message.value)
+                let receipt = message.header(IngestReceipt.headerName).flatMap(IngestReceipt.decode)
+                    .map { IngestReceiptRepository.Receipt(projectID: record.projectID, receipt: $0) }
+                records.append((record, receipt))
             } catch {
                 deadLetters.append(DeadLetter(
                     topic: message.topic, partition: message.partition, offset: message.offset,
@@ -27,9 +34,20 @@ public final class OutcomesHandler: TopicHandler {
             }
         }
         return TopicWrite(deadLetters: deadLetters, write: { [logger] tx in
-            let result = try OutcomeWriter(tx).write(records)
+            let claimed = try IngestReceiptRepository(tx).claim(records.compactMap(\.receipt))
+            // A copy in this same batch is claimed once too: only its first occurrence counts.
+            var counted: Set<IngestReceiptRepository.Receipt> = []
+            let fresh = records.filter { entry in
+                guard let receipt = entry.receipt else { return true }
+                return claimed.contains(receipt) && counted.insert(receipt).inserted
+            }.map(\.record)
+            let result = try OutcomeWriter(tx).write(fresh)
+            let replayed = records.count - fresh.count
             return {
                 Counter(label: "faultline_processor_outcomes_total", dimensions: [("result", "recorded")]).increment(by: result.recorded)
+                if replayed > 0 {
+                    Counter(label: "faultline_processor_outcomes_total", dimensions: [("result", "replayed")]).increment(by: replayed)
+                }
                 if result.unattributed > 0 {
                     Counter(label: "faultline_processor_outcomes_total", dimensions: [("result", "unattributed")]).increment(by: result.unattributed)
                     logger.warning("processor: \(result.unattributed) outcomes of unknown projects without org_id skipped")

@@ -23,4 +23,13 @@ extension PeriodicJob {
             try Retention(db).apply(keepDays: keepDays).summary
         }
     }
+
+    /// Deletes receipts of spooled messages no replay can need, every minute: those of records
+    /// their relay released (`spool_releases`), and after `maxAgeDays` those of a relay gone quiet.
+    /// One receipt per outcome would otherwise pile up at the ingest rate.
+    public static func receipts(maxAgeDays: Int = 7) -> PeriodicJob {
+        PeriodicJob(name: "receipts", schedule: JobSchedule(interval: 60)) { db in
+            "deleted \(try IngestReceiptRepository(db).deleteUnneeded(maxAgeDays: maxAgeDays)) receipts"
+        }
+    }
 }

@@ -9,12 +9,21 @@ final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var out = Data()
     private var err = Data()
+    /// A spool directory made for this child (relays write one), removed with it.
+    private var spoolDirectory: String?
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
+        // A relay's default spool is under the working directory, shared by every test and by
+        // `./deploy/dev.sh`: each child gets its own unless the test chose one.
+        if env["FAULTLINE_SPOOL_DIR"] == nil {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-test-spool-\(UUID().uuidString)").path
+            env["FAULTLINE_SPOOL_DIR"] = directory
+            spoolDirectory = directory
+        }
         process.environment = env
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
@@ -37,6 +46,7 @@ final class ChildProcess: @unchecked Sendable {
     deinit {
         stdoutPipe.fileHandleForReading.readabilityHandler = nil
         stderrPipe.fileHandleForReading.readabilityHandler = nil
+        if let spoolDirectory, !process.isRunning { try? FileManager.default.removeItem(atPath: spoolDirectory) }
     }
 
     func start() throws { try process.run() }

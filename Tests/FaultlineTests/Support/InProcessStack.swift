@@ -1,4 +1,5 @@
 import Core
+import EventModel
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -8,6 +9,7 @@ import Postgres
 import Processor
 import Query
 import Relay
+import Spool
 import Store
 import Web
 
@@ -25,6 +27,10 @@ struct InProcessStack {
     let dsnKey: ProjectKey
     let token: String
     let projectID: Int64
+    /// With `spoolDirectory`: the spool requests are written to, forwarded by `shipper`.
+    let spool: Spool?
+    let shipper: SpoolShipper?
+    let backlog: BacklogMonitor?
 
     /// HTTP limits as `faultline dev` runs with, but waits for the next request of 10 minutes:
     /// HummingbirdTesting's live client holds one kept-alive connection, opened before the test
@@ -37,8 +43,10 @@ struct InProcessStack {
     }()
 
     /// `limits` and `trustedProxies` default to what `faultline dev` runs with.
+    /// `spool` set: requests are made durable in a spool so configured, as `faultline dev`
+    /// does; the caller runs `shipper`.
     static func make(database: TestDatabase, limits: RelayLimits = RelayLimits(), trustedProxies: TrustedProxies = .none,
-                     http: HTTPLimits = testHTTPLimits) throws -> InProcessStack {
+                     http: HTTPLimits = testHTTPLimits, spool spoolConfiguration: SpoolConfiguration? = nil) throws -> InProcessStack {
         var logger = Logger(label: "stack")
         logger.logLevel = .warning
         let db = try database.connect()
@@ -57,15 +65,36 @@ struct InProcessStack {
                             batchSize: 500, drainOnStop: true),
             logger: logger)
         let router = Router(context: FaultlineRequestContext.self)
+        var spool: Spool?
+        var shipper: SpoolShipper?
+        var backlog: BacklogMonitor?
+        if let spoolConfiguration {
+            backlog = try BacklogMonitor.startIfEmbedded(kafka: kafka, group: "faultline-processor",
+                                                         topics: ProcessorTopics.consumed(topics), databaseURL: database.url, logger: logger)
+            let opened = try Spool.open(spoolConfiguration, logger: logger)
+            spool = opened
+            shipper = SpoolShipper(spool: opened, producer: producer, consumedTopics: ProcessorTopics.consumed(topics),
+                                   backlog: backlog, releaseInterval: .milliseconds(100),
+                                   recordRelease: InProcessStack.recordRelease(pool: pool, spool: opened), logger: logger)
+        }
         IngestRoutes(producer: producer, pool: pool, topics: topics, limits: limits, trustedProxies: trustedProxies,
-                     logger: logger).add(to: router)
+                     backlog: backlog, spool: spool, logger: logger).add(to: router)
         APIRoutes(pool: pool, baseURL: "http://127.0.0.1").add(to: router)
         let app = Application(router: router, server: HTTPServerSetup.server(http),
                               configuration: HTTPServerSetup.configuration(host: "127.0.0.1", port: 0, limits: http, logger: logger,
                                                                            serverName: nil),
                               services: [processor], logger: logger)
         return InProcessStack(database: database, broker: broker, producer: producer, pool: pool, app: app, router: router,
-                              dsnKey: tenant.key, token: tenant.token, projectID: tenant.project.id)
+                              dsnKey: tenant.key, token: tenant.token, projectID: tenant.project.id,
+                              spool: spool, shipper: shipper, backlog: backlog)
+    }
+
+    /// What `faultline` does with a spool's release watermark: records it in `spool_releases`.
+    static func recordRelease(pool: PGPool, spool: Spool) -> @Sendable (UInt64) async throws -> Void {
+        let uuid = IngestReceipt(spoolID: spool.identity, sequence: 0, index: 0)?.spoolUUID ?? ""
+        return { released in
+            try await pool.withConnection { try IngestReceiptRepository($0).recordRelease(spoolUUID: uuid, released: released) }
+        }
     }
 
     func dsn(port: Int) -> String { "http://\(dsnKey.publicKey)@127.0.0.1:\(port)/\(projectID)" }
@@ -78,6 +107,8 @@ struct InProcessStack {
     }
 
     func shutdown() async {
+        backlog?.stop()
+        spool?.close()
         producer.close()
         broker.shutdown()
         await pool.shutdown()
