@@ -12,7 +12,8 @@
 #   b  separate processes: `faultline broker`, one `faultline relay`, one `faultline processor`;
 #      the relay killed -9 KILLS times while the broker lives.
 #   c  the same setup; the processor killed -9 KILLS times; then (FAULTLINE_KILL_BROKER=1, the
-#      default) the broker too: a killed `faultline broker` loses its in-memory log, and comes back
+#      default) the broker too, after the processor was paused (SIGSTOP) for 3 s so that the
+#      broker holds a backlog: a killed `faultline broker` loses its in-memory log, and comes back
 #      as a new cluster on a new address, so relay and processor are killed -9 and started against
 #      it; what the processors had not committed must come from the relay's spool.
 # Kills come at random moments, 3–8 s apart (seconds counted from when the restarted service
@@ -280,6 +281,10 @@ scenario_c() {
     done
     if [ "${FAULTLINE_KILL_BROKER:-1}" != 0 ]; then
         sleep "$(gap)"
+        # The processor paused for 3 s first, so that the broker holds a backlog of acknowledged,
+        # unprocessed events when it dies (without a spool they are lost).
+        kill -STOP "$PROCESSOR"
+        sleep 3
         local at; at=$(seconds_since "$LOAD_START")
         kill9 broker "$BROKER" "$DIR/broker.log"
         local down; down=$(date +%s.%N)
@@ -405,7 +410,7 @@ check() { # scenario
 declare -A DESCRIPTION=(
     [a]="faultline dev killed -9 $KILLS times"
     [b]="faultline broker + relay + processor, the relay killed -9 $KILLS times"
-    [c]="faultline broker + relay + processor, the processor killed -9 $KILLS times$([ "${FAULTLINE_KILL_BROKER:-1}" != 0 ] && echo ', then the broker (relay and processor killed and restarted against the new one)')"
+    [c]="faultline broker + relay + processor, the processor killed -9 $KILLS times$([ "${FAULTLINE_KILL_BROKER:-1}" != 0 ] && echo ', then the broker with the processor paused 3 s before (relay and processor killed and restarted against the new one)')"
 )
 
 pg_start
