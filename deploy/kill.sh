@@ -52,7 +52,7 @@
 # 5435), created on first use and left running, one database per scenario.
 # Environment: FAULTLINE_KILL_BIN (a built `faultline`; default .build/debug/faultline, built if
 # missing), FAULTLINE_KILL_PORT_BASE (19700), FAULTLINE_KILL_SEED, FAULTLINE_KILL_BROKER (1).
-# ./deploy/test.sh runs it after the chaos run (FAULTLINE_KILL=0 skips it); about 4 minutes with
+# ./deploy/test.sh runs it after the chaos run (FAULTLINE_KILL=0 skips it); about 3 minutes with
 # the debug build.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -23,6 +23,6 @@ if [ $# -eq 0 ] && [ "${FAULTLINE_CHAOS:-1}" != 0 ]; then
     FAULTLINE_CHAOS_BIN="$ROOT/.build/debug/faultline" "$ROOT/deploy/chaos.sh" 30 100
 fi
 if [ $# -eq 0 ] && [ "${FAULTLINE_KILL:-1}" != 0 ]; then
-    log "deploy/kill.sh (kill -9 under load, about 4 minutes; FAULTLINE_KILL=0 skips it)"
+    log "deploy/kill.sh (kill -9 under load, about 3 minutes; FAULTLINE_KILL=0 skips it)"
     FAULTLINE_KILL_BIN="$ROOT/.build/debug/faultline" "$ROOT/deploy/kill.sh"
 fi
