@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Burst absorption (issue 13): a SECONDS-long wrk burst of realistic 7 KB event envelopes (captured
 # from the real sentry-sdk by bench/make_envelope.py --size 7168: an exception with frames,
-# breadcrumbs, tags, user, release; ~1.9 KB gzip; each request its own event id, bench/burst.lua),
-# 2 threads and CONNECTIONS keep-alive connections, in one run against three targets in turn:
+# breadcrumbs, tags, user, release; ~1.5 KB gzip; 10,000 bodies per second of burst, each with
+# its own event id, made once into .faultline/burst-NNNNNN.bin; bench/corpus.lua sends them), 2
+# threads and CONNECTIONS keep-alive connections, in one run against three targets in turn:
 #   1. bare endpoint: bench-sink, the same Hummingbird stack answering 200 after reading the body;
 #   2. relay alone: `faultline relay` with its in-process broker and no spool (FAULTLINE_SPOOL=off;
 #      each 200 waited for the mock broker's acknowledgement; nothing consumes);
@@ -32,10 +33,10 @@ bench_bootstrap
 # for 15 s; 10,000/s of headroom. Made once, kept (.faultline/burst-NNNNNN.bin).
 export WRK_THREADS=2
 BODIES=$((SECONDS_PER_RUN * 10000))
-export BODY_FILE="$STATE/burst-$(printf '%06d' "$BODIES").bin"
-if [ ! -s "$BODY_FILE" ]; then
-    "$(ensure_venv)" bench/make_envelope.py "$BODY_FILE.tmp" --count "$BODIES" --size 7168 --kinds 10 >&2
-    mv "$BODY_FILE.tmp" "$BODY_FILE"
+export BODY_RECORDS="$STATE/burst-$(printf '%06d' "$BODIES").bin"
+if [ ! -s "$BODY_RECORDS" ]; then
+    "$(ensure_venv)" bench/make_envelope.py "$BODY_RECORDS.tmp" --count "$BODIES" --size 7168 --kinds 10 >&2
+    mv "$BODY_RECORDS.tmp" "$BODY_RECORDS"
 fi
 
 DEV=""; RELAY=""; SINK=""
@@ -63,7 +64,7 @@ fresh_project() {
 }
 # burst OUT URL SECONDS [AUTH] → "accepted/s non2xx/s p99_ms requests_200 requests"
 burst() {
-    AUTH="${4:-$AUTH}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${3}s" --latency -s bench/burst.lua "$2" > "$1"
+    AUTH="${4:-$AUTH}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${3}s" --latency -s bench/corpus.lua "$2" > "$1"
     awk '
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
         /requests in/ { total = $1; secs = $4; sub("s,", "", secs) } /Non-2xx/ { bad = $5 }

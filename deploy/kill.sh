@@ -155,7 +155,7 @@ kill9() { # name pid log: SIGKILL, reap, and mark the log
 prepare() { # scenario
     DB="faultline_kill_$1"
     DIR="$RUN/$1"; mkdir -p "$DIR"
-    VIOLATIONS=0
+    VIOLATIONS=0; NOTES=""; TORN=0
     "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
     export FAULTLINE_DATABASE_URL="postgresql://faultline@127.0.0.1:$PG_PORT/$DB"
     export FAULTLINE_SPOOL_DIR="$DIR/spool"
@@ -192,52 +192,63 @@ stop_load() {
 }
 
 # The torn write of scenario a: the newest segment gets a record header announcing 4,096 bytes
-# and only 1,000 bytes after it. Prints the bytes appended (0 when there is no segment).
+# and only 1,000 bytes after it; TORN = the bytes appended (0 when there is no segment).
 tear_newest_segment() {
     local newest; newest=$(ls "$FAULTLINE_SPOOL_DIR"/*.seg 2>/dev/null | sort | tail -1 || true)
-    if [ -z "$newest" ]; then echo 0; return; fi
-    python3 - "$newest" <<'PY'
+    TORN=0
+    if [ -z "$newest" ]; then
+        say "torn write: no spool segment in $FAULTLINE_SPOOL_DIR (spool off, or a binary without it); skipped"
+        return
+    fi
+    TORN=$(python3 - "$newest" <<'PY'
 import os, struct, sys
 with open(sys.argv[1], "ab") as segment:
     # length 4096, a checksum that cannot match, a sequence, then a fifth of the payload
     segment.write(struct.pack("<IIQ", 4096, 0xDEADBEEF, 0) + os.urandom(1000))
 print(16 + 1000)
 PY
+)
+    say "torn write: $TORN bytes appended to $(basename "$newest")"
+}
+# After the restart: the relay must have cut at least what was appended, and said so.
+check_torn() {
+    if [ "$TORN" = 0 ]; then NOTES+="    torn write  skipped: no spool segment (spool off, or a binary without it)"$'\n'; return; fi
+    local cut; cut=$(grep -o 'cut [0-9]* bytes off the tail' "$DIR/dev.log" | tail -1 | awk '{print $2}')
+    if [ -z "$cut" ]; then violation "torn write: no 'cut N bytes off the tail' line after the restart"
+    elif [ "$cut" -lt "$TORN" ]; then violation "torn write: cut $cut bytes, fewer than the $TORN appended"
+    else NOTES+="    torn write  $TORN bytes appended to the newest segment; the relay logged: cut $cut bytes off the tail"$'\n'; fi
 }
 
 # --- the scenarios ----------------------------------------------------------------------------------
-KILL_LOG=()
+# Kills SERVICE (dev, relay or processor) -9 KILLS times, 3–8 s apart, and starts it again on
+# the same data each time (start_SERVICE waits until it listens; a processor, until it has
+# partitions). In scenario a the spool's tail is torn before the last restart.
+kill_repeatedly() { # service
+    local k at down pid back="listening again"
+    [ "$1" = processor ] && back="has partitions again"
+    for k in $(seq "$KILLS"); do
+        sleep "$(gap)"
+        at=$(seconds_since "$LOAD_START")
+        case "$1" in dev) pid=$DEV ;; relay) pid=$RELAY ;; processor) pid=$PROCESSOR ;; esac
+        kill9 "$1" "$pid" "$DIR/$1.log"
+        if [ "$1" = dev ] && [ "$k" = "$KILLS" ]; then tear_newest_segment; fi
+        down=$(date +%s.%N)
+        "start_$1"
+        say "kill $k at ${at} s: $1 $back after $(seconds_since "$down") s"
+    done
+}
+
 scenario_a() {
     PORT=$((BASE + 1))
     prepare a
     say "scenario a: faultline dev on $PORT, killed -9 $KILLS times; spool $FAULTLINE_SPOOL_DIR"
     start_dev
     start_load
-    TORN=""
-    for k in $(seq "$KILLS"); do
-        sleep "$(gap)"
-        local at; at=$(seconds_since "$LOAD_START")
-        kill9 "faultline dev" "$DEV" "$DIR/dev.log"
-        if [ "$k" = "$KILLS" ]; then
-            TORN=$(tear_newest_segment)
-            [ "$TORN" = 0 ] && say "torn write: no spool segment in $FAULTLINE_SPOOL_DIR (a binary without the spool); skipped" \
-                || say "torn write: $TORN bytes appended to the newest segment"
-        fi
-        local down; down=$(date +%s.%N)
-        start_dev
-        say "kill $k at ${at} s: faultline dev listening again after $(seconds_since "$down") s"
-    done
+    kill_repeatedly dev
+    check_torn
     sleep 3
     stop_load
     check a
-    if [ -n "$TORN" ] && [ "$TORN" != 0 ]; then
-        local cut; cut=$(grep -o 'cut [0-9]* bytes off the tail' "$DIR/dev.log" | tail -1 | awk '{print $2}')
-        if [ -z "$cut" ]; then violation "torn write: no 'cut N bytes off the tail' line after the restart"
-        elif [ "$cut" -lt "$TORN" ]; then violation "torn write: cut $cut bytes, fewer than the $TORN appended"
-        else SUMMARY+="    torn write  $TORN bytes appended to the newest segment; the relay logged: cut $cut bytes off the tail"$'\n'; fi
-    else
-        SUMMARY+="    torn write  skipped: the binary wrote no spool segment"$'\n'
-    fi
     stop_all
 }
 
@@ -252,14 +263,7 @@ scenario_b() {
     start_split
     say "scenario b: broker $FAULTLINE_KAFKA_BROKERS, relay $PORT killed -9 $KILLS times, processor $((PORT + 1)); spool $FAULTLINE_SPOOL_DIR"
     start_load
-    for k in $(seq "$KILLS"); do
-        sleep "$(gap)"
-        local at; at=$(seconds_since "$LOAD_START")
-        kill9 relay "$RELAY" "$DIR/relay.log"
-        local down; down=$(date +%s.%N)
-        start_relay
-        say "kill $k at ${at} s: relay listening again after $(seconds_since "$down") s"
-    done
+    kill_repeatedly relay
     sleep 3
     stop_load
     check b
@@ -271,14 +275,7 @@ scenario_c() {
     start_split
     say "scenario c: broker $FAULTLINE_KAFKA_BROKERS, relay $PORT, processor $((PORT + 1)) killed -9 $KILLS times; spool $FAULTLINE_SPOOL_DIR"
     start_load
-    for k in $(seq "$KILLS"); do
-        sleep "$(gap)"
-        local at; at=$(seconds_since "$LOAD_START")
-        kill9 processor "$PROCESSOR" "$DIR/processor.log"
-        local down; down=$(date +%s.%N)
-        start_processor
-        say "kill $k at ${at} s: processor has partitions again after $(seconds_since "$down") s"
-    done
+    kill_repeatedly processor
     if [ "${FAULTLINE_KILL_BROKER:-1}" != 0 ]; then
         sleep "$(gap)"
         # The processor paused for 3 s first, so that the broker holds a backlog of acknowledged,
@@ -401,7 +398,7 @@ check() { # scenario
                 filtered $fl (200s $fil200, + unanswered $fil0)
     other       issues sum(times_seen) $times_seen / events $stored_all; dead letters $dead; events in limited/filtered $elsewhere;
                 drained after $drained s; spool segments now $segments; last replay line: ${replays:-none}
-    violations  $VIOLATIONS
+$NOTES    violations  $VIOLATIONS
 "
     say "scenario $name: $VIOLATIONS violations (missing $missing of $ok_web 200s)"
     TOTAL_VIOLATIONS=$((TOTAL_VIOLATIONS + VIOLATIONS))
