@@ -15,7 +15,10 @@
 # +1; requests still in flight when wrk stops, which it does not count, may be stored and count −1
 # each, so −CONNECTIONS … 0 is normal), and from
 # dev's /metrics before and after the burst: spool fsyncs per second of the burst and their mean
-# latency (`faultline_spool_fsync_seconds`; "n/a" with a binary without the spool).
+# latency (`faultline_spool_fsync_seconds`), and the bytes per record (`faultline_spool_bytes` /
+# `faultline_spool_records` just after the burst, when the spool holds most of it); "n/a" without
+# the spool. `FAULTLINE_SPOOL=off ./bench/burst.sh` runs dev without the spool (the relay alone
+# never has one): the before of issue 13, with the same binary.
 # Every figure is the median of RUNS runs (each column on its own); every run is printed too,
 # then a Markdown row for docs/BENCHMARKS.md ("Durable ingest (issue 13)").
 #   ./bench/burst.sh [RUNS=3] [SECONDS=15] [CONNECTIONS=32]
@@ -71,11 +74,13 @@ burst() {
         / 99%/ { p99 = ms($2) }
         END { printf "%.0f %.0f %.2f %d %d\n", (total - bad) / secs, bad / secs, p99, total - bad, total }' "$1"
 }
-# The spool's fsync count and seconds from dev's /metrics ("n/a n/a" without the spool).
-fsyncs() {
+# From dev's /metrics: the spool's fsync count and seconds, its bytes and records ("n/a" for each
+# without the spool).
+spool_metrics() {
     curl -s --max-time 5 "http://127.0.0.1:$DEV_PORT/metrics" | awk '
         /^faultline_spool_fsync_seconds_count/ { n += $NF; seen = 1 } /^faultline_spool_fsync_seconds_sum/ { s += $NF }
-        END { if (seen) printf "%d %.6f\n", n, s; else print "n/a n/a" }'
+        /^faultline_spool_bytes[ {]/ { b = $NF } /^faultline_spool_records[ {]/ { r = $NF }
+        END { if (seen) printf "%d %.6f %.0f %.0f\n", n, s, b, r; else print "n/a n/a n/a n/a" }'
 }
 now() { date +%s.%N; }
 # Waits until no event was added for 5 s; prints "count seconds-of-the-last-growth".
@@ -95,7 +100,7 @@ for url in "$SINK_URL" "$RELAY_URL"; do burst "$STATE/burst-wrk.out" "$url" 2 >/
 burst "$STATE/burst-wrk.out" "$DEV_URL" 2 "$DEV_AUTH" >/dev/null
 drain >/dev/null
 
-s_acc=(); s_p99=(); r_acc=(); r_bad=(); r_p99=(); d_acc=(); d_bad=(); d_p99=(); d_stored=(); d_lost=(); d_fs=(); d_fsms=(); loads=()
+s_acc=(); s_p99=(); r_acc=(); r_bad=(); r_p99=(); d_acc=(); d_bad=(); d_p99=(); d_stored=(); d_lost=(); d_fs=(); d_fsms=(); d_rec=(); loads=()
 for i in $(seq "$RUNS"); do
     s=($(burst "$STATE/burst-sink.out" "$SINK_URL" "$SECONDS_PER_RUN"))
     s_acc+=("${s[0]}"); s_p99+=("${s[2]}")
@@ -106,20 +111,22 @@ for i in $(seq "$RUNS"); do
 
     kill -0 "$DEV" 2>/dev/null || die "faultline dev is not running: $(tail -3 "$STATE/burst-dev.log")"
     fresh_project
-    before=$(stored_events); f0=($(fsyncs)); start=$(now)
+    before=$(stored_events); f0=($(spool_metrics)); start=$(now)
     d=($(burst "$STATE/burst-dev.out" "$DEV_URL" "$SECONDS_PER_RUN" "$DEV_AUTH"))
     [ "${d[4]}" -le "$BODIES" ] || echo "warning: dev got ${d[4]} requests, more than the $BODIES bodies: event ids repeated" >&2
-    f1=($(fsyncs)); l=$(loadavg)
+    sleep 1 # the spool's gauges are published about once a second
+    f1=($(spool_metrics)); l=$(loadavg)
     read -r after last < <(drain)
     stored=$(awk -v a="$after" -v b="$before" -v s="$start" -v e="$last" 'BEGIN { printf "%.0f", (a - b) / (e - s) }')
     lost=$((d[3] - (after - before))) # answered 200 minus stored
-    if [ "${f0[0]}" = n/a ] || [ "${f1[0]}" = n/a ]; then fs=n/a; fsms=n/a
+    if [ "${f0[0]}" = n/a ] || [ "${f1[0]}" = n/a ]; then fs=n/a; fsms=n/a; rec=n/a
     else
+        rec=$(awk -v b="${f1[2]}" -v r="${f1[3]}" 'BEGIN { if (r > 0) printf "%.0f", b / r; else print "n/a" }')
         fs=$(awk -v a="${f0[0]}" -v b="${f1[0]}" -v t="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", (b - a) / t }')
         fsms=$(awk -v a="${f0[0]}" -v b="${f1[0]}" -v x="${f0[1]}" -v y="${f1[1]}" 'BEGIN { printf "%.2f", (b > a ? (y - x) / (b - a) * 1000 : 0) }')
     fi
-    d_acc+=("${d[0]}"); d_bad+=("${d[1]}"); d_p99+=("${d[2]}"); d_stored+=("$stored"); d_lost+=("$lost"); d_fs+=("$fs"); d_fsms+=("$fsms"); loads+=("$l")
-    echo "run $i faultline dev: ${d[0]} accepted/s, ${d[1]} non-2xx/s, p99 ${d[2]} ms; stored $((after - before)) at $stored/s (${d[3]} answered 200; 200s − stored: $lost); spool fsyncs $fs/s, mean $fsms ms; load $l"
+    d_acc+=("${d[0]}"); d_bad+=("${d[1]}"); d_p99+=("${d[2]}"); d_stored+=("$stored"); d_lost+=("$lost"); d_fs+=("$fs"); d_fsms+=("$fsms"); d_rec+=("$rec"); loads+=("$l")
+    echo "run $i faultline dev: ${d[0]} accepted/s, ${d[1]} non-2xx/s, p99 ${d[2]} ms; stored $((after - before)) at $stored/s (${d[3]} answered 200; 200s − stored: $lost); spool fsyncs $fs/s, mean $fsms ms, $rec bytes per record; load $l"
 done
 
 med() { if [ "$1" = n/a ]; then echo n/a; else median "$@"; fi }
@@ -130,6 +137,6 @@ echo "median of $RUNS × ${SECONDS_PER_RUN} s bursts, $CONNECTIONS connections, 
 echo "  bare endpoint   $S req/s, p99 $(med "${s_p99[@]}") ms"
 echo "  relay alone     $R accepted/s ($(pct "$R" "$S") % of bare), $(med "${r_bad[@]}") non-2xx/s, p99 $(med "${r_p99[@]}") ms"
 echo "  faultline dev   $D accepted/s ($(pct "$D" "$R") % of the relay alone), $(med "${d_bad[@]}") non-2xx/s, p99 $(med "${d_p99[@]}") ms;" \
-     "stored $(med "${d_stored[@]}")/s, 200s − stored $(printf '%s ' "${d_lost[@]}")per run; spool fsyncs $(med "${d_fs[@]}")/s, mean $(med "${d_fsms[@]}") ms"
+     "stored $(med "${d_stored[@]}")/s, 200s − stored $(printf '%s ' "${d_lost[@]}")per run; spool fsyncs $(med "${d_fs[@]}")/s, mean $(med "${d_fsms[@]}") ms, $(med "${d_rec[@]}") bytes per record"
 echo
-echo "| $(date -u '+%F %H:%M') ($(git rev-parse --short HEAD)) | $S | **$R** ($(pct "$R" "$S") %), $(med "${r_bad[@]}") × 503/s, p99 $(med "${r_p99[@]}") ms | **$D** ($(pct "$D" "$R") % of relay), $(med "${d_bad[@]}") × 503/s, p99 $(med "${d_p99[@]}") ms | $(med "${d_stored[@]}") (200s − stored: $(printf '%s / ' "${d_lost[@]}" | sed 's# / $##')) | $(med "${d_fs[@]}") (mean $(med "${d_fsms[@]}") ms) | $(median "${loads[@]}") |"
+echo "| $(date -u '+%F %H:%M') ($(git rev-parse --short HEAD)) | $S | **$R** ($(pct "$R" "$S") %), $(med "${r_bad[@]}") × 503/s, p99 $(med "${r_p99[@]}") ms | **$D** ($(pct "$D" "$R") % of relay), $(med "${d_bad[@]}") × 503/s, p99 $(med "${d_p99[@]}") ms | $(med "${d_stored[@]}") (200s − stored: $(printf '%s / ' "${d_lost[@]}" | sed 's# / $##')) | $(med "${d_fs[@]}") (mean $(med "${d_fsms[@]}") ms; $(med "${d_rec[@]}") B/record) | $(median "${loads[@]}") |"
