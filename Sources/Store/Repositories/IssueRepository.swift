@@ -3,9 +3,9 @@ import Foundation
 import Postgres
 
 /// The one owner of `issues` and the tables that hang off an issue (`issue_hashes`,
-/// `issue_tag_values`, `issue_activities`, …) outside the processor: every statement on them
-/// from triage, merge, recount, retention and the API is here, with its row types.
-/// The processor's own writes (`EventWriter`) are not moved yet.
+/// `issue_users`, `issue_activities`; the per-issue rollups are `RollupRepository`'s): every
+/// statement on them from the processor, triage, merge, recount, retention and the API is here,
+/// with its row types.
 public struct IssueRepository {
     let db: PGConnection
 
@@ -141,11 +141,6 @@ public struct IssueRepository {
         return Int64(stale.count)
     }
 
-    /// Deletes the hourly rollup rows before `cutoff`.
-    public func deleteHourly(before cutoff: Date) throws {
-        try db.query("DELETE FROM issue_hourly WHERE hour < $1", [cutoff])
-    }
-
     /// The rows that hang off an issue by `issue_id` (its events aside): deleted with the issue.
     static let dependentTables = ["issue_hashes", "issue_users", "issue_hourly", "issue_releases", "issue_environments",
                                   "issue_tag_values", "issue_activities"]
@@ -163,7 +158,7 @@ public struct IssueRepository {
     /// events. Returns how many were deleted.
     public func recount(_ issueIDs: [Int64]) throws -> Int64 {
         let ids = PGArray(issueIDs.sorted())
-        try db.query("SELECT id FROM issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [ids])
+        try lockForUpdate(ids: issueIDs.sorted())
         let deleted = try db.query("""
             DELETE FROM issues i WHERE i.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id)
             RETURNING id
@@ -181,85 +176,101 @@ public struct IssueRepository {
             INSERT INTO issue_users (issue_id, user_key)
             SELECT DISTINCT issue_id, user_key FROM events WHERE issue_id = ANY($1::bigint[]) AND user_key IS NOT NULL
             """, [ids])
-        try db.query("DELETE FROM issue_hourly WHERE issue_id = ANY($1::bigint[])", [ids])
-        try db.query("""
-            INSERT INTO issue_hourly (issue_id, hour, count)
-            SELECT issue_id, date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*)
-            FROM events WHERE issue_id = ANY($1::bigint[]) GROUP BY 1, 2
-            """, [ids])
-        for (table, column) in [("issue_releases", "release"), ("issue_environments", "environment")] {
-            // Table and column names are the constants above, never input.
-            try db.query("DELETE FROM \(table) WHERE issue_id = ANY($1::bigint[])", [ids])
-            try db.query("""
-                INSERT INTO \(table) (issue_id, \(column), first_seen, last_seen, count)
-                SELECT issue_id, \(column), min(timestamp), max(timestamp), count(*)
-                FROM events WHERE issue_id = ANY($1::bigint[]) AND \(column) IS NOT NULL AND \(column) <> ''
-                GROUP BY 1, 2
-                """, [ids])
-        }
-        try db.query("DELETE FROM issue_tag_values WHERE issue_id = ANY($1::bigint[])", [ids])
-        try db.query("""
-            INSERT INTO issue_tag_values (issue_id, key, value, first_seen, last_seen, count)
-            SELECT e.issue_id, t.key, t.value, min(e.timestamp), max(e.timestamp), count(*)
-            FROM events e, jsonb_each_text(CASE WHEN jsonb_typeof(e.payload->'tags') = 'object' THEN e.payload->'tags' ELSE '{}' END) AS t
-            WHERE e.issue_id = ANY($1::bigint[])
-            GROUP BY 1, 2, 3
-            """, [ids])
+        try RollupRepository(db).rebuild(issueIDs: issueIDs)
         return Int64(deleted.count)
     }
 
     // MARK: Reads for the API
 
+    public enum Sort: String, Sendable {
+        case date, new, freq, user
+
+        public init(_ text: String?) { self = text.flatMap(Sort.init(rawValue:)) ?? .date }
+
+        var orderBy: String {
+            switch self {
+            case .date: return "i.last_seen DESC, i.id DESC"
+            case .new: return "i.first_seen DESC, i.id DESC"
+            case .freq: return "i.times_seen DESC, i.id DESC"
+            case .user: return "i.user_count DESC, i.id DESC"
+            }
+        }
+    }
+
+    public struct ListRequest: Sendable {
+        public var projectIDs: [Int64]
+        /// A condition over alias `i` whose placeholders are `builder`'s.
+        public var filter: String?
+        public var builder = SQLBuilder()
+        public var since: Date?
+        public var until: Date?
+        public var environments: [String] = []
+        public var sort: Sort = .date
+        public var limit = 100
+        public var offset = 0
+
+        public init(projectIDs: [Int64]) { self.projectIDs = projectIDs }
+    }
+
+    static let columns = """
+        i.id, i.project_id, i.short_id, i.title, i.culprit, i.level, i.status, i.substatus, i.platform, i.type,
+        i.metadata::text AS metadata, i.times_seen, i.user_count, i.first_seen, i.last_seen, i.first_release,
+        i.last_release, i.assigned_to, i.resolution, i.resolved_in_release, i.ignore_until, i.ignore_count,
+        i.ignore_window_minutes, i.ignore_user_count, i.ignore_user_window_minutes
+        """
+
+    /// One page, and whether there are more. Each project's issues are read in index order up to
+    /// the page's end and the projects' runs merged, so no request sorts all of a project's
+    /// issues (`project_id = ANY(…)` would: an index gives order for one project at a time).
+    public func list(_ request: ListRequest) throws -> ([IssueRecord], Bool) {
+        var builder = request.builder
+        var conditions = ["i.project_id = p.id"]
+        if let filter = request.filter { conditions.append("(\(filter))") }
+        if let since = request.since { conditions.append("i.last_seen >= \(builder.bind(since))") }
+        if let until = request.until { conditions.append("i.first_seen <= \(builder.bind(until))") }
+        if !request.environments.isEmpty {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM issue_environments ie WHERE ie.issue_id = i.id
+                        AND ie.environment = ANY(\(builder.bind(PGArray(request.environments)))::text[]))
+                """)
+        }
+        let projects = builder.bind(PGArray(request.projectIDs))
+        let perProject = builder.bind(request.offset + request.limit + 1)
+        let limit = builder.bind(request.limit + 1)
+        let offset = builder.bind(request.offset)
+        let rows = try db.query("""
+            SELECT i.* FROM unnest(\(projects)::bigint[]) AS p(id) CROSS JOIN LATERAL (
+                SELECT \(Self.columns) FROM issues i
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY \(request.sort.orderBy) LIMIT \(perProject)
+            ) AS i
+            ORDER BY \(request.sort.orderBy)
+            LIMIT \(limit) OFFSET \(offset)
+            """, builder.parameters)
+        let records = try rows.rows.map(IssueRecord.init)
+        return (Array(records.prefix(request.limit)), records.count > request.limit)
+    }
+
+    /// The issues among `ids` that belong to `projectIDs`.
+    public func issues(ids: [Int64], projectIDs: [Int64]) throws -> [IssueRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try db.query("""
+            SELECT \(Self.columns) FROM issues i
+            WHERE i.id = ANY($1::bigint[]) AND i.project_id = ANY($2::bigint[]) ORDER BY i.id
+            """, [PGArray(ids), PGArray(projectIDs)]).rows.map(IssueRecord.init)
+    }
+
+    /// The project's issue with the short id number.
+    public func issue(projectID: Int64, shortID: Int64) throws -> IssueRecord? {
+        try db.query("SELECT \(Self.columns) FROM issues i WHERE i.project_id = $1 AND i.short_id = $2",
+                     [projectID, shortID]).rows.first.map(IssueRecord.init)
+    }
+
+
     /// The issue's grouping hashes, sorted.
     public func hashes(issueID: Int64, projectID: Int64) throws -> [String] {
         try db.query("SELECT hash FROM issue_hashes WHERE project_id = $1 AND issue_id = $2 ORDER BY hash",
                      [projectID, issueID]).rows.map { try $0.string("hash") }
-    }
-
-    /// The tag keys seen on the issue's events, sorted.
-    public func tagKeys(issueID: Int64) throws -> [String] {
-        try db.query("SELECT DISTINCT key FROM issue_tag_values WHERE issue_id = $1 ORDER BY key", [issueID])
-            .rows.map { try $0.string("key") }
-    }
-
-    public struct TagTotals: Sendable {
-        /// The events carrying the key, saturated at Int64's maximum (the sum may exceed it).
-        public let total: Int64
-        public let uniqueValues: Int64
-    }
-
-    public func tagTotals(issueID: Int64, key: String) throws -> TagTotals? {
-        try db.query("""
-            SELECT greatest(least(coalesce(sum(count), 0), 9223372036854775807), -9223372036854775808)::bigint AS total, count(*) AS unique_values
-            FROM issue_tag_values WHERE issue_id = $1 AND key = $2
-            """, [issueID, key]).first.map { TagTotals(total: try $0.int("total"), uniqueValues: try $0.int("unique_values")) }
-    }
-
-    public struct TagValue: Sendable {
-        public let key: String
-        public let value: String
-        public let count: Int64
-        public let firstSeen: Date
-        public let lastSeen: Date
-    }
-
-    /// The key's most frequent values.
-    public func tagValues(issueID: Int64, key: String, limit: Int) throws -> [TagValue] {
-        try db.query("""
-            SELECT key, value, count, first_seen, last_seen FROM issue_tag_values WHERE issue_id = $1 AND key = $2
-            ORDER BY count DESC, value LIMIT $3
-            """, [issueID, key, limit]).rows.map(TagValue.init)
-    }
-
-    /// The `perKey` most frequent values of every key, by key.
-    public func topTagValues(issueID: Int64, perKey: Int) throws -> [TagValue] {
-        try db.query("""
-            SELECT key, value, count, first_seen, last_seen FROM (
-                SELECT key, value, count, first_seen, last_seen,
-                       row_number() OVER (PARTITION BY key ORDER BY count DESC, value) AS rank
-                FROM issue_tag_values WHERE issue_id = $1) ranked
-            WHERE rank <= $2 ORDER BY key, count DESC
-            """, [issueID, perKey]).rows.map(TagValue.init)
     }
 
     /// The issue's last (or first) seen time as PostgreSQL's exact text, so a lookup by it
@@ -278,16 +289,6 @@ public struct IssueRepository {
     }
 }
 
-extension IssueRepository.TagValue {
-    init(_ row: PGRow) throws {
-        key = try row.string("key")
-        value = try row.string("value")
-        count = try row.int("count")
-        firstSeen = try row.date("first_seen")
-        lastSeen = try row.date("last_seen")
-    }
-}
-
 extension IssueRepository {
     public struct ProjectIssueCount: Sendable {
         public let projectSlug: String
@@ -303,5 +304,216 @@ extension IssueRepository {
             """, [organizationID]).rows.map {
             ProjectIssueCount(projectSlug: try $0.string("slug"), projectName: try $0.string("name"), unresolved: try $0.int("open"))
         }
+    }
+}
+
+// MARK: Writes from the processor
+
+/// A grouping hash of a project: what `issue_hashes` maps to an issue. Ordered by project,
+/// then hash: the order every writer takes their locks in.
+public struct IssueHash: Hashable, Comparable, Sendable {
+    public let projectID: Int64
+    public let hash: String
+
+    public init(projectID: Int64, hash: String) {
+        self.projectID = projectID
+        self.hash = hash
+    }
+
+    public static func < (a: IssueHash, b: IssueHash) -> Bool { (a.projectID, a.hash) < (b.projectID, b.hash) }
+}
+
+extension IssueRepository {
+    /// The issues the hashes already map to (hashes not mapped are left out).
+    public func issueIDs(of hashes: [IssueHash]) throws -> [IssueHash: Int64] {
+        guard !hashes.isEmpty else { return [:] }
+        let rows = try db.query("""
+            SELECT h.project_id, h.hash, h.issue_id FROM issue_hashes h
+            JOIN unnest($1::bigint[], $2::text[]) AS k(project_id, hash) USING (project_id, hash)
+            """, [PGArray(hashes.map(\.projectID)), PGArray(hashes.map(\.hash))])
+        var found: [IssueHash: Int64] = [:]
+        for row in rows.rows {
+            found[IssueHash(projectID: try row.int("project_id"), hash: try row.string("hash"))] = try row.int("issue_id")
+        }
+        return found
+    }
+
+    /// Maps each hash to the issue at the same index, unless it is mapped already (give them in
+    /// hash order).
+    public func map(_ hashes: [IssueHash], to issueIDs: [Int64]) throws {
+        try db.query("""
+            INSERT INTO issue_hashes (project_id, hash, issue_id)
+            SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])
+            ON CONFLICT (project_id, hash) DO NOTHING
+            """, [PGArray(hashes.map(\.projectID)), PGArray(hashes.map(\.hash)), PGArray(issueIDs)])
+    }
+
+    /// Maps the hash to a new issue id; nil when another writer mapped it first (it committed
+    /// while this one waited on the key).
+    public func claim(_ hash: IssueHash) throws -> Int64? {
+        let rows = try db.query("""
+            INSERT INTO issue_hashes (project_id, hash, issue_id) VALUES ($1, $2, nextval('issues_id_seq'))
+            ON CONFLICT (project_id, hash) DO NOTHING
+            RETURNING issue_id
+            """, [hash.projectID, hash.hash])
+        return try rows.first?.int("issue_id")
+    }
+
+    /// An issue as its first event creates it (counters zero; the event is added after).
+    public struct NewIssue: Sendable {
+        public var id: Int64
+        public var projectID: Int64
+        public var shortID: Int64
+        public var title: String
+        public var culprit: String
+        public var level: String
+        public var platform: String
+        public var type: String
+        /// The metadata JSON object.
+        public var metadata: String
+        public var firstSeen: Date
+        public var release: String?
+
+        public init(id: Int64, projectID: Int64, shortID: Int64, title: String, culprit: String, level: String, platform: String,
+                    type: String, metadata: String, firstSeen: Date, release: String?) {
+            self.id = id
+            self.projectID = projectID
+            self.shortID = shortID
+            self.title = title
+            self.culprit = culprit
+            self.level = level
+            self.platform = platform
+            self.type = type
+            self.metadata = metadata
+            self.firstSeen = firstSeen
+            self.release = release
+        }
+    }
+
+    public func insert(_ issue: NewIssue) throws {
+        try db.query("""
+            INSERT INTO issues (id, project_id, short_id, title, culprit, level, platform, type, metadata,
+                                first_seen, last_seen, times_seen, user_count, first_release, last_release)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $10, 0, 0, $11, $11)
+            """, [issue.id, issue.projectID, issue.shortID, issue.title, issue.culprit, issue.level,
+                  issue.platform, issue.type, issue.metadata, issue.firstSeen, issue.release])
+    }
+
+    /// Adds the users (the issue at the same index) not yet known; returns the issue of each user added.
+    public func addUsers(issueIDs: [Int64], userKeys: [String]) throws -> [Int64] {
+        try db.query("""
+            INSERT INTO issue_users (issue_id, user_key)
+            SELECT * FROM unnest($1::bigint[], $2::text[])
+            ON CONFLICT DO NOTHING
+            RETURNING issue_id
+            """, [PGArray(issueIDs), PGArray(userKeys)]).rows.map { try $0.int("issue_id") }
+    }
+
+    /// Locks the issues' rows in id order (give `ids` sorted), so concurrent writers cannot deadlock.
+    public func lockForUpdate(ids: [Int64]) throws {
+        try db.query("SELECT id FROM issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [PGArray(ids)])
+    }
+
+    /// What a batch adds to one issue.
+    public struct Counts: Sendable {
+        public var issueID: Int64
+        public var events: Int64
+        public var newUsers: Int64
+        public var first: Date
+        public var last: Date
+        /// The release and level of the batch's last event (the release: of its last event naming one).
+        public var lastRelease: String?
+        public var lastLevel: String
+
+        public init(issueID: Int64, events: Int64, newUsers: Int64, first: Date, last: Date, lastRelease: String?, lastLevel: String) {
+            self.issueID = issueID
+            self.events = events
+            self.newUsers = newUsers
+            self.first = first
+            self.last = last
+            self.lastRelease = lastRelease
+            self.lastLevel = lastLevel
+        }
+    }
+
+    /// An issue's triage state and counters after `add(_:)`.
+    public struct Counted: Sendable {
+        public let id: Int64
+        public let projectID: Int64
+        public let status: String
+        public let resolution: String?
+        public let resolvedInRelease: String?
+        public let ignoreUntil: Date?
+        public let ignoreCount: Int64?
+        public let ignoreWindowMinutes: Int64?
+        public let ignoreUserCount: Int64?
+        public let ignoreUserWindowMinutes: Int64?
+        public let timesSeenBaseline: Int64?
+        public let userCountBaseline: Int64?
+        public let timesSeen: Int64
+        public let userCount: Int64
+    }
+
+    /// Adds the counts to their issues (lock them first; give them in id order): counters
+    /// saturate, first and last seen widen, the last event's release and level win, and a `new`
+    /// issue becomes `ongoing` after seven days. Returns the issues that are not unresolved.
+    public func add(_ counts: [Counts]) throws -> [Counted] {
+        let updated = try db.query("""
+            UPDATE issues i SET
+                -- Counters saturate at bigint's maximum instead of failing the batch on overflow.
+                times_seen = LEAST(i.times_seen::numeric + u.n, 9223372036854775807)::bigint,
+                user_count = LEAST(i.user_count::numeric + u.users, 9223372036854775807)::bigint,
+                first_seen = LEAST(i.first_seen, u.first),
+                last_seen = GREATEST(i.last_seen, u.last),
+                last_release = CASE WHEN u.last >= i.last_seen THEN COALESCE(u.release, i.last_release) ELSE i.last_release END,
+                level = CASE WHEN u.last >= i.last_seen THEN u.level ELSE i.level END,
+                -- Sentry calls an issue "new" for its first seven days, then "ongoing".
+                substatus = CASE WHEN i.status = 'unresolved' AND i.substatus = 'new'
+                                  AND i.first_seen < GREATEST(i.last_seen, u.last) - interval '7 days'
+                                 THEN 'ongoing' ELSE i.substatus END
+            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[])
+                AS u(id, n, users, first, last, release, level)
+            WHERE i.id = u.id
+            RETURNING i.id, i.status, i.resolution, i.resolved_in_release, i.ignore_until, i.ignore_count,
+                      i.ignore_window_minutes, i.ignore_user_count, i.ignore_user_window_minutes,
+                      i.ignore_times_seen_baseline, i.ignore_user_count_baseline, i.times_seen, i.user_count, i.project_id
+            """, [
+                PGArray(counts.map(\.issueID)), PGArray(counts.map(\.events)), PGArray(counts.map(\.newUsers)),
+                PGArray(counts.map(\.first)), PGArray(counts.map(\.last)),
+                PGArray(counts.map(\.lastRelease)), PGArray(counts.map(\.lastLevel)),
+            ])
+        var result: [Counted] = []
+        for row in updated.rows where try row.string("status") != "unresolved" {
+            result.append(Counted(
+                id: try row.int("id"), projectID: try row.int("project_id"), status: try row.string("status"),
+                resolution: try row.optionalString("resolution"), resolvedInRelease: try row.optionalString("resolved_in_release"),
+                ignoreUntil: try row.optionalDate("ignore_until"), ignoreCount: try row.optionalInt("ignore_count"),
+                ignoreWindowMinutes: try row.optionalInt("ignore_window_minutes"),
+                ignoreUserCount: try row.optionalInt("ignore_user_count"),
+                ignoreUserWindowMinutes: try row.optionalInt("ignore_user_window_minutes"),
+                timesSeenBaseline: try row.optionalInt("ignore_times_seen_baseline"),
+                userCountBaseline: try row.optionalInt("ignore_user_count_baseline"),
+                timesSeen: try row.int("times_seen"), userCount: try row.int("user_count")))
+        }
+        return result
+    }
+
+    /// Makes the issue unresolved again with `substatus` (`regressed`, `escalating`), shedding
+    /// its resolution and ignore conditions.
+    public func reopen(issueID: Int64, substatus: String) throws {
+        try db.query("""
+            UPDATE issues SET status = 'unresolved', substatus = $2, \(Self.clearedColumns)
+            WHERE id = $1
+            """, [issueID, substatus])
+    }
+}
+
+extension IssueRepository {
+    /// Whether an issue of the organization was first seen in the release.
+    public func anyFirstSeen(organizationID: Int64, release: String) throws -> Bool {
+        !(try db.query("""
+            SELECT 1 FROM issues i JOIN projects p ON p.id = i.project_id
+            WHERE p.organization_id = $1 AND i.first_release = $2 LIMIT 1
+            """, [organizationID, release]).isEmpty)
     }
 }
