@@ -1,6 +1,6 @@
 import Foundation
 import Postgres
-import Store
+@testable import Store
 import Testing
 @testable import Query
 
