@@ -139,6 +139,7 @@ public struct EventWriter {
             var lastRelease: String?
             var lastLevel = "error"
             var users = Set<String>()
+            var projectID: Int64 = 0
         }
         var aggregates: [Int64: Aggregate] = [:]
         for (event, issueID) in inserted {
@@ -151,6 +152,7 @@ public struct EventWriter {
                 aggregate.lastLevel = event.level
             }
             if let user = event.userKey { aggregate.users.insert(user) }
+            aggregate.projectID = event.projectID
             aggregates[issueID] = aggregate
         }
         let ids = aggregates.keys.sorted()
@@ -158,7 +160,8 @@ public struct EventWriter {
         var newUsers: [Int64: Int64] = [:]
         let userPairs = ids.flatMap { id in aggregates[id]!.users.sorted().map { (id, $0) } }
         if !userPairs.isEmpty {
-            for issueID in try issues.addUsers(issueIDs: userPairs.map(\.0), userKeys: userPairs.map(\.1)) {
+            for issueID in try issues.addUsers(projectIDs: userPairs.map { aggregates[$0.0]!.projectID },
+                                               issueIDs: userPairs.map(\.0), userKeys: userPairs.map(\.1)) {
                 newUsers[issueID, default: 0] += 1
             }
         }

@@ -25,7 +25,9 @@ struct RollupWriter {
         guard !inserted.isEmpty else { return }
         var issueHours: [[String]: Span] = [:], projectHours: [[String]: Span] = [:]
         var releases: [[String]: Span] = [:], environments: [[String]: Span] = [:], tags: [[String]: Span] = [:]
+        var projectOf: [Int64: Int64] = [:]
         for (event, issue) in inserted {
+            projectOf[issue] = event.projectID
             let hour = String(Int64(event.timestamp.timeIntervalSince1970) / 3600 * 3600)
             issueHours[[String(issue), hour], default: Span()].add(event.timestamp)
             projectHours[[String(event.projectID), hour], default: Span()].add(event.timestamp)
@@ -36,11 +38,22 @@ struct RollupWriter {
             for (key, value) in event.tags { tags[[String(issue), key, value], default: Span()].add(event.timestamp) }
         }
         let rollups = RollupRepository(db)
-        try rollups.add(.issue, Self.sorted(issueHours).map(Self.hourly))
-        try rollups.add(.project, Self.sorted(projectHours).map(Self.hourly))
-        try rollups.add(.releases, Self.sorted(releases).map(Self.span))
-        try rollups.add(.environments, Self.sorted(environments).map(Self.span))
-        try rollups.add(.tagValues, Self.sorted(tags).map(Self.span))
+        // Every key starts with an id this function wrote from an Int64: an issue's (its project
+        // from `projectOf`) or, for `projectHours`, the project's.
+        func hourly(_ row: ([String], Span), project: (Int64) -> Int64) -> RollupRepository.HourlyCount {
+            let id = Int64(row.0[0])!
+            return RollupRepository.HourlyCount(projectID: project(id), id: id, hour: Int64(row.0[1])!, count: row.1.count)
+        }
+        func span(_ row: ([String], Span)) -> RollupRepository.SpanCount {
+            let issue = Int64(row.0[0])!
+            return RollupRepository.SpanCount(projectID: projectOf[issue]!, issueID: issue, keys: Array(row.0.dropFirst()),
+                                              first: row.1.first, last: row.1.last, count: row.1.count)
+        }
+        try rollups.add(.issue, Self.sorted(issueHours).map { hourly($0) { projectOf[$0]! } })
+        try rollups.add(.project, Self.sorted(projectHours).map { hourly($0) { $0 } })
+        try rollups.add(.releases, Self.sorted(releases).map(span))
+        try rollups.add(.environments, Self.sorted(environments).map(span))
+        try rollups.add(.tagValues, Self.sorted(tags).map(span))
         try recordReleases(inserted)
     }
 
@@ -55,16 +68,6 @@ struct RollupWriter {
         try ReleaseRepository(db).record(Self.sorted(spans).map { key, span in
             ReleaseRepository.EventSpan(projectID: Int64(key[0])!, version: key[1], first: span.first, last: span.last, count: span.count)
         })
-    }
-
-    // The first element of every key is an id this file wrote from an Int64.
-    private static func hourly(_ row: ([String], Span)) -> RollupRepository.HourlyCount {
-        RollupRepository.HourlyCount(id: Int64(row.0[0])!, hour: Int64(row.0[1])!, count: row.1.count)
-    }
-
-    private static func span(_ row: ([String], Span)) -> RollupRepository.SpanCount {
-        RollupRepository.SpanCount(issueID: Int64(row.0[0])!, keys: Array(row.0.dropFirst()), first: row.1.first, last: row.1.last,
-                                   count: row.1.count)
     }
 
     static func sorted(_ rows: [[String]: Span]) -> [([String], Span)] {

@@ -36,13 +36,14 @@ public struct IssueRepository {
     // MARK: Activities
 
     /// The one place `issue_activities` rows are inserted (the processor's regressions and
-    /// escalations too): one row of
-    /// `type` with the JSON object `data` for each issue.
+    /// escalations too): one row of `type` with the JSON object `data` for each issue (that
+    /// exists; the row carries its project), in the order given.
     public func recordActivity(issueIDs: [Int64], type: String, data: String) throws {
         guard !issueIDs.isEmpty else { return }
         try db.query("""
-            INSERT INTO issue_activities (issue_id, type, data)
-            SELECT id, $2, $3::jsonb FROM unnest($1::bigint[]) AS id
+            INSERT INTO issue_activities (project_id, issue_id, type, data)
+            SELECT i.project_id, i.id, $2, $3::jsonb FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n)
+            JOIN issues i ON i.id = u.id ORDER BY u.n
             """, [PGArray(issueIDs), type, data])
     }
 
@@ -173,8 +174,8 @@ public struct IssueRepository {
             """, [ids])
         try db.query("DELETE FROM issue_users WHERE issue_id = ANY($1::bigint[])", [ids])
         try db.query("""
-            INSERT INTO issue_users (issue_id, user_key)
-            SELECT DISTINCT issue_id, user_key FROM events WHERE issue_id = ANY($1::bigint[]) AND user_key IS NOT NULL
+            INSERT INTO issue_users (project_id, issue_id, user_key)
+            SELECT DISTINCT project_id, issue_id, user_key FROM events WHERE issue_id = ANY($1::bigint[]) AND user_key IS NOT NULL
             """, [ids])
         try RollupRepository(db).rebuild(issueIDs: issueIDs)
         return Int64(deleted.count)
@@ -399,14 +400,15 @@ extension IssueRepository {
                   issue.platform, issue.type, issue.metadata, issue.firstSeen, issue.release])
     }
 
-    /// Adds the users (the issue at the same index) not yet known; returns the issue of each user added.
-    public func addUsers(issueIDs: [Int64], userKeys: [String]) throws -> [Int64] {
+    /// Adds the users (of the issue and project at the same index) not yet known; returns the
+    /// issue of each user added.
+    public func addUsers(projectIDs: [Int64], issueIDs: [Int64], userKeys: [String]) throws -> [Int64] {
         try db.query("""
-            INSERT INTO issue_users (issue_id, user_key)
-            SELECT * FROM unnest($1::bigint[], $2::text[])
+            INSERT INTO issue_users (project_id, issue_id, user_key)
+            SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])
             ON CONFLICT DO NOTHING
             RETURNING issue_id
-            """, [PGArray(issueIDs), PGArray(userKeys)]).rows.map { try $0.int("issue_id") }
+            """, [PGArray(projectIDs), PGArray(issueIDs), PGArray(userKeys)]).rows.map { try $0.int("issue_id") }
     }
 
     /// Locks the issues' rows in id order (give `ids` sorted), so concurrent writers cannot deadlock.

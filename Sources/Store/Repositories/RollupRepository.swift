@@ -14,19 +14,18 @@ public struct RollupRepository {
     /// A per-hour rollup: `issue_hourly` (by issue) or `project_hourly` (by project).
     public enum Hourly: Sendable {
         case issue, project
-
-        // Table and column names are these constants, never input.
-        var table: String { self == .issue ? "issue_hourly" : "project_hourly" }
-        var idColumn: String { self == .issue ? "issue_id" : "project_id" }
     }
 
-    /// One row to add to an hourly rollup: `count` events of `id` in the hour starting at `hour` (Unix seconds).
+    /// One row to add to an hourly rollup: `count` events of `id` (an issue of `projectID`, or
+    /// the project itself) in the hour starting at `hour` (Unix seconds).
     public struct HourlyCount: Sendable, Equatable {
+        public var projectID: Int64
         public var id: Int64
         public var hour: Int64
         public var count: Int64
 
-        public init(id: Int64, hour: Int64, count: Int64) {
+        public init(projectID: Int64, id: Int64, hour: Int64, count: Int64) {
+            self.projectID = projectID
             self.id = id
             self.hour = hour
             self.count = count
@@ -35,12 +34,21 @@ public struct RollupRepository {
 
     /// Adds the counts (already in key order, so concurrent writers lock alike), saturating at bigint's maximum.
     public func add(_ rollup: Hourly, _ rows: [HourlyCount]) throws {
-        let table = rollup.table, idColumn = rollup.idColumn
-        try db.query("""
-            INSERT INTO \(table) (\(idColumn), hour, count)
-            SELECT id, to_timestamp(hour), n FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, hour, n)
-            ON CONFLICT (\(idColumn), hour) DO UPDATE SET count = LEAST(\(table).count::numeric + EXCLUDED.count, 9223372036854775807)::bigint
-            """, [PGArray(rows.map(\.id)), PGArray(rows.map(\.hour)), PGArray(rows.map(\.count))])
+        switch rollup {
+        case .issue:
+            try db.query("""
+                INSERT INTO issue_hourly (project_id, issue_id, hour, count)
+                SELECT project_id, id, to_timestamp(hour), n
+                FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS u(project_id, id, hour, n)
+                ON CONFLICT (issue_id, hour) DO UPDATE SET count = LEAST(issue_hourly.count::numeric + EXCLUDED.count, 9223372036854775807)::bigint
+                """, [PGArray(rows.map(\.projectID)), PGArray(rows.map(\.id)), PGArray(rows.map(\.hour)), PGArray(rows.map(\.count))])
+        case .project:
+            try db.query("""
+                INSERT INTO project_hourly (project_id, hour, count)
+                SELECT id, to_timestamp(hour), n FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, hour, n)
+                ON CONFLICT (project_id, hour) DO UPDATE SET count = LEAST(project_hourly.count::numeric + EXCLUDED.count, 9223372036854775807)::bigint
+                """, [PGArray(rows.map(\.id)), PGArray(rows.map(\.hour)), PGArray(rows.map(\.count))])
+        }
     }
 
     /// A per-issue rollup of values seen with their first and last time.
@@ -68,13 +76,15 @@ public struct RollupRepository {
     /// One row to add to a span rollup: `keys` are the rollup's key columns' values (release;
     /// environment; tag key and value).
     public struct SpanCount: Sendable, Equatable {
+        public var projectID: Int64
         public var issueID: Int64
         public var keys: [String]
         public var first: Date
         public var last: Date
         public var count: Int64
 
-        public init(issueID: Int64, keys: [String], first: Date, last: Date, count: Int64) {
+        public init(projectID: Int64, issueID: Int64, keys: [String], first: Date, last: Date, count: Int64) {
+            self.projectID = projectID
             self.issueID = issueID
             self.keys = keys
             self.first = first
@@ -87,15 +97,15 @@ public struct RollupRepository {
     public func add(_ rollup: Spans, _ rows: [SpanCount]) throws {
         guard !rows.isEmpty else { return }
         let table = rollup.table, keyColumns = rollup.keyColumns
-        var parameters: [any PGBindable] = [PGArray(rows.map(\.issueID))]
+        var parameters: [any PGBindable] = [PGArray(rows.map(\.projectID)), PGArray(rows.map(\.issueID))]
         for index in keyColumns.indices { parameters.append(PGArray(rows.map { $0.keys[index] })) }
         parameters += [PGArray(rows.map(\.first)), PGArray(rows.map(\.last)), PGArray(rows.map(\.count))]
         let keyList = keyColumns.joined(separator: ", ")
-        let arrays = keyColumns.indices.map { "$\($0 + 2)::text[]" }.joined(separator: ", ")
-        let base = keyColumns.count + 2
+        let arrays = keyColumns.indices.map { "$\($0 + 3)::text[]" }.joined(separator: ", ")
+        let base = keyColumns.count + 3
         try db.query("""
-            INSERT INTO \(table) (issue_id, \(keyList), first_seen, last_seen, count)
-            SELECT * FROM unnest($1::bigint[], \(arrays), $\(base)::timestamptz[], $\(base + 1)::timestamptz[], $\(base + 2)::bigint[])
+            INSERT INTO \(table) (project_id, issue_id, \(keyList), first_seen, last_seen, count)
+            SELECT * FROM unnest($1::bigint[], $2::bigint[], \(arrays), $\(base)::timestamptz[], $\(base + 1)::timestamptz[], $\(base + 2)::bigint[])
             ON CONFLICT (issue_id, \(keyList)) DO UPDATE SET
                 first_seen = LEAST(\(table).first_seen, EXCLUDED.first_seen),
                 last_seen = GREATEST(\(table).last_seen, EXCLUDED.last_seen),
@@ -110,27 +120,27 @@ public struct RollupRepository {
         let ids = PGArray(issueIDs.sorted())
         try db.query("DELETE FROM issue_hourly WHERE issue_id = ANY($1::bigint[])", [ids])
         try db.query("""
-            INSERT INTO issue_hourly (issue_id, hour, count)
-            SELECT issue_id, date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*)
-            FROM events WHERE issue_id = ANY($1::bigint[]) GROUP BY 1, 2
+            INSERT INTO issue_hourly (project_id, issue_id, hour, count)
+            SELECT project_id, issue_id, date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*)
+            FROM events WHERE issue_id = ANY($1::bigint[]) GROUP BY 1, 2, 3
             """, [ids])
         for (table, column) in [("issue_releases", "release"), ("issue_environments", "environment")] {
             // Table and column names are the constants above, never input.
             try db.query("DELETE FROM \(table) WHERE issue_id = ANY($1::bigint[])", [ids])
             try db.query("""
-                INSERT INTO \(table) (issue_id, \(column), first_seen, last_seen, count)
-                SELECT issue_id, \(column), min(timestamp), max(timestamp), count(*)
+                INSERT INTO \(table) (project_id, issue_id, \(column), first_seen, last_seen, count)
+                SELECT project_id, issue_id, \(column), min(timestamp), max(timestamp), count(*)
                 FROM events WHERE issue_id = ANY($1::bigint[]) AND \(column) IS NOT NULL AND \(column) <> ''
-                GROUP BY 1, 2
+                GROUP BY 1, 2, 3
                 """, [ids])
         }
         try db.query("DELETE FROM issue_tag_values WHERE issue_id = ANY($1::bigint[])", [ids])
         try db.query("""
-            INSERT INTO issue_tag_values (issue_id, key, value, first_seen, last_seen, count)
-            SELECT e.issue_id, t.key, t.value, min(e.timestamp), max(e.timestamp), count(*)
+            INSERT INTO issue_tag_values (project_id, issue_id, key, value, first_seen, last_seen, count)
+            SELECT e.project_id, e.issue_id, t.key, t.value, min(e.timestamp), max(e.timestamp), count(*)
             FROM events e, jsonb_each_text(CASE WHEN jsonb_typeof(e.payload->'tags') = 'object' THEN e.payload->'tags' ELSE '{}' END) AS t
             WHERE e.issue_id = ANY($1::bigint[])
-            GROUP BY 1, 2, 3
+            GROUP BY 1, 2, 3, 4
             """, [ids])
     }
 
