@@ -3,7 +3,8 @@ import Postgres
 
 /// The one owner of the rollups: `issue_hourly`, `project_hourly`, `issue_releases`,
 /// `issue_environments` and `issue_tag_values` — the processor's upserts, their rebuild from
-/// stored events (recount), their reads for the API and their deletion by retention.
+/// stored events (recount), their reads for the API and their deletion by retention. (Deleting
+/// an issue deletes its rows with its other dependents: `IssueRepository.deleteDependents`.)
 public struct RollupRepository {
     let db: PGConnection
 
