@@ -243,12 +243,12 @@ CREATE UNLOGGED TABLE seed_counts AS
 SELECT issue_id, count(*) AS n, min(timestamp) AS first, max(timestamp) AS last, count(DISTINCT user_key) AS users
 FROM events GROUP BY issue_id;
 
-INSERT INTO issue_releases (issue_id, release, first_seen, last_seen, count)
-SELECT issue_id, release, min(timestamp), max(timestamp), count(*)
-FROM events WHERE release IS NOT NULL AND release <> '' GROUP BY 1, 2;
-INSERT INTO issue_environments (issue_id, environment, first_seen, last_seen, count)
-SELECT issue_id, environment, min(timestamp), max(timestamp), count(*)
-FROM events WHERE environment IS NOT NULL AND environment <> '' GROUP BY 1, 2;
+INSERT INTO issue_releases (project_id, issue_id, release, first_seen, last_seen, count)
+SELECT project_id, issue_id, release, min(timestamp), max(timestamp), count(*)
+FROM events WHERE release IS NOT NULL AND release <> '' GROUP BY 1, 2, 3;
+INSERT INTO issue_environments (project_id, issue_id, environment, first_seen, last_seen, count)
+SELECT project_id, issue_id, environment, min(timestamp), max(timestamp), count(*)
+FROM events WHERE environment IS NOT NULL AND environment <> '' GROUP BY 1, 2, 3;
 
 INSERT INTO issues (id, project_id, short_id, title, culprit, level, platform, type, metadata, status, substatus,
                     first_seen, last_seen, times_seen, user_count, first_release, last_release,
@@ -294,18 +294,18 @@ SQL
 )
 lane2=$(cat <<'SQL'
 SET synchronous_commit = off; SET work_mem = '256MB'; SET maintenance_work_mem = '1GB';
-INSERT INTO issue_users (issue_id, user_key)
-SELECT DISTINCT issue_id, user_key FROM events WHERE user_key IS NOT NULL;
+INSERT INTO issue_users (project_id, issue_id, user_key)
+SELECT DISTINCT project_id, issue_id, user_key FROM events WHERE user_key IS NOT NULL;
 
-INSERT INTO issue_hourly (issue_id, hour, count)
-SELECT issue_id, date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*) FROM events GROUP BY 1, 2;
+INSERT INTO issue_hourly (project_id, issue_id, hour, count)
+SELECT project_id, issue_id, date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*) FROM events GROUP BY 1, 2, 3;
 INSERT INTO project_hourly (project_id, hour, count)
 SELECT project_id, date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*) FROM events GROUP BY 1, 2;
 
-INSERT INTO issue_tag_values (issue_id, key, value, first_seen, last_seen, count)
-SELECT e.issue_id, t.key, t.value, min(e.timestamp), max(e.timestamp), count(*)
+INSERT INTO issue_tag_values (project_id, issue_id, key, value, first_seen, last_seen, count)
+SELECT e.project_id, e.issue_id, t.key, t.value, min(e.timestamp), max(e.timestamp), count(*)
 FROM events e, jsonb_each_text(CASE WHEN jsonb_typeof(e.payload->'tags') = 'object' THEN e.payload->'tags' ELSE '{}' END) AS t
-GROUP BY 1, 2, 3;
+GROUP BY 1, 2, 3, 4;
 
 SQL
 )

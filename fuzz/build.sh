@@ -56,8 +56,8 @@ for target in "${targets[@]}"; do
         build "$target" -I Sources/CBrotli -I Sources/CZstd Sources/Relay/StreamDecompressors.swift "${objects[@]}" ;;
     search)
         # Everything the parser needs; SearchSQL.swift (the SQL compiler) imports Postgres.
-        sources=(Sources/EventModel/Timestamp.swift Sources/Query/RequestDate.swift)
-        for file in Sources/Query/Search/*.swift; do
+        sources=(Sources/EventModel/Timestamp.swift Sources/EventModel/RequestDate.swift)
+        for file in Sources/Store/Search/*.swift; do
             [ "$(basename "$file")" = SearchSQL.swift ] || sources+=("$file")
         done
         build "$target" "${sources[@]}" ;;

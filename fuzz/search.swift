@@ -1,4 +1,4 @@
-// libFuzzer target: the issue search parser (Sources/Query/Search, without the SQL compiler,
+// libFuzzer target: the issue search parser (Sources/Store/Search, without the SQL compiler,
 // which needs the Postgres module). Any text must parse or fail with a SearchError, quickly.
 
 import Foundation

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Store
 
 /// Creates the day partitions of `events` that a batch needs, before its transaction (DDL there
 /// would hold the parent table's lock until commit). Remembers the days done.
@@ -11,8 +12,7 @@ struct EventPartitions {
     mutating func ensure(_ dates: [Date], _ db: PGConnection) throws {
         let missing = Set(dates.map(Self.day)).subtracting(known)
         for day in missing.sorted() {
-            // False means the default partition keeps that day's rows; either way it is settled.
-            try db.query("SELECT faultline_ensure_event_partition((to_timestamp($1::bigint * 86400) AT TIME ZONE 'UTC')::date)", [day])
+            try EventRepository(db).ensurePartition(day: day)
             known.insert(day)
         }
     }

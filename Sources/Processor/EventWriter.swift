@@ -3,12 +3,17 @@ import Postgres
 import Store
 
 /// Writes a batch's events into `events`, `issues`, `issue_hashes` and `issue_users`, inside the
-/// caller's transaction. Locks are taken in a fixed order (hashes sorted, then project counters,
-/// then issues by id) so concurrent processors cannot deadlock on shared issues.
+/// caller's transaction, through the repositories that own them. Locks are taken in a fixed
+/// order (hashes sorted, then project counters, then issues by id) so concurrent processors
+/// cannot deadlock on shared issues.
 public struct EventWriter {
     let db: PGConnection
+    let issues: IssueRepository
 
-    public init(_ db: PGConnection) { self.db = db }
+    public init(_ db: PGConnection) {
+        self.db = db
+        issues = IssueRepository(db)
+    }
 
     public struct Result: Sendable, Equatable {
         public var inserted = 0
@@ -16,11 +21,7 @@ public struct EventWriter {
         public var newIssues = 0
     }
 
-    struct HashKey: Hashable, Comparable {
-        let projectID: Int64
-        let hash: String
-        static func < (a: HashKey, b: HashKey) -> Bool { (a.projectID, a.hash) < (b.projectID, b.hash) }
-    }
+    typealias HashKey = IssueHash
 
     public func write(_ events: [ProcessedEvent]) throws -> Result {
         var result = Result()
@@ -56,7 +57,7 @@ public struct EventWriter {
             firstEvent[key] = event
         }
         let keys = firstEvent.keys.sorted()
-        let known = try lookupHashes(Array(Set(keys + otherHashes.values.joined())).sorted())
+        let known = try issues.issueIDs(of: Array(Set(keys + otherHashes.values.joined())).sorted())
         var issueIDs: [HashKey: Int64] = [:]
         for key in keys {
             if let id = ([key] + (otherHashes[key] ?? [])).lazy.compactMap({ known[$0] }).first { issueIDs[key] = id }
@@ -68,12 +69,7 @@ public struct EventWriter {
         let unmapped = keys.flatMap { key in ([key] + (otherHashes[key] ?? [])).filter { known[$0] == nil }.map { ($0, key) } }
             .sorted { $0.0 < $1.0 }
         if !unmapped.isEmpty {
-            try db.query("""
-                INSERT INTO issue_hashes (project_id, hash, issue_id)
-                SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])
-                ON CONFLICT (project_id, hash) DO NOTHING
-                """, [PGArray(unmapped.map(\.0.projectID)), PGArray(unmapped.map(\.0.hash)),
-                      PGArray(unmapped.map { issueIDs[$0.1]! })])
+            try issues.map(unmapped.map(\.0), to: unmapped.map { issueIDs[$0.1]! })
         }
         return issueIDs
     }
@@ -83,17 +79,12 @@ public struct EventWriter {
                               result: inout Result) throws {
         var created: [(HashKey, Int64)] = []
         for key in keys {
-            let rows = try db.query("""
-                INSERT INTO issue_hashes (project_id, hash, issue_id) VALUES ($1, $2, nextval('issues_id_seq'))
-                ON CONFLICT (project_id, hash) DO NOTHING
-                RETURNING issue_id
-                """, [key.projectID, key.hash])
-            if let id = try rows.first?.int("issue_id") {
+            if let id = try issues.claim(key) {
                 issueIDs[key] = id
                 created.append((key, id))
             } else {
                 // Another processor created it and committed while we waited on its key.
-                issueIDs.merge(try lookupHashes([key]), uniquingKeysWith: { $1 })
+                issueIDs.merge(try issues.issueIDs(of: [key]), uniquingKeysWith: { $1 })
             }
         }
         guard !created.isEmpty else { return }
@@ -102,77 +93,40 @@ public struct EventWriter {
         // Short ids are taken after all hash locks, per project in id order.
         let perProject = Dictionary(grouping: created, by: { $0.0.projectID })
         for projectID in perProject.keys.sorted() {
-            let issues = perProject[projectID]!
-            let rows = try db.query("UPDATE projects SET next_short_id = next_short_id + $2 WHERE id = $1 RETURNING next_short_id",
-                                    [projectID, issues.count])
-            guard let last = try rows.first?.int("next_short_id") else {
+            let created = perProject[projectID]!
+            guard let last = try AdminStore(db).reserveShortIDs(projectID: projectID, count: created.count) else {
                 throw PGError(.query, "project \(projectID) does not exist")
             }
-            var shortID = last - Int64(issues.count)
-            for (key, issueID) in issues {
+            var shortID = last - Int64(created.count)
+            for (key, issueID) in created {
                 shortID += 1
                 let event = firstEvent[key]!
                 let metadata = try JSONSerialization.data(withJSONObject: [
                     "type": event.grouping.metadataType, "value": event.grouping.metadataValue,
                     "title": event.grouping.title,
                 ].compactMapValues { $0 })
-                try db.query("""
-                    INSERT INTO issues (id, project_id, short_id, title, culprit, level, platform, type, metadata,
-                                        first_seen, last_seen, times_seen, user_count, first_release, last_release)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $10, 0, 0, $11, $11)
-                    """, [issueID, projectID, shortID, event.grouping.title, event.grouping.culprit, event.level,
-                          event.platform, event.grouping.type, String(decoding: metadata, as: UTF8.self),
-                          event.timestamp, event.release])
+                try issues.insert(IssueRepository.NewIssue(
+                    id: issueID, projectID: projectID, shortID: shortID, title: event.grouping.title,
+                    culprit: event.grouping.culprit, level: event.level, platform: event.platform, type: event.grouping.type,
+                    metadata: String(decoding: metadata, as: UTF8.self), firstSeen: event.timestamp, release: event.release))
             }
         }
-    }
-
-    private func lookupHashes(_ keys: [HashKey]) throws -> [HashKey: Int64] {
-        guard !keys.isEmpty else { return [:] }
-        let rows = try db.query("""
-            SELECT h.project_id, h.hash, h.issue_id FROM issue_hashes h
-            JOIN unnest($1::bigint[], $2::text[]) AS k(project_id, hash) USING (project_id, hash)
-            """, [PGArray(keys.map(\.projectID)), PGArray(keys.map(\.hash))])
-        var found: [HashKey: Int64] = [:]
-        for row in rows.rows {
-            found[HashKey(projectID: try row.int("project_id"), hash: try row.string("hash"))] = try row.int("issue_id")
-        }
-        return found
     }
 
     /// Inserts events; returns those that were new (not already stored).
     private func insertEvents(_ events: [ProcessedEvent], issueIDs: [HashKey: Int64]) throws -> [(ProcessedEvent, Int64)] {
         let sorted = events.sorted { ($0.projectID, $0.eventID) < ($1.projectID, $1.eventID) }
-        let issues = sorted.map { issueIDs[HashKey(projectID: $0.projectID, hash: $0.grouping.hashes[0])]! }
-        // event_ids holds (project, event id) once across all day partitions of events.
-        let rows = try db.query("""
-            WITH incoming AS (
-                SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[],
-                                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-                    AS e(project_id, event_id, issue_id, timestamp, received_at, platform, level, title,
-                         release, environment, trace_id, user_key, payload)
-            ), fresh AS (
-                INSERT INTO event_ids (project_id, event_id, timestamp)
-                SELECT project_id, event_id, timestamp FROM incoming
-                ON CONFLICT (project_id, event_id) DO NOTHING
-                RETURNING project_id, event_id
-            )
-            INSERT INTO events (project_id, event_id, issue_id, timestamp, received_at, platform, level, title,
-                                release, environment, trace_id, user_key, payload)
-            SELECT project_id, event_id, issue_id, timestamp, received_at, platform, level, title,
-                   release, environment, trace_id, user_key, payload::jsonb
-            FROM incoming JOIN fresh USING (project_id, event_id)
-            RETURNING project_id, replace(event_id::text, '-', '') AS event_id
-            """, [
-                PGArray(sorted.map(\.projectID)), PGArray(sorted.map(\.eventID)), PGArray(issues),
-                PGArray(sorted.map(\.timestamp)), PGArray(sorted.map(\.received)), PGArray(sorted.map(\.platform)),
-                PGArray(sorted.map(\.level)), PGArray(sorted.map(\.grouping.title)), PGArray(sorted.map(\.release)),
-                PGArray(sorted.map(\.environment)), PGArray(sorted.map(\.traceID)), PGArray(sorted.map(\.userKey)),
-                PGArray(sorted.map(\.payload)),
-            ])
+        let targets = sorted.map { issueIDs[HashKey(projectID: $0.projectID, hash: $0.grouping.hashes[0])]! }
+        let rows = try EventRepository(db).insertNew(zip(sorted, targets).map { event, issueID in
+            EventRepository.NewEvent(
+                projectID: event.projectID, eventID: event.eventID, issueID: issueID, timestamp: event.timestamp,
+                received: event.received, platform: event.platform, level: event.level, title: event.grouping.title,
+                release: event.release, environment: event.environment, traceID: event.traceID, userKey: event.userKey,
+                payload: event.payload)
+        })
         var insertedKeys = Set<String>()
-        for row in rows.rows { insertedKeys.insert("\(try row.int("project_id")):\(try row.string("event_id"))") }
-        return zip(sorted, issues).filter { insertedKeys.contains("\($0.0.projectID):\($0.0.eventID)") }
+        for row in rows { insertedKeys.insert("\(row.projectID):\(row.eventID)") }
+        return zip(sorted, targets).filter { insertedKeys.contains("\($0.0.projectID):\($0.0.eventID)") }
     }
 
     /// Adds the new events to their issues' counters, users and last-seen fields.
@@ -185,6 +139,7 @@ public struct EventWriter {
             var lastRelease: String?
             var lastLevel = "error"
             var users = Set<String>()
+            var projectID: Int64 = 0
         }
         var aggregates: [Int64: Aggregate] = [:]
         for (event, issueID) in inserted {
@@ -197,6 +152,7 @@ public struct EventWriter {
                 aggregate.lastLevel = event.level
             }
             if let user = event.userKey { aggregate.users.insert(user) }
+            aggregate.projectID = event.projectID
             aggregates[issueID] = aggregate
         }
         let ids = aggregates.keys.sorted()
@@ -204,55 +160,30 @@ public struct EventWriter {
         var newUsers: [Int64: Int64] = [:]
         let userPairs = ids.flatMap { id in aggregates[id]!.users.sorted().map { (id, $0) } }
         if !userPairs.isEmpty {
-            let rows = try db.query("""
-                INSERT INTO issue_users (issue_id, user_key)
-                SELECT * FROM unnest($1::bigint[], $2::text[])
-                ON CONFLICT DO NOTHING
-                RETURNING issue_id
-                """, [PGArray(userPairs.map(\.0)), PGArray(userPairs.map(\.1))])
-            for row in rows.rows { newUsers[try row.int("issue_id"), default: 0] += 1 }
+            for issueID in try issues.addUsers(projectIDs: userPairs.map { aggregates[$0.0]!.projectID },
+                                               issueIDs: userPairs.map(\.0), userKeys: userPairs.map(\.1)) {
+                newUsers[issueID, default: 0] += 1
+            }
         }
 
-        try db.query("SELECT id FROM issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [PGArray(ids)])
-        let updated = try db.query("""
-            UPDATE issues i SET
-                -- Counters saturate at bigint's maximum instead of failing the batch on overflow.
-                times_seen = LEAST(i.times_seen::numeric + u.n, 9223372036854775807)::bigint,
-                user_count = LEAST(i.user_count::numeric + u.users, 9223372036854775807)::bigint,
-                first_seen = LEAST(i.first_seen, u.first),
-                last_seen = GREATEST(i.last_seen, u.last),
-                last_release = CASE WHEN u.last >= i.last_seen THEN COALESCE(u.release, i.last_release) ELSE i.last_release END,
-                level = CASE WHEN u.last >= i.last_seen THEN u.level ELSE i.level END,
-                -- Sentry calls an issue "new" for its first seven days, then "ongoing".
-                substatus = CASE WHEN i.status = 'unresolved' AND i.substatus = 'new'
-                                  AND i.first_seen < GREATEST(i.last_seen, u.last) - interval '7 days'
-                                 THEN 'ongoing' ELSE i.substatus END
-            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[])
-                AS u(id, n, users, first, last, release, level)
-            WHERE i.id = u.id
-            RETURNING i.id, i.status, i.resolution, i.resolved_in_release, i.ignore_until, i.ignore_count,
-                      i.ignore_window_minutes, i.ignore_user_count, i.ignore_user_window_minutes,
-                      i.ignore_times_seen_baseline, i.ignore_user_count_baseline, i.times_seen, i.user_count, i.project_id
-            """, [
-                PGArray(ids), PGArray(ids.map { aggregates[$0]!.count }), PGArray(ids.map { newUsers[$0] ?? 0 }),
-                PGArray(ids.map { aggregates[$0]!.first }), PGArray(ids.map { aggregates[$0]!.last }),
-                PGArray(ids.map { aggregates[$0]!.lastRelease }), PGArray(ids.map { aggregates[$0]!.lastLevel }),
-            ])
+        try issues.lockForUpdate(ids: ids)
+        let counted = try issues.add(ids.map { id in
+            let aggregate = aggregates[id]!
+            return IssueRepository.Counts(issueID: id, events: aggregate.count, newUsers: newUsers[id] ?? 0, first: aggregate.first,
+                                          last: aggregate.last, lastRelease: aggregate.lastRelease, lastLevel: aggregate.lastLevel)
+        })
         let releasesByIssue = Dictionary(grouping: inserted, by: \.1).mapValues { $0.map(\.0.release) }
-        for row in updated.rows where try row.string("status") != "unresolved" {
-            let id = try row.int("id")
+        for issue in counted {
+            let id = issue.id
             let state = IssueLifecycle.State(
-                status: try row.string("status"), resolution: try row.optionalString("resolution"),
-                resolvedInRelease: try row.optionalString("resolved_in_release"), ignoreUntil: try row.optionalDate("ignore_until"),
-                ignoreCount: try row.optionalInt("ignore_count"), ignoreWindowMinutes: try row.optionalInt("ignore_window_minutes"),
-                ignoreUserCount: try row.optionalInt("ignore_user_count"),
-                ignoreUserWindowMinutes: try row.optionalInt("ignore_user_window_minutes"),
-                timesSeenBaseline: try row.optionalInt("ignore_times_seen_baseline"),
-                userCountBaseline: try row.optionalInt("ignore_user_count_baseline"),
-                timesSeen: try row.int("times_seen"), userCount: try row.int("user_count"))
+                status: issue.status, resolution: issue.resolution, resolvedInRelease: issue.resolvedInRelease,
+                ignoreUntil: issue.ignoreUntil, ignoreCount: issue.ignoreCount, ignoreWindowMinutes: issue.ignoreWindowMinutes,
+                ignoreUserCount: issue.ignoreUserCount, ignoreUserWindowMinutes: issue.ignoreUserWindowMinutes,
+                timesSeenBaseline: issue.timesSeenBaseline, userCountBaseline: issue.userCountBaseline,
+                timesSeen: issue.timesSeen, userCount: issue.userCount)
             let releases = releasesByIssue[id] ?? []
-            let firstSeen = try releaseFirstSeen(projectID: try row.int("project_id"),
-                                                 versions: releases.compactMap { $0 } + [state.resolvedInRelease].compactMap { $0 })
+            let firstSeen = try ReleaseRepository(db).firstSeen(
+                projectID: issue.projectID, versions: releases.compactMap { $0 } + [state.resolvedInRelease].compactMap { $0 })
             var windowError: (any Error)?
             let transition = IssueLifecycle.transition(
                 state, releases: releases, now: Date(),
@@ -268,27 +199,11 @@ public struct EventWriter {
         }
     }
 
-    /// When each release was first seen in the project's organization.
-    private func releaseFirstSeen(projectID: Int64, versions: [String]) throws -> [String: Date] {
-        guard !versions.isEmpty else { return [:] }
-        let rows = try db.query("""
-            SELECT r.version, r.created_at FROM releases r JOIN projects p ON p.organization_id = r.organization_id
-            WHERE p.id = $1 AND r.version = ANY($2::text[])
-            """, [projectID, PGArray(versions)])
-        var found: [String: Date] = [:]
-        for row in rows.rows { found[try row.string("version")] = try row.date("created_at") }
-        return found
-    }
-
     private func windowCounts(issueID: Int64, state: IssueLifecycle.State) throws -> IssueLifecycle.WindowCounts {
         let eventMinutes = state.ignoreWindowMinutes ?? 0
         let userMinutes = state.ignoreUserWindowMinutes ?? 0
-        let row = try db.query("""
-            SELECT count(*) FILTER (WHERE timestamp > now() - make_interval(mins => $2::int)) AS events,
-                   count(DISTINCT user_key) FILTER (WHERE timestamp > now() - make_interval(mins => $3::int)) AS users
-            FROM events WHERE issue_id = $1 AND timestamp > now() - make_interval(mins => GREATEST($2::int, $3::int))
-            """, [issueID, eventMinutes, userMinutes]).first
-        return IssueLifecycle.WindowCounts(events: try row?.int("events") ?? 0, users: try row?.int("users") ?? 0)
+        let counts = try EventRepository(db).windowCounts(issueID: issueID, eventMinutes: eventMinutes, userMinutes: userMinutes)
+        return IssueLifecycle.WindowCounts(events: counts.events, users: counts.users)
     }
 
     private func apply(_ transition: IssueLifecycle.Transition, issueID: Int64) throws {
@@ -296,11 +211,8 @@ public struct EventWriter {
         case .regressed(let release): ("regressed", "set_regression", release.map { ["version": $0] } ?? [:])
         case .escalated(let reason): ("escalating", "set_escalating", ["reason": reason])
         }
-        try db.query("""
-            UPDATE issues SET status = 'unresolved', substatus = $2, \(IssueRepository.clearedColumns)
-            WHERE id = $1
-            """, [issueID, substatus])
+        try issues.reopen(issueID: issueID, substatus: substatus)
         let json = try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])
-        try IssueRepository(db).recordActivity(issueIDs: [issueID], type: activity, data: String(decoding: json, as: UTF8.self))
+        try issues.recordActivity(issueIDs: [issueID], type: activity, data: String(decoding: json, as: UTF8.self))
     }
 }

@@ -31,7 +31,7 @@ public struct Reprocessor {
     }
 
     public func run(report: (Progress) -> Void) throws -> Progress {
-        var progress = Progress(total: try db.query("SELECT count(*) AS n FROM event_ids WHERE project_id = $1", [projectID]).first?.int("n") ?? 0)
+        var progress = Progress(total: try EventRepository(db).count(projectID: projectID))
         var after = "00000000-0000-0000-0000-000000000000"
         while true {
             let last = try db.transaction { tx in try chunk(tx, after: after, progress: &progress) }
@@ -45,37 +45,27 @@ public struct Reprocessor {
     /// Returns the last event id of the chunk, nil when there was nothing left.
     private func chunk(_ tx: PGConnection, after: String, progress: inout Progress) throws -> String? {
         try ProjectLock.exclusive(projectID, tx)
-        let rows = try tx.query("""
-            SELECT e.event_id::text AS event_id, e.issue_id, e.timestamp, e.received_at, e.platform, e.level, e.release,
-                   e.environment, e.trace_id, e.user_key, e.payload::text AS payload
-            FROM (SELECT event_id, timestamp FROM event_ids WHERE project_id = $1 AND event_id > $2::uuid
-                  ORDER BY event_id LIMIT $3) AS k
-            JOIN events e ON e.project_id = $1 AND e.event_id = k.event_id AND e.timestamp = k.timestamp
-            ORDER BY k.event_id
-            """, [projectID, after, chunkSize])
-        guard let lastRow = rows.rows.last else { return nil }
+        let events = EventRepository(tx)
+        let stored = try events.page(projectID: projectID, after: after, limit: chunkSize)
+        guard let last = stored.last else { return nil }
 
-        var events: [ProcessedEvent] = []
+        var processed: [ProcessedEvent] = []
         var currentIssue: [String: Int64] = [:]
-        for row in rows.rows {
-            let payload = try row.string("payload")
-            let stored = try SentryEvent.parse(Array(payload.utf8))
-            let eventID = try row.string("event_id")
-            currentIssue[eventID] = try row.int("issue_id")
-            events.append(ProcessedEvent(
-                projectID: projectID, eventID: eventID, timestamp: try row.date("timestamp"), received: try row.date("received_at"),
-                platform: try row.optionalString("platform") ?? "other", level: try row.string("level"),
-                release: try row.optionalString("release"), environment: try row.optionalString("environment"),
-                traceID: try row.optionalString("trace_id"), userKey: try row.optionalString("user_key"),
-                grouping: group(stored), tags: [:], payload: payload))
+        for row in stored {
+            let parsed = try SentryEvent.parse(Array(row.payload.utf8))
+            currentIssue[row.eventID] = row.issueID
+            processed.append(ProcessedEvent(
+                projectID: projectID, eventID: row.eventID, timestamp: row.timestamp, received: row.received,
+                platform: row.platform ?? "other", level: row.level, release: row.release, environment: row.environment,
+                traceID: row.traceID, userKey: row.userKey, grouping: group(parsed), tags: [:], payload: row.payload))
         }
         var created = EventWriter.Result()
-        let issueIDs = try EventWriter(tx).resolveIssues(events, result: &created)
+        let issueIDs = try EventWriter(tx).resolveIssues(processed, result: &created)
         progress.issuesCreated += Int64(created.newIssues)
 
         var moves: [(event: ProcessedEvent, to: Int64)] = []
         var touched = Set<Int64>()
-        for event in events {
+        for event in processed {
             let target = issueIDs[EventWriter.HashKey(projectID: projectID, hash: event.grouping.hashes[0])]!
             let from = currentIssue[event.eventID]!
             if target != from {
@@ -83,24 +73,18 @@ public struct Reprocessor {
                 touched.formUnion([from, target])
             }
         }
-        try tx.query("""
-            UPDATE events e SET title = u.title,
-                payload = e.payload || jsonb_build_object('hashes', u.hashes::jsonb, 'title', u.title, 'culprit', u.culprit)
-            FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS u(event_id, timestamp, title, culprit, hashes)
-            WHERE e.project_id = $1 AND e.event_id = u.event_id AND e.timestamp = u.timestamp
-            """, [projectID, PGArray(events.map(\.eventID)), PGArray(events.map(\.timestamp)),
-                  PGArray(events.map(\.grouping.title)), PGArray(events.map(\.grouping.culprit)),
-                  PGArray(events.map { JSON.array($0.grouping.hashes.map(JSON.string)).encodedString() })])
+        try events.regroup(projectID: projectID, processed.map { event in
+            EventRepository.Regrouped(eventID: event.eventID, timestamp: event.timestamp, title: event.grouping.title,
+                                      culprit: event.grouping.culprit,
+                                      hashes: JSON.array(event.grouping.hashes.map(JSON.string)).encodedString())
+        })
         if !moves.isEmpty {
-            try tx.query("""
-                UPDATE events e SET issue_id = u.issue_id
-                FROM unnest($2::uuid[], $3::timestamptz[], $4::bigint[]) AS u(event_id, timestamp, issue_id)
-                WHERE e.project_id = $1 AND e.event_id = u.event_id AND e.timestamp = u.timestamp
-                """, [projectID, PGArray(moves.map(\.event.eventID)), PGArray(moves.map(\.event.timestamp)), PGArray(moves.map(\.to))])
-            progress.issuesDeleted += try IssueRecount(db: tx).recount(touched.sorted())
+            try events.move(projectID: projectID, eventIDs: moves.map(\.event.eventID), timestamps: moves.map(\.event.timestamp),
+                            to: moves.map(\.to))
+            progress.issuesDeleted += try IssueRepository(tx).recount(touched.sorted())
         }
         progress.moved += Int64(moves.count)
-        progress.done += Int64(rows.rows.count)
-        return try lastRow.string("event_id")
+        progress.done += Int64(stored.count)
+        return last.eventID
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Store
 
 /// Adds newly inserted events to the rollups (per issue and hour, per project and hour, per
 /// issue and release, environment, tag value), inside the batch's transaction. Each rollup is
@@ -24,7 +25,9 @@ struct RollupWriter {
         guard !inserted.isEmpty else { return }
         var issueHours: [[String]: Span] = [:], projectHours: [[String]: Span] = [:]
         var releases: [[String]: Span] = [:], environments: [[String]: Span] = [:], tags: [[String]: Span] = [:]
+        var projectOf: [Int64: Int64] = [:]
         for (event, issue) in inserted {
+            projectOf[issue] = event.projectID
             let hour = String(Int64(event.timestamp.timeIntervalSince1970) / 3600 * 3600)
             issueHours[[String(issue), hour], default: Span()].add(event.timestamp)
             projectHours[[String(event.projectID), hour], default: Span()].add(event.timestamp)
@@ -34,47 +37,37 @@ struct RollupWriter {
             }
             for (key, value) in event.tags { tags[[String(issue), key, value], default: Span()].add(event.timestamp) }
         }
-        try upsertHourly("issue_hourly", "issue_id", issueHours)
-        try upsertHourly("project_hourly", "project_id", projectHours)
-        try upsertSpans("issue_releases", ["release"], releases)
-        try upsertSpans("issue_environments", ["environment"], environments)
-        try upsertSpans("issue_tag_values", ["key", "value"], tags)
-        try upsertReleases(inserted)
+        let rollups = RollupRepository(db)
+        // Every key starts with an id this function wrote from an Int64: an issue's (its project
+        // from `projectOf`) or, for `projectHours`, the project's.
+        func hourly(_ row: ([String], Span), project: (Int64) -> Int64) -> RollupRepository.HourlyCount {
+            let id = Int64(row.0[0])!
+            return RollupRepository.HourlyCount(projectID: project(id), id: id, hour: Int64(row.0[1])!, count: row.1.count)
+        }
+        func span(_ row: ([String], Span)) -> RollupRepository.SpanCount {
+            let issue = Int64(row.0[0])!
+            return RollupRepository.SpanCount(projectID: projectOf[issue]!, issueID: issue, keys: Array(row.0.dropFirst()),
+                                              first: row.1.first, last: row.1.last, count: row.1.count)
+        }
+        try rollups.add(.issue, Self.sorted(issueHours).map { hourly($0) { projectOf[$0]! } })
+        try rollups.add(.project, Self.sorted(projectHours).map { hourly($0) { $0 } })
+        try rollups.add(.releases, Self.sorted(releases).map(span))
+        try rollups.add(.environments, Self.sorted(environments).map(span))
+        try rollups.add(.tagValues, Self.sorted(tags).map(span))
+        try recordReleases(inserted)
     }
 
     /// Releases are created by the first event naming them; `release_projects` counts per project.
-    private func upsertReleases(_ inserted: [(ProcessedEvent, Int64)]) throws {
+    private func recordReleases(_ inserted: [(ProcessedEvent, Int64)]) throws {
         var spans: [[String]: Span] = [:]
         for (event, _) in inserted {
             guard let release = event.release, !release.isEmpty else { continue }
             spans[[String(event.projectID), release], default: Span()].add(event.timestamp)
         }
         guard !spans.isEmpty else { return }
-        let ordered = Self.sorted(spans)
-        let parameters: [any PGBindable] = [
-            PGArray(ordered.map { $0.0[0] }), PGArray(ordered.map { $0.0[1] }),
-            PGArray(ordered.map { $0.1.first }), PGArray(ordered.map { $0.1.last }), PGArray(ordered.map { $0.1.count }),
-        ]
-        try db.query("""
-            INSERT INTO releases (organization_id, version, created_at)
-            SELECT p.organization_id, u.version, min(u.first)
-            FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[]) AS u(project_id, version, first, last, n)
-            JOIN projects p ON p.id = u.project_id
-            GROUP BY 1, 2 ORDER BY 1, 2
-            ON CONFLICT (organization_id, version) DO NOTHING
-            """, parameters)
-        try db.query("""
-            INSERT INTO release_projects (release_id, project_id, first_event, last_event, event_count)
-            SELECT r.id, u.project_id, u.first, u.last, u.n
-            FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[]) AS u(project_id, version, first, last, n)
-            JOIN projects p ON p.id = u.project_id
-            JOIN releases r ON r.organization_id = p.organization_id AND r.version = u.version
-            ORDER BY r.id, u.project_id
-            ON CONFLICT (release_id, project_id) DO UPDATE SET
-                first_event = LEAST(release_projects.first_event, EXCLUDED.first_event),
-                last_event = GREATEST(release_projects.last_event, EXCLUDED.last_event),
-                event_count = LEAST(release_projects.event_count::numeric + EXCLUDED.event_count, 9223372036854775807)::bigint
-            """, parameters)
+        try ReleaseRepository(db).record(Self.sorted(spans).map { key, span in
+            ReleaseRepository.EventSpan(projectID: Int64(key[0])!, version: key[1], first: span.first, last: span.last, count: span.count)
+        })
     }
 
     static func sorted(_ rows: [[String]: Span]) -> [([String], Span)] {
@@ -83,34 +76,5 @@ struct RollupWriter {
             if left[0] != right[0] { return Int64(left[0])! < Int64(right[0])! }
             return left.lexicographicallyPrecedes(right)
         }
-    }
-
-    // Table and column names below are constants of this file, never input.
-    private func upsertHourly(_ table: String, _ idColumn: String, _ rows: [[String]: Span]) throws {
-        let ordered = Self.sorted(rows)
-        try db.query("""
-            INSERT INTO \(table) (\(idColumn), hour, count)
-            SELECT id, to_timestamp(hour), n FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, hour, n)
-            ON CONFLICT (\(idColumn), hour) DO UPDATE SET count = LEAST(\(table).count::numeric + EXCLUDED.count, 9223372036854775807)::bigint
-            """, [PGArray(ordered.map { $0.0[0] }), PGArray(ordered.map { $0.0[1] }), PGArray(ordered.map { $0.1.count })])
-    }
-
-    private func upsertSpans(_ table: String, _ keyColumns: [String], _ rows: [[String]: Span]) throws {
-        guard !rows.isEmpty else { return }
-        let ordered = Self.sorted(rows)
-        var parameters: [any PGBindable] = [PGArray(ordered.map { $0.0[0] })]
-        for index in keyColumns.indices { parameters.append(PGArray(ordered.map { $0.0[index + 1] })) }
-        parameters += [PGArray(ordered.map { $0.1.first }), PGArray(ordered.map { $0.1.last }), PGArray(ordered.map { $0.1.count })]
-        let keyList = keyColumns.joined(separator: ", ")
-        let arrays = keyColumns.indices.map { "$\($0 + 2)::text[]" }.joined(separator: ", ")
-        let base = keyColumns.count + 2
-        try db.query("""
-            INSERT INTO \(table) (issue_id, \(keyList), first_seen, last_seen, count)
-            SELECT * FROM unnest($1::bigint[], \(arrays), $\(base)::timestamptz[], $\(base + 1)::timestamptz[], $\(base + 2)::bigint[])
-            ON CONFLICT (issue_id, \(keyList)) DO UPDATE SET
-                first_seen = LEAST(\(table).first_seen, EXCLUDED.first_seen),
-                last_seen = GREATEST(\(table).last_seen, EXCLUDED.last_seen),
-                count = LEAST(\(table).count::numeric + EXCLUDED.count, 9223372036854775807)::bigint
-            """, parameters)
     }
 }

@@ -1,25 +1,12 @@
 import EventModel
 import Foundation
+import Store
 
 /// An analyst's aggregate: events, issues and distinct users over a time range, bucketed by hour
 /// or day and grouped by any of project, issue, release, environment, level or a tag. Pure:
 /// parsed from the query string, turned into SQL by `AggregateRoutes`.
 struct AggregateRequest: Equatable {
-    enum Dimension: Equatable, Hashable {
-        case project, issue, release, environment, level
-        case tag(String)
-
-        var name: String {
-            switch self {
-            case .project: return "project"
-            case .issue: return "issue"
-            case .release: return "release"
-            case .environment: return "environment"
-            case .level: return "level"
-            case .tag(let key): return "tag:\(key)"
-            }
-        }
-    }
+    typealias Dimension = EventDimension
 
     enum Format: String { case json, csv }
 
@@ -89,5 +76,19 @@ struct AggregateRequest: Equatable {
         // By scalar: `\r\n` is one Character, equal to neither `\r` nor `\n`.
         guard formula || cell.unicodeScalars.contains(where: { [",", "\"", "\n", "\r"].contains($0) }) else { return cell }
         return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension EventDimension {
+    /// The dimension as `groupBy` names it.
+    var name: String {
+        switch self {
+        case .project: return "project"
+        case .issue: return "issue"
+        case .release: return "release"
+        case .environment: return "environment"
+        case .level: return "level"
+        case .tag(let key): return "tag:\(key)"
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Store
 
 /// A `query` in Sentry's search syntax as a SQL condition: over issues (`i`) for issue lists and
 /// the dashboard, over events (`e`) for the aggregates.
@@ -8,7 +9,7 @@ enum SearchFilterSQL {
     static func compile(_ query: String, target: SearchTarget, userEmail: String?, builder: inout SQLBuilder) throws -> String? {
         do {
             let search = try IssueSearch.parse(query, now: Date())
-            guard !search.terms.isEmpty else { return nil }
+            guard !search.isEmpty else { return nil }
             return try SearchSQL.compile(search, target: target, userEmail: userEmail, parameters: &builder.parameters)
         } catch {
             throw QueryError(.badRequest, error.detail)

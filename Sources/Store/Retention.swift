@@ -28,16 +28,13 @@ public struct Retention {
         precondition(days >= 1)
         let today = (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
         var report = Report(cutoff: Date(timeIntervalSince1970: today - Double(days) * 86_400))
-        report.droppedPartitions = try db.query(
-            "SELECT faultline_drop_event_partitions(($1::timestamptz AT TIME ZONE 'UTC')::date) AS name", [report.cutoff]
-        ).rows.map { try $0.string("name") }
+        report.droppedPartitions = try EventRepository(db).dropPartitions(before: report.cutoff)
         try db.transaction { tx in
-            report.deletedEvents = Int64(try tx.query("DELETE FROM events_default WHERE timestamp < $1", [report.cutoff]).affected)
-            try tx.query("DELETE FROM event_ids WHERE timestamp < $1", [report.cutoff])
-            let issues = IssueRepository(tx)
-            try issues.deleteHourly(before: report.cutoff)
-            try tx.query("DELETE FROM project_hourly WHERE hour < $1", [report.cutoff])
-            report.deletedIssues = try issues.deleteNotSeenSince(report.cutoff)
+            report.deletedEvents = try EventRepository(tx).deleteBefore(report.cutoff)
+            let rollups = RollupRepository(tx)
+            try rollups.deleteIssueHourly(before: report.cutoff)
+            try rollups.deleteProjectHourly(before: report.cutoff)
+            report.deletedIssues = try IssueRepository(tx).deleteNotSeenSince(report.cutoff)
         }
         return report
     }

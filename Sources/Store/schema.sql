@@ -90,8 +90,10 @@ TABLE issue_activities
     type text NOT NULL
     data jsonb NOT NULL DEFAULT '{}'::jsonb
     created_at timestamp with time zone NOT NULL DEFAULT now()
+    project_id bigint NOT NULL
     CONSTRAINT issue_activities_pkey PRIMARY KEY (id)
     CREATE INDEX issue_activities_issue ON public.issue_activities USING btree (issue_id, id)
+    CREATE INDEX issue_activities_project ON public.issue_activities USING btree (project_id, issue_id)
 
 TABLE issue_environments
     issue_id bigint NOT NULL
@@ -99,7 +101,9 @@ TABLE issue_environments
     first_seen timestamp with time zone NOT NULL
     last_seen timestamp with time zone NOT NULL
     count bigint NOT NULL
+    project_id bigint NOT NULL
     CONSTRAINT issue_environments_pkey PRIMARY KEY (issue_id, environment)
+    CREATE INDEX issue_environments_project ON public.issue_environments USING btree (project_id, issue_id)
 
 TABLE issue_hashes
     project_id bigint NOT NULL
@@ -112,7 +116,9 @@ TABLE issue_hourly
     issue_id bigint NOT NULL
     hour timestamp with time zone NOT NULL
     count bigint NOT NULL
+    project_id bigint NOT NULL
     CONSTRAINT issue_hourly_pkey PRIMARY KEY (issue_id, hour)
+    CREATE INDEX issue_hourly_project ON public.issue_hourly USING btree (project_id, issue_id)
 
 TABLE issue_releases
     issue_id bigint NOT NULL
@@ -120,7 +126,9 @@ TABLE issue_releases
     first_seen timestamp with time zone NOT NULL
     last_seen timestamp with time zone NOT NULL
     count bigint NOT NULL
+    project_id bigint NOT NULL
     CONSTRAINT issue_releases_pkey PRIMARY KEY (issue_id, release)
+    CREATE INDEX issue_releases_project ON public.issue_releases USING btree (project_id, issue_id)
 
 TABLE issue_tag_values
     issue_id bigint NOT NULL
@@ -129,13 +137,17 @@ TABLE issue_tag_values
     first_seen timestamp with time zone NOT NULL
     last_seen timestamp with time zone NOT NULL
     count bigint NOT NULL
+    project_id bigint NOT NULL
     CONSTRAINT issue_tag_values_pkey PRIMARY KEY (issue_id, key, value)
     CREATE INDEX issue_tag_values_key_value ON public.issue_tag_values USING btree (key, value, issue_id)
+    CREATE INDEX issue_tag_values_project ON public.issue_tag_values USING btree (project_id, issue_id)
 
 TABLE issue_users
     issue_id bigint NOT NULL
     user_key text NOT NULL
+    project_id bigint NOT NULL
     CONSTRAINT issue_users_pkey PRIMARY KEY (issue_id, user_key)
+    CREATE INDEX issue_users_project ON public.issue_users USING btree (project_id, issue_id)
 
 TABLE issues
     id bigint NOT NULL DEFAULT nextval('issues_id_seq'::regclass)

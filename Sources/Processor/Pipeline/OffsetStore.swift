@@ -1,7 +1,9 @@
 import Kafka
 import Postgres
+import Store
 
-/// The processor's authoritative offsets in `consumer_offsets`. Advancing is fenced: a span is
+/// The processor's authoritative offsets in `consumer_offsets` (through
+/// `ConsumerOffsetRepository`). Advancing is fenced: a span is
 /// accepted only if it starts exactly at the stored position. A member that lost its partition
 /// in a rebalance cannot commit over its successor's work (its span starts before), and a member
 /// whose position ran ahead cannot skip messages nobody wrote (its span starts after).
@@ -20,14 +22,11 @@ public struct OffsetStore {
     /// cluster (a restarted in-memory broker), are left out: they start at the earliest offset.
     public func positions(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
         guard !partitions.isEmpty else { return [:] }
-        let rows = try db.query("""
-            SELECT o.topic, o.partition, o.next_offset FROM consumer_offsets o
-            JOIN unnest($2::text[], $3::int[]) AS p(topic, partition) USING (topic, partition)
-            WHERE o.group_id = $1 AND o.cluster_id = $4
-            """, [group, PGArray(partitions.map(\.topic)), PGArray(partitions.map(\.partition)), clusterID])
+        let rows = try ConsumerOffsetRepository(db).positions(
+            group: group, clusterID: clusterID, topics: partitions.map(\.topic), partitions: partitions.map(\.partition))
         var result: [TopicPartition: Int64] = [:]
-        for row in rows.rows {
-            result[TopicPartition(topic: try row.string("topic"), partition: Int32(try row.int("partition")))] = try row.int("next_offset")
+        for row in rows {
+            result[TopicPartition(topic: row.topic, partition: Int32(row.partition))] = row.nextOffset
         }
         return result
     }
@@ -37,15 +36,10 @@ public struct OffsetStore {
     public func advance(_ spans: [TopicPartition: OffsetSpan]) throws -> [TopicPartition] {
         var fenced: [TopicPartition] = []
         for (partition, span) in spans.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }) {
-            let rows = try db.query("""
-                INSERT INTO consumer_offsets AS o (group_id, topic, partition, cluster_id, next_offset, updated_at)
-                VALUES ($1, $2, $3, $4, $6, now())
-                ON CONFLICT (group_id, topic, partition) DO UPDATE
-                    SET next_offset = EXCLUDED.next_offset, cluster_id = EXCLUDED.cluster_id, updated_at = now()
-                    WHERE o.cluster_id <> EXCLUDED.cluster_id OR o.next_offset = $5
-                RETURNING next_offset
-                """, [group, partition.topic, partition.partition, clusterID, span.first, span.next])
-            if rows.isEmpty { fenced.append(partition) }
+            let advanced = try ConsumerOffsetRepository(db).advance(
+                group: group, clusterID: clusterID, topic: partition.topic, partition: partition.partition,
+                first: span.first, next: span.next)
+            if !advanced { fenced.append(partition) }
         }
         return fenced
     }

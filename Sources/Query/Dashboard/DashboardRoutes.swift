@@ -119,7 +119,7 @@ public struct DashboardRoutes: Sendable {
         let (issue, project, event, tags) = try await api.withConnection { [api] db in
             let (issue, project) = try api.issue(grant, organization: org, reference: reference, db)
             let event = try EventStore(db: db).event(issue: issue, .latest)
-            let tags = try IssueRepository(db).topTagValues(issueID: issue.id, perKey: 3).map { ($0.key, $0.value, $0.count) }
+            let tags = try RollupRepository(db).topTagValues(issueID: issue.id, perKey: 3).map { ($0.key, $0.value, $0.count) }
             return (issue, project, event, tags)
         }
         let shortID = ShortID.format(projectSlug: project.slug, number: issue.shortID)

@@ -295,7 +295,7 @@ struct IssueRoutes {
         let grant = try context.require("event:read")
         let json = try await api.withConnection { db -> JSON in
             let (issue, _) = try issue(context, grant, db)
-            let keys = try IssueRepository(db).tagKeys(issueID: issue.id)
+            let keys = try RollupRepository(db).tagKeys(issueID: issue.id)
             return .array(try keys.map { try tagJSON(issue.id, key: $0, top: 9, db) })
         }
         return JSONResponse.make(.ok, bytes: json.encoded())
@@ -325,7 +325,7 @@ struct IssueRoutes {
     }
 
     private func tagJSON(_ issueID: Int64, key: String, top: Int, _ db: PGConnection) throws -> JSON {
-        let totals = try IssueRepository(db).tagTotals(issueID: issueID, key: key)
+        let totals = try RollupRepository(db).tagTotals(issueID: issueID, key: key)
         return .object([
             "key": .string(key), "name": .string(key),
             "totalValues": .int(totals?.total ?? 0), "uniqueValues": .int(totals?.uniqueValues ?? 0),
@@ -334,7 +334,7 @@ struct IssueRoutes {
     }
 
     private func valuesJSON(_ issueID: Int64, key: String, limit: Int, _ db: PGConnection) throws -> [JSON] {
-        try IssueRepository(db).tagValues(issueID: issueID, key: key, limit: limit).map { row in
+        try RollupRepository(db).tagValues(issueID: issueID, key: key, limit: limit).map { row in
             .object([
                 "key": .string(key), "name": .string(row.value), "value": .string(row.value),
                 "count": .int(row.count), "firstSeen": .string(Timestamp.format(row.firstSeen)),

@@ -1,12 +1,20 @@
 import Foundation
 import Postgres
 
-/// Reads `dead_letters` for the API (the processor's `DeadLetterStore` writes them). The payload
-/// stays out: it may hold unscrubbed data.
+/// The one owner of `dead_letters`: the processor records the messages it skipped
+/// (`DeadLetterStore`); the API reads them without the payload, which may hold unscrubbed data.
 public struct DeadLetterRepository {
     let db: PGConnection
 
     public init(_ db: PGConnection) { self.db = db }
+
+    /// Records one skipped message (`projectID` nil when it names none or did not decode).
+    public func record(topic: String, partition: Int32, offset: Int64, projectID: Int64?, reason: String, payload: [UInt8]) throws {
+        try db.query("""
+            INSERT INTO dead_letters (topic, partition, kafka_offset, project_id, reason, payload)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """, [topic, partition, offset, projectID, reason, PGBytes(payload)])
+    }
 
     public struct DeadLetter: Sendable {
         public let id: Int64

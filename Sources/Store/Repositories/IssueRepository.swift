@@ -3,9 +3,9 @@ import Foundation
 import Postgres
 
 /// The one owner of `issues` and the tables that hang off an issue (`issue_hashes`,
-/// `issue_tag_values`, `issue_activities`, …) outside the processor: every statement on them
-/// from triage, merge, recount, retention and the API is here, with its row types.
-/// The processor's own writes (`EventWriter`) are not moved yet.
+/// `issue_users`, `issue_activities`; the per-issue rollups are `RollupRepository`'s): every
+/// statement on them from the processor, triage, merge, recount, retention and the API is here,
+/// with its row types.
 public struct IssueRepository {
     let db: PGConnection
 
@@ -36,13 +36,14 @@ public struct IssueRepository {
     // MARK: Activities
 
     /// The one place `issue_activities` rows are inserted (the processor's regressions and
-    /// escalations too): one row of
-    /// `type` with the JSON object `data` for each issue.
+    /// escalations too): one row of `type` with the JSON object `data` for each issue (that
+    /// exists; the row carries its project), in the order given.
     public func recordActivity(issueIDs: [Int64], type: String, data: String) throws {
         guard !issueIDs.isEmpty else { return }
         try db.query("""
-            INSERT INTO issue_activities (issue_id, type, data)
-            SELECT id, $2, $3::jsonb FROM unnest($1::bigint[]) AS id
+            INSERT INTO issue_activities (project_id, issue_id, type, data)
+            SELECT i.project_id, i.id, $2, $3::jsonb FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n)
+            JOIN issues i ON i.id = u.id ORDER BY u.n
             """, [PGArray(issueIDs), type, data])
     }
 
@@ -141,11 +142,6 @@ public struct IssueRepository {
         return Int64(stale.count)
     }
 
-    /// Deletes the hourly rollup rows before `cutoff`.
-    public func deleteHourly(before cutoff: Date) throws {
-        try db.query("DELETE FROM issue_hourly WHERE hour < $1", [cutoff])
-    }
-
     /// The rows that hang off an issue by `issue_id` (its events aside): deleted with the issue.
     static let dependentTables = ["issue_hashes", "issue_users", "issue_hourly", "issue_releases", "issue_environments",
                                   "issue_tag_values", "issue_activities"]
@@ -163,7 +159,7 @@ public struct IssueRepository {
     /// events. Returns how many were deleted.
     public func recount(_ issueIDs: [Int64]) throws -> Int64 {
         let ids = PGArray(issueIDs.sorted())
-        try db.query("SELECT id FROM issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [ids])
+        try lockForUpdate(ids: issueIDs.sorted())
         let deleted = try db.query("""
             DELETE FROM issues i WHERE i.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id)
             RETURNING id
@@ -178,88 +174,104 @@ public struct IssueRepository {
             """, [ids])
         try db.query("DELETE FROM issue_users WHERE issue_id = ANY($1::bigint[])", [ids])
         try db.query("""
-            INSERT INTO issue_users (issue_id, user_key)
-            SELECT DISTINCT issue_id, user_key FROM events WHERE issue_id = ANY($1::bigint[]) AND user_key IS NOT NULL
+            INSERT INTO issue_users (project_id, issue_id, user_key)
+            SELECT DISTINCT project_id, issue_id, user_key FROM events WHERE issue_id = ANY($1::bigint[]) AND user_key IS NOT NULL
             """, [ids])
-        try db.query("DELETE FROM issue_hourly WHERE issue_id = ANY($1::bigint[])", [ids])
-        try db.query("""
-            INSERT INTO issue_hourly (issue_id, hour, count)
-            SELECT issue_id, date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*)
-            FROM events WHERE issue_id = ANY($1::bigint[]) GROUP BY 1, 2
-            """, [ids])
-        for (table, column) in [("issue_releases", "release"), ("issue_environments", "environment")] {
-            // Table and column names are the constants above, never input.
-            try db.query("DELETE FROM \(table) WHERE issue_id = ANY($1::bigint[])", [ids])
-            try db.query("""
-                INSERT INTO \(table) (issue_id, \(column), first_seen, last_seen, count)
-                SELECT issue_id, \(column), min(timestamp), max(timestamp), count(*)
-                FROM events WHERE issue_id = ANY($1::bigint[]) AND \(column) IS NOT NULL AND \(column) <> ''
-                GROUP BY 1, 2
-                """, [ids])
-        }
-        try db.query("DELETE FROM issue_tag_values WHERE issue_id = ANY($1::bigint[])", [ids])
-        try db.query("""
-            INSERT INTO issue_tag_values (issue_id, key, value, first_seen, last_seen, count)
-            SELECT e.issue_id, t.key, t.value, min(e.timestamp), max(e.timestamp), count(*)
-            FROM events e, jsonb_each_text(CASE WHEN jsonb_typeof(e.payload->'tags') = 'object' THEN e.payload->'tags' ELSE '{}' END) AS t
-            WHERE e.issue_id = ANY($1::bigint[])
-            GROUP BY 1, 2, 3
-            """, [ids])
+        try RollupRepository(db).rebuild(issueIDs: issueIDs)
         return Int64(deleted.count)
     }
 
     // MARK: Reads for the API
 
+    public enum Sort: String, Sendable {
+        case date, new, freq, user
+
+        public init(_ text: String?) { self = text.flatMap(Sort.init(rawValue:)) ?? .date }
+
+        var orderBy: String {
+            switch self {
+            case .date: return "i.last_seen DESC, i.id DESC"
+            case .new: return "i.first_seen DESC, i.id DESC"
+            case .freq: return "i.times_seen DESC, i.id DESC"
+            case .user: return "i.user_count DESC, i.id DESC"
+            }
+        }
+    }
+
+    public struct ListRequest: Sendable {
+        public var projectIDs: [Int64]
+        /// A condition over alias `i` whose placeholders are `builder`'s.
+        public var filter: String?
+        public var builder = SQLBuilder()
+        public var since: Date?
+        public var until: Date?
+        public var environments: [String] = []
+        public var sort: Sort = .date
+        public var limit = 100
+        public var offset = 0
+
+        public init(projectIDs: [Int64]) { self.projectIDs = projectIDs }
+    }
+
+    static let columns = """
+        i.id, i.project_id, i.short_id, i.title, i.culprit, i.level, i.status, i.substatus, i.platform, i.type,
+        i.metadata::text AS metadata, i.times_seen, i.user_count, i.first_seen, i.last_seen, i.first_release,
+        i.last_release, i.assigned_to, i.resolution, i.resolved_in_release, i.ignore_until, i.ignore_count,
+        i.ignore_window_minutes, i.ignore_user_count, i.ignore_user_window_minutes
+        """
+
+    /// One page, and whether there are more. Each project's issues are read in index order up to
+    /// the page's end and the projects' runs merged, so no request sorts all of a project's
+    /// issues (`project_id = ANY(…)` would: an index gives order for one project at a time).
+    public func list(_ request: ListRequest) throws -> ([IssueRecord], Bool) {
+        var builder = request.builder
+        var conditions = ["i.project_id = p.id"]
+        if let filter = request.filter { conditions.append("(\(filter))") }
+        if let since = request.since { conditions.append("i.last_seen >= \(builder.bind(since))") }
+        if let until = request.until { conditions.append("i.first_seen <= \(builder.bind(until))") }
+        if !request.environments.isEmpty {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM issue_environments ie WHERE ie.issue_id = i.id
+                        AND ie.environment = ANY(\(builder.bind(PGArray(request.environments)))::text[]))
+                """)
+        }
+        let projects = builder.bind(PGArray(request.projectIDs))
+        let perProject = builder.bind(request.offset + request.limit + 1)
+        let limit = builder.bind(request.limit + 1)
+        let offset = builder.bind(request.offset)
+        let rows = try db.query("""
+            SELECT i.* FROM unnest(\(projects)::bigint[]) AS p(id) CROSS JOIN LATERAL (
+                SELECT \(Self.columns) FROM issues i
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY \(request.sort.orderBy) LIMIT \(perProject)
+            ) AS i
+            ORDER BY \(request.sort.orderBy)
+            LIMIT \(limit) OFFSET \(offset)
+            """, builder.parameters)
+        let records = try rows.rows.map(IssueRecord.init)
+        return (Array(records.prefix(request.limit)), records.count > request.limit)
+    }
+
+    /// The issues among `ids` that belong to `projectIDs`.
+    public func issues(ids: [Int64], projectIDs: [Int64]) throws -> [IssueRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try db.query("""
+            SELECT \(Self.columns) FROM issues i
+            WHERE i.id = ANY($1::bigint[]) AND i.project_id = ANY($2::bigint[]) ORDER BY i.id
+            """, [PGArray(ids), PGArray(projectIDs)]).rows.map(IssueRecord.init)
+    }
+
+    /// The project's issue with the short id number.
+    public func issue(projectID: Int64, shortID: Int64) throws -> IssueRecord? {
+        try db.query("SELECT \(Self.columns) FROM issues i WHERE i.project_id = $1 AND i.short_id = $2",
+                     [projectID, shortID]).rows.first.map(IssueRecord.init)
+    }
+
+
     /// The issue's grouping hashes, sorted.
     public func hashes(issueID: Int64, projectID: Int64) throws -> [String] {
         try db.query("SELECT hash FROM issue_hashes WHERE project_id = $1 AND issue_id = $2 ORDER BY hash",
                      [projectID, issueID]).rows.map { try $0.string("hash") }
-    }
-
-    /// The tag keys seen on the issue's events, sorted.
-    public func tagKeys(issueID: Int64) throws -> [String] {
-        try db.query("SELECT DISTINCT key FROM issue_tag_values WHERE issue_id = $1 ORDER BY key", [issueID])
-            .rows.map { try $0.string("key") }
-    }
-
-    public struct TagTotals: Sendable {
-        /// The events carrying the key, saturated at Int64's maximum (the sum may exceed it).
-        public let total: Int64
-        public let uniqueValues: Int64
-    }
-
-    public func tagTotals(issueID: Int64, key: String) throws -> TagTotals? {
-        try db.query("""
-            SELECT greatest(least(coalesce(sum(count), 0), 9223372036854775807), -9223372036854775808)::bigint AS total, count(*) AS unique_values
-            FROM issue_tag_values WHERE issue_id = $1 AND key = $2
-            """, [issueID, key]).first.map { TagTotals(total: try $0.int("total"), uniqueValues: try $0.int("unique_values")) }
-    }
-
-    public struct TagValue: Sendable {
-        public let key: String
-        public let value: String
-        public let count: Int64
-        public let firstSeen: Date
-        public let lastSeen: Date
-    }
-
-    /// The key's most frequent values.
-    public func tagValues(issueID: Int64, key: String, limit: Int) throws -> [TagValue] {
-        try db.query("""
-            SELECT key, value, count, first_seen, last_seen FROM issue_tag_values WHERE issue_id = $1 AND key = $2
-            ORDER BY count DESC, value LIMIT $3
-            """, [issueID, key, limit]).rows.map(TagValue.init)
-    }
-
-    /// The `perKey` most frequent values of every key, by key.
-    public func topTagValues(issueID: Int64, perKey: Int) throws -> [TagValue] {
-        try db.query("""
-            SELECT key, value, count, first_seen, last_seen FROM (
-                SELECT key, value, count, first_seen, last_seen,
-                       row_number() OVER (PARTITION BY key ORDER BY count DESC, value) AS rank
-                FROM issue_tag_values WHERE issue_id = $1) ranked
-            WHERE rank <= $2 ORDER BY key, count DESC
-            """, [issueID, perKey]).rows.map(TagValue.init)
     }
 
     /// The issue's last (or first) seen time as PostgreSQL's exact text, so a lookup by it
@@ -278,16 +290,6 @@ public struct IssueRepository {
     }
 }
 
-extension IssueRepository.TagValue {
-    init(_ row: PGRow) throws {
-        key = try row.string("key")
-        value = try row.string("value")
-        count = try row.int("count")
-        firstSeen = try row.date("first_seen")
-        lastSeen = try row.date("last_seen")
-    }
-}
-
 extension IssueRepository {
     public struct ProjectIssueCount: Sendable {
         public let projectSlug: String
@@ -303,5 +305,15 @@ extension IssueRepository {
             """, [organizationID]).rows.map {
             ProjectIssueCount(projectSlug: try $0.string("slug"), projectName: try $0.string("name"), unresolved: try $0.int("open"))
         }
+    }
+}
+
+extension IssueRepository {
+    /// Whether an issue of the organization was first seen in the release.
+    public func anyFirstSeen(organizationID: Int64, release: String) throws -> Bool {
+        !(try db.query("""
+            SELECT 1 FROM issues i JOIN projects p ON p.id = i.project_id
+            WHERE p.organization_id = $1 AND i.first_release = $2 LIMIT 1
+            """, [organizationID, release]).isEmpty)
     }
 }

@@ -1,11 +1,63 @@
 import Foundation
 import Postgres
 
-/// Reads `outcomes_hourly` (written by the processor's `OutcomeWriter`) for stats_v2.
+/// The one owner of `outcomes_hourly`: the processor's upserts (`OutcomeWriter`, inside the
+/// transaction that advances the `outcomes` offsets) and the reads for stats_v2.
 public struct OutcomeRepository {
     let db: PGConnection
 
     public init(_ db: PGConnection) { self.db = db }
+
+    /// One row to add: the primary key (project, hour, category, outcome, reason, key) with its
+    /// organization and sums.
+    public struct HourlyRow: Sendable, Equatable {
+        public var organizationID: Int64
+        public var projectID: Int64
+        public var keyID: Int64
+        /// Unix seconds of the hour's start.
+        public var hour: Int64
+        public var category: Int
+        public var outcome: Int
+        public var reason: String
+        public var quantity: Int64
+        public var timesSeen: Int64
+
+        public init(organizationID: Int64, projectID: Int64, keyID: Int64, hour: Int64, category: Int, outcome: Int,
+                    reason: String, quantity: Int64, timesSeen: Int64) {
+            self.organizationID = organizationID
+            self.projectID = projectID
+            self.keyID = keyID
+            self.hour = hour
+            self.category = category
+            self.outcome = outcome
+            self.reason = reason
+            self.quantity = quantity
+            self.timesSeen = timesSeen
+        }
+    }
+
+    /// Adds the rows, given in primary-key order and inserted in that order (WITH ORDINALITY),
+    /// so concurrent writers lock shared rows in the same order.
+    public func add(_ rows: [HourlyRow]) throws {
+        try db.query("""
+            INSERT INTO outcomes_hourly AS o
+                (organization_id, project_id, key_id, hour, category, outcome, reason, quantity, times_seen)
+            SELECT organization_id, project_id, key_id, to_timestamp(hour), category, outcome, reason, quantity, times_seen
+            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::smallint[], $6::smallint[],
+                        $7::text[], $8::bigint[], $9::bigint[])
+                WITH ORDINALITY AS u(organization_id, project_id, key_id, hour, category, outcome, reason, quantity, times_seen, n)
+            ORDER BY n
+            ON CONFLICT (project_id, hour, category, outcome, reason, key_id) DO UPDATE SET
+                -- Summed in numeric and capped at bigint's maximum: client-reported quantities
+                -- may add up past it, and an overflow error would fail the batch forever.
+                quantity = LEAST(o.quantity::numeric + EXCLUDED.quantity, 9223372036854775807)::bigint,
+                times_seen = LEAST(o.times_seen::numeric + EXCLUDED.times_seen, 9223372036854775807)::bigint
+            """, [
+                PGArray(rows.map(\.organizationID)), PGArray(rows.map(\.projectID)), PGArray(rows.map(\.keyID)),
+                PGArray(rows.map(\.hour)), PGArray(rows.map(\.category)), PGArray(rows.map(\.outcome)),
+                PGArray(rows.map(\.reason)), PGArray(rows.map(\.quantity)), PGArray(rows.map(\.timesSeen)),
+            ])
+    }
 
     /// One project's sums in one bucket for one category, outcome and reason.
     public struct Sum: Sendable, Equatable {

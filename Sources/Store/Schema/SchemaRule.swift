@@ -12,9 +12,6 @@ public enum SchemaRule {
         case organizationLevel = "organization-level"
         /// The installation's own bookkeeping, not tenant data.
         case installation
-        /// Rows of one issue, keyed by `issue_id` (the issue holds `project_id`). They predate
-        /// the rule; a new per-issue table carries `project_id` first instead.
-        case perIssue = "per-issue"
         /// Rows of one release (an organization-level object).
         case perRelease = "per-release"
         /// Rows of one rate limit, keyed by `limit_id` (the limit holds `project_id`).
@@ -37,12 +34,6 @@ public enum SchemaRule {
         "release_projects": .perRelease,
         "deploys": .perRelease,
         "quota_usage": .perRateLimit,
-        "issue_activities": .perIssue,
-        "issue_users": .perIssue,
-        "issue_hourly": .perIssue,
-        "issue_releases": .perIssue,
-        "issue_environments": .perIssue,
-        "issue_tag_values": .perIssue,
     ]
 
     /// What the catalog says about one table (partitions excluded).

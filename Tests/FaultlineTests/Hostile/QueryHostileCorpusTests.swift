@@ -141,13 +141,14 @@ import Web
             let issue = stack.hostile[0].1
             for hoursAgo in [1, 2, 3] {
                 try stack.db.query("""
-                    INSERT INTO issue_hourly (issue_id, hour, count)
-                    VALUES ($1, date_trunc('hour', now() - make_interval(hours => $2::int)), 9223372036854775807)
+                    INSERT INTO issue_hourly (project_id, issue_id, hour, count)
+                    SELECT project_id, id, date_trunc('hour', now() - make_interval(hours => $2::int)), 9223372036854775807
+                    FROM issues WHERE id = $1
                     ON CONFLICT (issue_id, hour) DO UPDATE SET count = excluded.count
                     """, [issue, Int64(hoursAgo)])
                 try stack.db.query("""
-                    INSERT INTO issue_tag_values (issue_id, key, value, count, first_seen, last_seen)
-                    VALUES ($1, 'huge', $2, 9223372036854775807, now(), now())
+                    INSERT INTO issue_tag_values (project_id, issue_id, key, value, count, first_seen, last_seen)
+                    SELECT project_id, id, 'huge', $2, 9223372036854775807, now(), now() FROM issues WHERE id = $1
                     """, [issue, "v\(hoursAgo)"])
             }
             for path in ["/api/0/organizations/acme/issues/?groupStatsPeriod=14d&query=", "/api/0/organizations/acme/issues/?query=",

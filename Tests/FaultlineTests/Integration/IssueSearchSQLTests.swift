@@ -1,6 +1,6 @@
 import Foundation
 import Postgres
-import Store
+@testable import Store
 import Testing
 @testable import Query
 
@@ -88,19 +88,26 @@ import Testing
             (f, "browser", "Firefox"),
         ]
         for (issue, key, value) in tags {
-            try db.query("INSERT INTO issue_tag_values (issue_id, key, value, first_seen, last_seen, count) VALUES ($1, $2, $3, now(), now(), 1)",
-                         [issue, key, value])
+            try db.query("""
+                INSERT INTO issue_tag_values (project_id, issue_id, key, value, first_seen, last_seen, count)
+                SELECT project_id, id, $2, $3, now(), now(), 1 FROM issues WHERE id = $1
+                """, [issue, key, value])
         }
         for (issue, environment) in [(a, "production"), (b, "staging"), (e, "prod-eu"), (f, "production")] {
-            try db.query("INSERT INTO issue_environments (issue_id, environment, first_seen, last_seen, count) VALUES ($1, $2, now(), now(), 1)",
-                         [issue, environment])
+            try db.query("""
+                INSERT INTO issue_environments (project_id, issue_id, environment, first_seen, last_seen, count)
+                SELECT project_id, id, $2, now(), now(), 1 FROM issues WHERE id = $1
+                """, [issue, environment])
         }
         for (issue, release) in [(a, "1.0"), (b, "0.9"), (b, "2.0"), (d, "2.0"), (e, "1.0"), (f, "3.0")] {
-            try db.query("INSERT INTO issue_releases (issue_id, release, first_seen, last_seen, count) VALUES ($1, $2, now(), now(), 1)",
-                         [issue, release])
+            try db.query("""
+                INSERT INTO issue_releases (project_id, issue_id, release, first_seen, last_seen, count)
+                SELECT project_id, id, $2, now(), now(), 1 FROM issues WHERE id = $1
+                """, [issue, release])
         }
         for (issue, user) in [(a, "email:bob@example.com"), (b, "id:7"), (d, "email:o'brien@example.com"), (f, "email:bob@example.com")] {
-            try db.query("INSERT INTO issue_users (issue_id, user_key) VALUES ($1, $2)", [issue, user])
+            try db.query("INSERT INTO issue_users (project_id, issue_id, user_key) SELECT project_id, id, $2 FROM issues WHERE id = $1",
+                         [issue, user])
         }
         // 2.0 is the web project's newest release; 3.0 is newer but only the api project's.
         for (version, age, releaseProject) in [("0.9", 30 * day, project), ("1.0", 5 * day, project), ("2.0", day, project), ("3.0", 0, other)] {

@@ -5,6 +5,7 @@ import Testing
 @testable import Processor
 @testable import Query
 @testable import Relay
+import Store
 
 /// Every input under fuzz/corpus/<target>/ (the seeds, and any crash a fuzzing run finds, kept
 /// there under its libFuzzer name) fed to the same API and checked against the same invariants

@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import Testing
 @testable import Query
+@testable import Store
 
 @Suite struct IssueSearchTests {
     static let now = Date(timeIntervalSince1970: 1_717_243_200) // 2024-06-01T12:00:00Z

@@ -57,7 +57,7 @@ import Testing
             SchemaRule.Table(name: "listed_but_keyed", projectIDNotNull: true, projectIDLeadsIndex: true),
         ]
         let exceptions: [String: SchemaRule.Exception] = ["organizations": .organizationLevel, "listed_but_keyed": .installation,
-                                                          "dropped": .perIssue]
+                                                          "dropped": .perRelease]
         #expect(SchemaRule.violations(tables, exceptions: exceptions) == [
             "widgets has no NOT NULL project_id: key it by project or list it in SchemaRule.exceptions",
             "gadgets has no index led by project_id: key it by project or list it in SchemaRule.exceptions",

@@ -1,5 +1,5 @@
 /// What a compiled search filters: issues (alias `i`) or events (alias `e`).
-enum SearchTarget: Sendable {
+public enum SearchTarget: Sendable {
     case issues
     case events
 }

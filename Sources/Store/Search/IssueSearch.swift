@@ -2,14 +2,17 @@ import Foundation
 
 /// A parsed issue search in Sentry's syntax (docs/SEARCH.md): terms that must all hold.
 /// Parsing is pure; `now` anchors relative dates such as `firstSeen:-24h`.
-struct IssueSearch: Equatable, Sendable {
+public struct IssueSearch: Equatable, Sendable {
     var terms: [SearchTerm]
+
+    /// No terms: the search keeps everything.
+    public var isEmpty: Bool { terms.isEmpty }
 
     /// Longer queries are refused before any work, so a query can never be slow to parse.
     static let maximumLength = 1_000
     static let maximumTerms = 50
 
-    static func parse(_ text: String, now: Date) throws(SearchError) -> IssueSearch {
+    public static func parse(_ text: String, now: Date) throws(SearchError) -> IssueSearch {
         var scalars: [Unicode.Scalar] = []
         for scalar in text.unicodeScalars {
             guard scalars.count < maximumLength else {

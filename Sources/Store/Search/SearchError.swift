@@ -1,8 +1,8 @@
 /// Why a search query was refused, and where: `position` is the 0-based offset, in Unicode
 /// scalars, of the character at fault.
-struct SearchError: Error, Equatable, Sendable {
-    var position: Int
-    var message: String
+public struct SearchError: Error, Equatable, Sendable {
+    public var position: Int
+    public var message: String
 
     init(position: Int, _ message: String) {
         self.position = position
@@ -10,7 +10,7 @@ struct SearchError: Error, Equatable, Sendable {
     }
 
     /// The text of the API's 400 answer, `{"detail": …}`.
-    var detail: String { "Error parsing search query: \(message) (column \(position))" }
+    public var detail: String { "Error parsing search query: \(message) (column \(position))" }
 
     static func booleanStatement(at position: Int) -> SearchError {
         SearchError(position: position, #"Boolean statements containing "OR" or "AND" are not supported in this search"#)

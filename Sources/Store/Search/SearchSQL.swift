@@ -2,11 +2,11 @@ import Postgres
 
 /// Compiles a parsed search into a SQL condition. Pure: it only builds text and parameters.
 /// Every value from the query is a bound parameter; the SQL text holds only constants.
-struct SearchSQL {
+public struct SearchSQL {
     /// A WHERE fragment (no leading AND) over alias `i` (issues) or `e` (events), with $n placeholders
     /// numbered from parameters.count + 1; appends the bound values to `parameters`.
     /// An empty search compiles to `TRUE`.
-    static func compile(_ search: IssueSearch, target: SearchTarget, userEmail: String?,
+    public static func compile(_ search: IssueSearch, target: SearchTarget, userEmail: String?,
                         parameters: inout [any PGBindable]) throws(SearchError) -> String {
         var compiler = SearchSQLCompiler(target: target, userEmail: userEmail, parameters: parameters)
         var conditions: [String] = []

@@ -161,6 +161,21 @@ public struct AdminStore {
             """, [publicKey]).first.map(Self.key)
     }
 
+    /// Takes `count` short ids of the project; returns the last one taken (nil: no such project).
+    public func reserveShortIDs(projectID: Int64, count: Int) throws -> Int64? {
+        try db.query("UPDATE projects SET next_short_id = next_short_id + $2 WHERE id = $1 RETURNING next_short_id",
+                     [projectID, count]).first?.int("next_short_id")
+    }
+
+    /// The organization of each project among `projectIDs` (unknown projects are left out).
+    public func organizationIDs(projectIDs: [Int64]) throws -> [Int64: Int64] {
+        var result: [Int64: Int64] = [:]
+        for row in try db.query("SELECT id, organization_id FROM projects WHERE id = ANY($1::bigint[])", [PGArray(projectIDs)]).rows {
+            result[try row.int("id")] = try row.int("organization_id")
+        }
+        return result
+    }
+
     static func validate(slug: String) throws {
         let allowed = slug.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }
         guard !slug.isEmpty, slug.utf8.count <= 50, allowed else {
