@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import ServiceLifecycle
 
@@ -30,7 +33,11 @@ public struct ProcessorService: Service {
 
     static func runOnThread(_ worker: ProcessorWorker) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let niceness = worker.settings.niceness
             let thread = Thread {
+                // On Linux the nice value belongs to the thread, and `who` 0 is the calling
+                // thread; threads librdkafka starts from here inherit it.
+                if niceness > 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, niceness)) }
                 do {
                     try worker.run()
                     continuation.resume()

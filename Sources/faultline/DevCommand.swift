@@ -22,7 +22,8 @@ struct DevCommand: AsyncParsableCommand {
             let (config, logger) = try Runtime.start(options)
             let (kafka, broker) = try Runtime.kafka(config, logger: logger)
             let pool = PGPool(url: config.databaseURL, size: 8)
-            let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, workers: workers, logger: logger)
+            let processor = Runtime.processorService(config, kafka: kafka, embedded: broker != nil, workers: workers, niceness: 10,
+                                                     logger: logger)
             let router = Runtime.router()
             let backlog = try BacklogMonitor.startIfEmbedded(
                 kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics),

@@ -65,17 +65,17 @@ enum Runtime {
     }
 
     static func processorService(_ config: FaultlineConfig, kafka: KafkaConfig, embedded: Bool, workers: Int = 1,
-                                 logger: Logger) -> ProcessorService {
+                                 niceness: Int32 = 0, logger: Logger) -> ProcessorService {
         var kafka = kafka
         if embedded && kafka.properties["fetch.wait.max.ms"] == nil {
             // The mock cluster answers a fetch only when this wait ends, even when data arrived
             // earlier (a real broker answers at once), so keep it short for latency.
             kafka.properties["fetch.wait.max.ms"] = "20"
         }
-        return ProcessorService(
-            settings: .init(kafka: kafka, databaseURL: config.databaseURL, group: config.consumerGroup,
-                            topics: config.topics, batchSize: config.batchSize, drainOnStop: embedded),
-            workers: workers, logger: logger)
+        var settings = ProcessorWorker.Settings(kafka: kafka, databaseURL: config.databaseURL, group: config.consumerGroup,
+                                                topics: config.topics, batchSize: config.batchSize, drainOnStop: embedded)
+        settings.niceness = niceness
+        return ProcessorService(settings: settings, workers: workers, logger: logger)
     }
 
     /// The singleton jobs processors run (one leader across all of them).

@@ -21,6 +21,11 @@ public final class ProcessorWorker: @unchecked Sendable {
         /// Keep reading until the topics are drained before stopping (for the in-memory broker,
         /// whose log dies with the process).
         public var drainOnStop: Bool
+        /// How much lower than the rest of the process the worker threads run (Linux nice, 0–19).
+        /// `faultline dev` sets 10: relay and processors share its cores, and with the spool a
+        /// burst is taken first, on disk, and processed after, instead of the processor taking the
+        /// CPU the relay needs to answer.
+        public var niceness: Int32 = 0
 
         /// The processor as `ProcessorTopics` declares it: its topics and their handlers.
         public init(kafka: KafkaConfig, databaseURL: String, group: String, topics: Topics, batchSize: Int, drainOnStop: Bool) {
@@ -34,7 +39,7 @@ public final class ProcessorWorker: @unchecked Sendable {
         }
     }
 
-    private let settings: Settings
+    let settings: Settings
     private let logger: Logger
     private let lock = NSLock()
     private var stopRequested = false

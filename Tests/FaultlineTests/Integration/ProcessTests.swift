@@ -99,7 +99,9 @@ import Testing
         }
     }
 
-    @Test func relayAnswers503WhileTheBrokerIsDownAndRecovers() async throws {
+    /// Without a spool (a real Kafka's default, here forced with FAULTLINE_SPOOL=off) the relay
+    /// answers only once Kafka acknowledged: 503 while the broker is away.
+    @Test func relayWithoutSpoolAnswers503WhileTheBrokerIsDownAndRecovers() async throws {
         let executable = try TestEnvironment.executable
         try await withTestDatabase { database in
             let db = try database.connect()
@@ -109,7 +111,7 @@ import Testing
             defer { broker.kill() }
             let relay = try await Self.startService(executable, "relay", port: 19435, environment: [
                 "FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_KAFKA_BROKERS": bootstrap,
-                "FAULTLINE_KAFKA_MESSAGE_TIMEOUT_MS": "2000",
+                "FAULTLINE_KAFKA_MESSAGE_TIMEOUT_MS": "2000", "FAULTLINE_SPOOL": "off",
             ])
             defer { relay.kill(SIGKILL) }
 
@@ -131,6 +133,32 @@ import Testing
                 status = try await send().0
             }
             #expect(status == 200)
+        }
+    }
+
+    /// With its spool (the default beside a `faultline broker`) the relay answers 200 while the
+    /// broker is away: the events are on disk, and reach the processor once it is back.
+    @Test func relayWithSpoolAnswers200WhileTheBrokerIsDownAndDeliversAfter() async throws {
+        try await withPipeline(relayPort: 19447, processorPort: 19448) { _, db, tenant, broker, _ in
+            #expect(await Self.postEvent(port: 19447, tenant: tenant, eventID: String(format: "%032x", 0xD0000))?.status == 200)
+            try await Self.waitForEvents(db, count: 1, timeout: 30)
+            broker.send("down")
+            #expect(await broker.waitForOutput("ok down"))
+            var statuses: [Int] = []
+            for index in 1...5 {
+                statuses.append(await Self.postEvent(port: 19447, tenant: tenant, eventID: String(format: "%032x", 0xD0000 + index),
+                                                     message: "spooled \(Self.words[index % 5])")?.status ?? 0)
+            }
+            #expect(statuses == [200, 200, 200, 200, 200])
+            broker.send("up")
+            #expect(await broker.waitForOutput("ok up"))
+            try await Self.waitForEvents(db, count: 6, timeout: 60)
+            let accepted = "SELECT coalesce(sum(quantity), 0) AS n FROM outcomes_hourly WHERE outcome = 0"
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, try db.query(accepted).first!.int("n") < 6 { try await Task.sleep(for: .milliseconds(250)) }
+            try await Task.sleep(for: .seconds(1))
+            #expect(try db.query("SELECT count(*) AS c FROM events").first!.int("c") == 6)
+            #expect(try db.query(accepted).first!.int("n") == 6, "each accepted outcome counted once")
         }
     }
 
