@@ -1,15 +1,28 @@
 import EventModel
 
-/// Sentry's default server-side data scrubbing, applied to the whole event before anything is
-/// stored or grouped: values under sensitive keys (password, secret, token, auth, cookie,
-/// session, …) and values that look like credit card numbers, IBANs or bearer tokens become
-/// `[Filtered]`. Pure.
+/// Sentry's default server-side data scrubbing (its `convert_datascrubbing_config` rules for
+/// `scrubData`/`scrubDefaults`, checked against `sentry-relay` by bench/parity), applied to the
+/// whole event before anything is stored or grouped:
+/// - a value under a sensitive key (password, secret, token, auth, api-key, …) becomes `[Filtered]`;
+/// - a string that itself names a secret (`my password is …`, `token=…`, `Authorization: …`)
+///   becomes `[Filtered]`, as Sentry's `@password` rule does;
+/// - card numbers, IBANs, US SSNs, `Bearer …` tokens, URL passwords and PEM key bodies inside a
+///   string become `[Filtered]`;
+/// - the formatted message (`logentry.formatted`, a plain `message`) is masked instead, with
+///   Sentry's texts: `[email]`, `[creditcard]`, `[iban]`, `[us-ssn]`, `Bearer [token]`;
+/// - exception values, frame file names and the `User-Agent` header are kept, as Sentry keeps them.
+/// Pure; linear in the event (every scanner reads its text forward once).
 public struct Scrubber: Sendable {
     public static let filtered = "[Filtered]"
     public static let defaultSensitiveFields = [
-        "password", "passwd", "secret", "api_key", "apikey", "auth", "credentials", "mysql_pwd", "privatekey",
-        "private_key", "token", "session", "cookie", "csrf", "xsrf",
+        "password", "passwd", "secret", "api_key", "apikey", "api-key", "auth", "credentials", "mysql_pwd", "privatekey",
+        "private_key", "token", "otp", "two_factor", "two-factor", "session", "cookie", "csrf", "xsrf",
     ]
+    /// Words that make a whole string value sensitive wherever it is (Sentry's `@password` value check).
+    static let sensitiveWords = [
+        "password", "passwd", "secret", "api_key", "apikey", "auth", "credentials", "mysql_pwd", "privatekey",
+        "private_key", "two_factor", "two-factor",
+    ].map { Array($0.utf8) }
 
     let settings: ScrubbingSettings
     let fields: [[UInt8]]
@@ -23,7 +36,17 @@ public struct Scrubber: Sendable {
         var result = event
         if settings.scrubData {
             for (key, value) in event where !Self.structural.contains(key) {
-                result[key] = scrub(value, key: key)
+                switch key {
+                case "message":
+                    if case .string(let text) = value { result[key] = .string(SecretPatterns.scrub(text, style: .replace)) } else {
+                        result[key] = scrubMessage(value)
+                    }
+                case "logentry":
+                    result[key] = scrubMessage(value)
+                default:
+                    let place: Place = ["exception", "threads", "stacktrace"].contains(key) ? .stack : Self.pairLists.contains(key) ? .pairList : .general
+                    result[key] = scrub(value, key: key, place: place)
+                }
             }
         }
         if settings.scrubIPAddresses {
@@ -40,31 +63,101 @@ public struct Scrubber: Sendable {
         return result
     }
 
-    static let authorization = Array("authorization".utf8)
+    /// Where a value is, for the few places Sentry's rules leave alone.
+    enum Place { case general, stack, pairList }
+
+    /// A message object: the formatted text masked, the template and params scrubbed.
+    func scrubMessage(_ value: JSON) -> JSON {
+        guard case .object(var members) = value else { return scrub(value, key: nil, place: .general) }
+        for (name, member) in members {
+            if name == "formatted", case .string(let text) = member {
+                members[name] = .string(SecretPatterns.scrub(text, style: .replace))
+            } else {
+                members[name] = scrub(member, key: name, place: .general)
+            }
+        }
+        return .object(members)
+    }
 
     /// Top-level fields that are identifiers, not user data.
     static let structural: Set<String> = ["event_id", "timestamp", "platform", "level", "logger", "release", "dist",
                                           "environment", "sdk", "fingerprint", "project", "received", "type"]
+    /// Containers whose arrays hold `[name, value]` pairs (headers, cookies, query strings, form data, tags).
+    static let pairLists: Set<String> = ["headers", "cookies", "query_string", "data", "env", "tags"]
+    /// Kept verbatim inside stack traces and exceptions (Sentry: `$error.value`, `$frame.filename`, `$frame.abs_path`).
+    static let stackVerbatim: Set<String> = ["value", "filename", "abs_path"]
+    static let userAgent = Array("user-agent".utf8)
 
     func isSensitive(_ key: String) -> Bool {
         fields.contains { ASCIISearch.contains(key.utf8, lowercased: $0) }
     }
 
-    func scrub(_ value: JSON, key: String?) -> JSON {
+    /// Sentry's `@password` check of a string value: it names a secret (`password`, `secret`,
+    /// `auth`, …) or holds a `name=` whose name is sensitive (`?token=…`). One scan per word, and
+    /// one forward scan for the `name=` pairs.
+    func isSensitiveText(_ text: String) -> Bool {
+        if Self.sensitiveWords.contains(where: { ASCIISearch.contains(text.utf8, lowercased: $0) }) { return true }
+        guard text.utf8.contains(UInt8(ascii: "=")) else { return false }
+        var nameStart = 0
+        var index = 0
+        var found = false
+        var bytes = text
+        bytes.withUTF8 { bytes in
+            while index < bytes.count, !found {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "=") {
+                    if index > nameStart, index - nameStart <= 64 {
+                        let name = String(decoding: bytes[nameStart..<index], as: UTF8.self)
+                        if isSensitive(name) { found = true }
+                    }
+                    nameStart = index + 1
+                } else if !(TextScanners.isWord(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")) {
+                    nameStart = index + 1
+                }
+                index += 1
+            }
+        }
+        return found
+    }
+
+    func scrubText(_ text: String) -> JSON {
+        if isSensitiveText(text) { return .string(Self.filtered) }
+        // A form body, query string or URL hides its secrets behind percent-encoding (`Bearer%20…`,
+        // `wire%20to%20DE89…`): Sentry reads those as pairs; a text whose decoded form holds a secret
+        // is filtered whole here.
+        if let decoded = PercentDecoding.decode(text) {
+            // Pairs apart, so a value ends where Sentry's pair parsing would end it.
+            let values = String(String.UnicodeScalarView(decoded.unicodeScalars.map { $0 == "&" || $0 == "=" ? " " : $0 }))
+            if isSensitiveText(decoded) || SecretPatterns.scrub(values) != values { return .string(Self.filtered) }
+        }
+        return .string(SecretPatterns.scrub(text))
+    }
+
+    func scrub(_ value: JSON, key: String?, place: Place) -> JSON {
         if let key, isSensitive(key), !value.isNull { return .string(Self.filtered) }
         switch value {
         case .string(let text):
-            return .string(SecretPatterns.scrub(text))
+            if place == .stack, let key, Self.stackVerbatim.contains(key) { return value }
+            if let key, ASCIISearch.contains(key.utf8, lowercased: Self.userAgent), key.utf8.count == Self.userAgent.count { return value }
+            return scrubText(text)
         case .array(let items):
-            // Header and cookie lists come as [[name, value], …]: judge the pair by its name.
-            if items.count == 2, let name = items[0].string, isSensitive(name) || ASCIISearch.contains(name.utf8, lowercased: Self.authorization) {
-                return .array([items[0], .string(Self.filtered)])
+            if place == .pairList {
+                return .array(items.map { item in
+                    // `[name, value]`: judged by its name; the name itself is not scrubbed.
+                    if case .array(let pair) = item, pair.count == 2, let name = pair[0].string {
+                        return .array([pair[0], scrub(pair[1], key: name, place: .general)])
+                    }
+                    return scrub(item, key: nil, place: .general)
+                })
             }
-            return .array(items.map { scrub($0, key: nil) })
+            return .array(items.map { scrub($0, key: nil, place: place == .pairList ? .general : place) })
         case .object(let members):
             var result: [String: JSON] = [:]
             result.reserveCapacity(members.count)
-            for (name, member) in members { result[name] = scrub(member, key: name) }
+            for (name, member) in members {
+                let inner: Place = Self.pairLists.contains(name) ? .pairList : (place == .pairList ? .general : place)
+                result[name] = scrub(member, key: name, place: inner)
+            }
             return .object(result)
         default:
             return value
