@@ -18,11 +18,9 @@ public struct Scrubber: Sendable {
         "password", "passwd", "secret", "api_key", "apikey", "api-key", "auth", "credentials", "mysql_pwd", "privatekey",
         "private_key", "token", "otp", "two_factor", "two-factor", "session", "cookie", "csrf", "xsrf",
     ]
-    /// Words that make a whole string value sensitive wherever it is (Sentry's `@password` value check).
-    static let sensitiveWords = [
-        "password", "passwd", "secret", "api_key", "apikey", "auth", "credentials", "mysql_pwd", "privatekey",
-        "private_key", "two_factor", "two-factor",
-    ].map { Array($0.utf8) }
+    /// Words that make a whole string value sensitive wherever it is (Sentry's `@password` value
+    /// check): password, passwd, secret, api_key, apikey, auth, credentials, mysql_pwd, privatekey,
+    /// private_key, two_factor, two-factor — matched by `startsSensitiveWord`.
 
     let settings: ScrubbingSettings
     let fields: [[UInt8]]
@@ -44,7 +42,8 @@ public struct Scrubber: Sendable {
                 case "logentry":
                     result[key] = scrubMessage(value)
                 default:
-                    let place: Place = ["exception", "threads", "stacktrace"].contains(key) ? .stack : Self.pairLists.contains(key) ? .pairList : .general
+                    let place: Place = key == "exception" || key == "threads" || key == "stacktrace" ? .stack
+                        : Self.isPairList(key) ? .pairList : .general
                     result[key] = scrub(value, key: key, place: place)
                 }
             }
@@ -83,9 +82,14 @@ public struct Scrubber: Sendable {
     static let structural: Set<String> = ["event_id", "timestamp", "platform", "level", "logger", "release", "dist",
                                           "environment", "sdk", "fingerprint", "project", "received", "type"]
     /// Containers whose arrays hold `[name, value]` pairs (headers, cookies, query strings, form data, tags).
-    static let pairLists: Set<String> = ["headers", "cookies", "query_string", "data", "env", "tags"]
-    /// Kept verbatim inside stack traces and exceptions (Sentry: `$error.value`, `$frame.filename`, `$frame.abs_path`).
-    static let stackVerbatim: Set<String> = ["value", "filename", "abs_path"]
+    @inline(__always) static func isPairList(_ name: String) -> Bool {
+        switch name {
+        case "headers", "cookies", "query_string", "data", "env", "tags": return true
+        default: return false
+        }
+    }
+    // Kept verbatim inside stack traces and exceptions (Sentry: `$error.value`, `$frame.filename`,
+    // `$frame.abs_path`): `value`, `filename`, `abs_path` (see `scrub(_:key:place:)`).
     static let userAgent = Array("user-agent".utf8)
 
     func isSensitive(_ key: String) -> Bool {
@@ -93,22 +97,21 @@ public struct Scrubber: Sendable {
     }
 
     /// Sentry's `@password` check of a string value: it names a secret (`password`, `secret`,
-    /// `auth`, …) or holds a `name=` whose name is sensitive (`?token=…`). One scan per word, and
-    /// one forward scan for the `name=` pairs.
+    /// `auth`, …) or holds a `name=` whose name is sensitive (`?token=…`). One forward pass: at a
+    /// byte that starts one of the words, only the words starting with it are compared (static
+    /// strings, so the scan does no reference counting).
     func isSensitiveText(_ text: String) -> Bool {
-        if Self.sensitiveWords.contains(where: { ASCIISearch.contains(text.utf8, lowercased: $0) }) { return true }
-        guard text.utf8.contains(UInt8(ascii: "=")) else { return false }
-        var nameStart = 0
-        var index = 0
-        var found = false
-        var bytes = text
-        bytes.withUTF8 { bytes in
-            while index < bytes.count, !found {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            var nameStart = 0
+            var index = 0
+            while index < bytes.count {
                 let byte = bytes[index]
+                if Self.startsSensitiveWord(bytes, at: index) { return true }
                 if byte == UInt8(ascii: "=") {
-                    if index > nameStart, index - nameStart <= 64 {
-                        let name = String(decoding: bytes[nameStart..<index], as: UTF8.self)
-                        if isSensitive(name) { found = true }
+                    if index > nameStart, index - nameStart <= 64,
+                       isSensitive(String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<index]), as: UTF8.self)) {
+                        return true
                     }
                     nameStart = index + 1
                 } else if !(TextScanners.isWord(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")) {
@@ -116,8 +119,31 @@ public struct Scrubber: Sendable {
                 }
                 index += 1
             }
+            return false
         }
-        return found
+    }
+
+    /// One of `sensitiveWords` (any case) at `index`.
+    @inline(__always) static func startsSensitiveWord(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        switch ASCIISearch.lower(bytes[index]) {
+        case UInt8(ascii: "p"):
+            return has(bytes, index, "password") || has(bytes, index, "passwd") || has(bytes, index, "privatekey")
+                || has(bytes, index, "private_key")
+        case UInt8(ascii: "s"): return has(bytes, index, "secret")
+        case UInt8(ascii: "a"): return has(bytes, index, "auth") || has(bytes, index, "api_key") || has(bytes, index, "apikey")
+        case UInt8(ascii: "c"): return has(bytes, index, "credentials")
+        case UInt8(ascii: "m"): return has(bytes, index, "mysql_pwd")
+        case UInt8(ascii: "t"): return has(bytes, index, "two_factor") || has(bytes, index, "two-factor")
+        default: return false
+        }
+    }
+
+    @inline(__always) static func has(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let start = word.utf8Start
+        for offset in 1..<count where ASCIISearch.lower(bytes[index + offset]) != start[offset] { return false }
+        return true
     }
 
     func scrubText(_ text: String) -> JSON {
@@ -137,8 +163,8 @@ public struct Scrubber: Sendable {
         if let key, isSensitive(key), !value.isNull { return .string(Self.filtered) }
         switch value {
         case .string(let text):
-            if place == .stack, let key, Self.stackVerbatim.contains(key) { return value }
-            if let key, ASCIISearch.contains(key.utf8, lowercased: Self.userAgent), key.utf8.count == Self.userAgent.count { return value }
+            if place == .stack, let key, key == "value" || key == "filename" || key == "abs_path" { return value }
+            if let key, key.utf8.count == Self.userAgent.count, ASCIISearch.contains(key.utf8, lowercased: Self.userAgent) { return value }
             return scrubText(text)
         case .array(let items):
             if place == .pairList {
@@ -155,7 +181,7 @@ public struct Scrubber: Sendable {
             var result: [String: JSON] = [:]
             result.reserveCapacity(members.count)
             for (name, member) in members {
-                let inner: Place = Self.pairLists.contains(name) ? .pairList : (place == .pairList ? .general : place)
+                let inner: Place = Self.isPairList(name) ? .pairList : (place == .pairList ? .general : place)
                 result[name] = scrub(member, key: name, place: inner)
             }
             return .object(result)

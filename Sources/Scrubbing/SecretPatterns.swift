@@ -41,11 +41,13 @@ enum SecretPatterns {
         }
         if cardCandidate { result = replaceCards(result, with: style.card) }
         if ibanStart { result = replaceIBANs(result, with: style.iban) }
-        if result.utf8.contains(UInt8(ascii: "-")) { result = TextScanners.replaceSSNs(result, with: style.ssn) }
+        if TextScanners.containsSSN(result) { result = TextScanners.replaceSSNs(result, with: style.ssn) }
         if ASCIISearch.contains(result.utf8, lowercased: bearer) { result = replaceBearer(result, style: style) }
         switch style {
         case .filter:
-            if ASCIISearch.contains(result.utf8, lowercased: TextScanners.schemeSeparator) { result = TextScanners.replaceURLPasswords(result) }
+            if result.utf8.contains(UInt8(ascii: "@")), ASCIISearch.contains(result.utf8, lowercased: TextScanners.schemeSeparator) {
+                result = TextScanners.replaceURLPasswords(result)
+            }
             if ASCIISearch.contains(result.utf8, lowercased: TextScanners.pemBegin) { result = TextScanners.replacePEMBodies(result) }
         case .replace:
             if result.utf8.contains(UInt8(ascii: "@")) { result = TextScanners.replaceEmails(result) }

@@ -10,6 +10,22 @@ enum TextScanners {
     @inline(__always) static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
     @inline(__always) static func isWord(_ byte: UInt8) -> Bool { isDigit(byte) || isLetter(byte) || byte == UInt8(ascii: "_") || byte >= 0x80 }
 
+    /// Whether the text holds `ddd-dd-dddd` anywhere: a scan without copying, since most texts
+    /// with dashes (dates, ids, paths) hold none.
+    static func containsSSN(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            guard bytes.count >= 11 else { return false }
+            var index = 3
+            while index + 7 < bytes.count {
+                if bytes[index] == UInt8(ascii: "-"), bytes[index + 3] == UInt8(ascii: "-"), isDigit(bytes[index - 1]),
+                   isDigit(bytes[index + 1]), isDigit(bytes[index + 2]), isDigit(bytes[index + 4]) { return true }
+                index += 1
+            }
+            return false
+        }
+    }
+
     /// `ddd-dd-dddd` between word boundaries (Sentry's `@usssn`).
     static func replaceSSNs(_ text: String, with replacement: String) -> String {
         let bytes = Array(text.utf8)
