@@ -28,6 +28,8 @@ public final class EmbeddedBroker: @unchecked Sendable {
         self.cluster = cluster
         brokerCount = brokers
         bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+        // This start's epoch, part of the cluster identity clients read (`ClusterIdentity`).
+        try createTopic(TopicSpec(name: ClusterIdentity.newEpochTopic(), partitions: 1))
     }
 
     public func createTopic(_ spec: TopicSpec) throws {

@@ -16,9 +16,7 @@ public final class KafkaBacklogProbe: @unchecked Sendable {
 
     /// The cluster's id (librdkafka's mock cluster calls itself `mockCluster…`), or nil.
     public func clusterID(timeoutMs: Int32 = 10_000) -> String? {
-        guard let raw = rd_kafka_clusterid(handle, timeoutMs) else { return nil }
-        defer { rd_kafka_mem_free(handle, raw) }
-        return String(cString: raw)
+        ClusterIdentity.read(handle, timeoutMs: timeoutMs)
     }
 
     /// The partition numbers of `topic`, or nil when the cluster does not answer.

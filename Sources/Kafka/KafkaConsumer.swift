@@ -154,9 +154,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// The cluster's id, which tells a restarted in-memory broker from the one offsets came from.
     public func clusterID(timeoutMs: Int32 = 10_000) -> String? {
-        guard let raw = rd_kafka_clusterid(handle, timeoutMs) else { return nil }
-        defer { rd_kafka_mem_free(handle, raw) }
-        return String(cString: raw)
+        ClusterIdentity.read(handle, timeoutMs: timeoutMs)
     }
 
     /// Leaves the group (revoking partitions through the handler) and releases the client.

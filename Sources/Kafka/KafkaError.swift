@@ -28,4 +28,16 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "kafka \(kind): \(message)" }
+
+    /// A delivery error no retry can fix: the message is too large for the broker, or the
+    /// broker says it is invalid, or this client may not write the topic.
+    public var isPermanent: Bool {
+        guard kind == .delivery, let code else { return false }
+        let permanent: [rd_kafka_resp_err_t] = [
+            RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE,
+            RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_RECORD,
+            RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_INVALID_MSG,
+        ]
+        return permanent.contains { $0.rawValue == code }
+    }
 }

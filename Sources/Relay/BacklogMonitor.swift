@@ -33,7 +33,6 @@ public final class BacklogMonitor: @unchecked Sendable {
     private var thread: Thread?
     private let clusterID: String
     private var currentClusterID: String
-    private var rounds = 0
     private var lastMeasurement: Measurement?
     private let group: String
     private let databaseURL: String?
@@ -124,17 +123,18 @@ public final class BacklogMonitor: @unchecked Sendable {
         // Messages acknowledged while the probe runs are in both its figures and `sentSince`:
         // counted twice until the next round, which errs on the safe side.
         let snapshotSent = lock.withLock { sentSince }
-        rounds += 1
-        if rounds % 25 == 0, let cluster = probe.clusterID(timeoutMs: 1_000), cluster != currentClusterID {
+        // Every round: offsets measured against one cluster must not be counted for another.
+        if let cluster = probe.clusterID(timeoutMs: 1_000), cluster != lock.withLock({ currentClusterID }) {
             logger.warning("relay: the broker is now cluster \(cluster), was \(currentClusterID) (restarted?)")
             lock.withLock { currentClusterID = cluster }
         }
         guard var measured = probe.backlog(lock.withLock { partitions }) else { return }
         if let stored = storedOffsets(clusterID: lock.withLock { currentClusterID }) {
-            // PostgreSQL's offsets are never behind Kafka's (processors commit there first).
+            // PostgreSQL's offsets, where the processors commit with the data, are the truth:
+            // Kafka's are advice, and from a processor that still counts another cluster's
+            // offsets they would be wrong. A partition without a row there is not committed.
             measured = measured.map { state in
-                PartitionBacklog(partition: state.partition, low: state.low, high: state.high,
-                                 committed: [state.committed, stored[state.partition]].compactMap { $0 }.max())
+                PartitionBacklog(partition: state.partition, low: state.low, high: state.high, committed: stored[state.partition])
             }
         }
         let nowFull = lock.withLock { () -> TopicPartition? in

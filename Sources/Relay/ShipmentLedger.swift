@@ -89,7 +89,9 @@ struct ShipmentLedger {
     /// the broker dropped before it was committed (`logStart` past it) is lost there and its
     /// record is sent again.
     mutating func release(committed: [TopicPartition: Int64], logStart: [TopicPartition: Int64]) -> UInt64 {
-        while head < entries.count {
+        // After a cluster change the offsets noted belong to the old cluster and those measured
+        // to the new one: nothing may be judged processed until the rewind.
+        while head < entries.count && !rewindAll {
             let entry = entries[head]
             guard entry.outstanding == 0, !entry.failed else { break }
             var processed = true

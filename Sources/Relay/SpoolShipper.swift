@@ -25,13 +25,23 @@ public final class SpoolShipper: @unchecked Sendable {
     let logger: Logger
     let maxInFlightMessages: Int
     let releaseInterval: Duration
+    /// Told each new release watermark, to record it where processors can drop the receipts
+    /// of released records (`spool_releases`); a failure is retried with the next release.
+    let recordRelease: @Sendable (UInt64) async throws -> Void
     private let lock = NSLock()
     private var ledger: ShipmentLedger
+    /// Bytes of message values queued and not yet acknowledged or failed.
+    private var inFlightBytes = 0
+    /// Bound on `inFlightBytes`: a fifth of the mock's 5 MiB partition, so what is queued and
+    /// not yet seen by the headroom check cannot fill a partition past what it guards.
+    let maxInFlightBytes: Int
     /// Logs an outage of Kafka once when it starts and once when deliveries work again.
     private let kafkaState = DependencyState()
 
     public init(spool: Spool, producer: KafkaProducer, consumedTopics: [String], backlog: BacklogMonitor?,
-                maxInFlightMessages: Int = 20_000, releaseInterval: Duration = .milliseconds(250), logger: Logger) {
+                maxInFlightMessages: Int = 20_000, maxInFlightBytes: Int = 1 << 20, releaseInterval: Duration = .milliseconds(250),
+                recordRelease: @escaping @Sendable (UInt64) async throws -> Void, logger: Logger) {
+        self.recordRelease = recordRelease
         self.spool = spool
         self.producer = producer
         // Without the embedded broker's monitor there are no committed offsets to wait for: a
@@ -39,6 +49,7 @@ public final class SpoolShipper: @unchecked Sendable {
         consumed = backlog == nil ? [] : Set(consumedTopics)
         self.backlog = backlog
         self.maxInFlightMessages = max(1, maxInFlightMessages)
+        self.maxInFlightBytes = max(1, maxInFlightBytes)
         self.releaseInterval = releaseInterval
         self.logger = logger
         ledger = ShipmentLedger(startingAfter: spool.replayStart > 0 ? spool.replayStart - 1 : 0)
@@ -74,10 +85,11 @@ public final class SpoolShipper: @unchecked Sendable {
             // Wait for every queued message's report (librdkafka fails them by its message
             // timeout at the latest), then restart at the first record to send again.
             var restart: UInt64?
-            while restart == nil {
+            while restart == nil && !Task.isCancelled {
                 restart = lock.withLock { ledger.rewind() }
                 if restart == nil { try? await Task.sleep(for: .milliseconds(20)) }
             }
+            guard !Task.isCancelled else { return }
             next = restart ?? next
             if kafkaState.failed() {
                 logger.error("relay: Kafka did not acknowledge; requests are kept in the spool and sent again from record \(next) until it does")
@@ -94,36 +106,59 @@ public final class SpoolShipper: @unchecked Sendable {
     private func enqueue(_ sequence: UInt64, _ batch: SpoolBatch) async throws {
         while true {
             try Task.checkCancellation()
-            let (inFlight, rewinding) = lock.withLock { (ledger.inFlight, ledger.needsRewind) }
+            let (inFlight, bytes, rewinding) = lock.withLock { (ledger.inFlight, inFlightBytes, ledger.needsRewind) }
             // A failed record is sent again from the rewind; sending past it meanwhile is wasted.
             if rewinding { throw CancellationError() }
-            if inFlight < maxInFlightMessages, backlog?.fullPartition == nil { break }
+            // The headroom check sees only acknowledged messages: what is queued counts against
+            // a byte bound too, so the mock's log cannot outrun it (at least one record goes).
+            if inFlight < maxInFlightMessages, inFlight == 0 || bytes < maxInFlightBytes, backlog?.fullPartition == nil { break }
             try await Task.sleep(for: .milliseconds(2))
         }
         guard !batch.messages.isEmpty else {
             lock.withLock { ledger.skip(through: sequence) }
             return
         }
-        lock.withLock { ledger.begin(sequence, messageCount: batch.messages.count) }
+        let recordBytes = batch.messages.reduce(0) { $0 &+ $1.value.count }
+        lock.withLock {
+            ledger.begin(sequence, messageCount: batch.messages.count)
+            inFlightBytes &+= recordBytes
+        }
         for (index, message) in batch.messages.enumerated() {
             let receipt = IngestReceipt(spoolID: spool.identity, sequence: sequence, index: UInt32(truncatingIfNeeded: index))
             let header = receipt.map { KafkaHeader(name: IngestReceipt.headerName, value: $0.encoded()) }
             let consumed = consumed.contains(message.topic)
+            // A message without a key (outcomes) is keyed by its receipt: a copy sent again lands
+            // in the same partition, behind the first, so the first is counted before the record
+            // can be released and its receipt dropped.
+            let key = message.key ?? header?.value
+            let (topic, size) = (message.topic, message.value.count)
             var attempts = 0
             while true {
                 do {
-                    try producer.produce(topic: message.topic, key: message.key, value: message.value, header: header) { [self] result in
+                    try producer.produce(topic: topic, key: key, value: message.value, header: header) { [self] result in
                         lock.withLock {
+                            inFlightBytes &-= size
                             switch result {
                             case .success(let report):
-                                ledger.delivered(sequence, partition: TopicPartition(topic: message.topic, partition: report.partition),
+                                ledger.delivered(sequence, partition: TopicPartition(topic: topic, partition: report.partition),
                                                  offset: report.offset, consumed: consumed)
-                            case .failure:
-                                ledger.failed(sequence)
+                            case .failure(let error):
+                                if error.isPermanent {
+                                    // Waiting cannot fix it (too large for the broker, no such topic, not
+                                    // allowed): counted and dropped, instead of holding the spool forever.
+                                    ledger.delivered(sequence, partition: TopicPartition(topic: topic, partition: -1), offset: 0,
+                                                     consumed: false)
+                                } else {
+                                    ledger.failed(sequence)
+                                }
                             }
                         }
+                        if case .failure(let error) = result, error.isPermanent {
+                            logger.error("spool: Kafka refuses a message of record \(sequence) for \(topic) (\(size) bytes) for good: \(error); dropped")
+                            Counter(label: "faultline_spool_dropped_messages_total", dimensions: [("topic", topic)]).increment()
+                        }
                         if case .success(let report) = result {
-                            backlog?.noteAcknowledged(topic: message.topic, partition: report.partition, bytes: message.value.count)
+                            backlog?.noteAcknowledged(topic: topic, partition: report.partition, bytes: size)
                             if let failed = kafkaState.succeeded() {
                                 logger.notice("relay: Kafka acknowledging again (forwarding from the spool resumed after \(failed) rewinds)")
                             }
@@ -137,7 +172,11 @@ public final class SpoolShipper: @unchecked Sendable {
                     try? await Task.sleep(for: .milliseconds(2))
                 } catch {
                     logger.warning("spool: cannot queue record \(sequence) for \(message.topic): \(error)")
-                    lock.withLock { ledger.abandon(sequence, unqueued: batch.messages.count - index) }
+                    let unqueuedBytes = batch.messages[index...].reduce(0) { $0 &+ $1.value.count }
+                    lock.withLock {
+                        ledger.abandon(sequence, unqueued: batch.messages.count - index)
+                        inFlightBytes &-= unqueuedBytes
+                    }
                     throw CancellationError()
                 }
             }
@@ -146,6 +185,7 @@ public final class SpoolShipper: @unchecked Sendable {
 
     private func releaseLoop() async {
         var released: UInt64 = 0
+        var recorded: UInt64 = 0
         var clusterID = backlog?.startClusterID
         var lastFailure: String?
         var lastPublished = ContinuousClock.now
@@ -168,6 +208,14 @@ public final class SpoolShipper: @unchecked Sendable {
                  ledger.pendingRecords)
             }
             Gauge(label: "faultline_spool_unprocessed_records").record(pending)
+            if released > recorded {
+                do {
+                    try await recordRelease(released)
+                    recorded = released
+                } catch {
+                    logger.debug("spool: cannot record the release watermark \(released): \(error)")
+                }
+            }
             guard watermark > released else { continue }
             do {
                 try spool.release(upTo: watermark)

@@ -81,13 +81,21 @@ public final class Spool: @unchecked Sendable {
         self.logger = logger
         self.lock = lock
         self.identity = identity
+        // A mark beyond the sequences the format allows is not one this spool wrote.
+        let released = released.flatMap { $0 < 1 << 62 ? $0 : nil }
         recordedRelease = released
         let segments = recovery.segments
-        let durable = recovery.nextSequence - 1
-        let oldest = segments.first(where: { $0.recordCount > 0 })?.firstSequence ?? recovery.nextSequence
-        // A recorded watermark past the durable end (the tail was cut at open) replays nothing
-        // that exists; one before the oldest record replays from it.
-        replayStart = max(oldest, min(released.map { $0 &+ 1 } ?? 0, recovery.nextSequence))
+        // Sequences up to the mark were given out already, even if their segments are gone (the
+        // tail was cut, files were removed): new records continue after it, or their receipts
+        // would collide with those of records already counted.
+        let nextSequence = max(recovery.nextSequence, released.map { $0 + 1 } ?? 0)
+        if nextSequence > recovery.nextSequence {
+            logger.warning("spool: the release mark \(nextSequence - 1) is past the last record on disk (\(recovery.nextSequence - 1)); new records start at \(nextSequence)")
+        }
+        let durable = nextSequence - 1
+        let oldest = segments.first(where: { $0.recordCount > 0 })?.firstSequence ?? nextSequence
+        // Replay after the mark; one before the oldest record replays from it.
+        replayStart = max(oldest, min(released.map { $0 + 1 } ?? 0, nextSequence))
         var ages = SpoolAgeMarks()
         for segment in segments where segment.recordCount > 0 {
             ages.add(sequence: segment.firstSequence, millis: segment.createdMillis, force: true)
@@ -98,12 +106,12 @@ public final class Spool: @unchecked Sendable {
                                bytesCutAtOpen: recovery.bytesCut, bytesSkippedAtOpen: recovery.bytesSkipped,
                                corruptRecords: recovery.corruptRecords, corruptSegments: recovery.corruptSegments)
         state = State(segments: segments, totalBytes: segments.reduce(0) { $0 + $1.bytes },
-                      nextSequence: recovery.nextSequence, durableSequence: durable,
+                      nextSequence: nextSequence, durableSequence: durable,
                       forwardedSequence: oldest - 1, ages: ages, stats: stats)
         // The newest segment takes further records, unless it ends in skipped bytes (it was not
         // the newest file: a newer one was set aside).
         var active: SpoolWriter.Active?
-        if let last = segments.last, last.validEnd == last.bytes {
+        if let last = segments.last, last.validEnd == last.bytes, nextSequence == recovery.nextSequence {
             active = SpoolWriter.Active(file: try SpoolFile.openForWriting(last.path), firstSequence: last.firstSequence,
                                         bytes: last.bytes, recordCount: last.recordCount, isNew: false)
         }
@@ -199,26 +207,34 @@ public final class Spool: @unchecked Sendable {
     /// for the next open's `replayStart`. Returns how many segments were deleted.
     @discardableResult
     public func release(upTo watermark: UInt64) throws -> Int {
-        let (doomed, bound): ([Segment], UInt64) = condition.withLock {
-            let bound = min(watermark, state.durableSequence)
+        let bound = condition.withLock { min(watermark, state.durableSequence) }
+        // The mark first: if it cannot be written, nothing is given up. Only the forwarder calls
+        // release, so `recordedRelease` has one writer.
+        if recordedRelease.map({ bound > $0 }) ?? true {
+            try SpoolMarks.recordReleased(directory: configuration.directory, bound)
+            recordedRelease = bound
+        }
+        let doomed: [Segment] = condition.withLock {
             var doomed: [Segment] = []
             // A segment ends where the next begins (this also covers a skipped corrupt tail).
             while state.segments.count > 1, state.segments[1].firstSequence - 1 <= bound {
                 doomed.append(state.segments.removeFirst())
             }
-            return (doomed, bound)
-        }
-        // Only the forwarder calls release, so `recordedRelease` has one writer.
-        if bound > (recordedRelease ?? 0) || recordedRelease == nil {
-            try SpoolMarks.recordReleased(directory: configuration.directory, bound)
-            recordedRelease = bound
+            return doomed
         }
         guard !doomed.isEmpty else { return 0 }
+        var removed = 0
         var freed = 0
-        defer { condition.withLock { state.totalBytes -= freed } }
+        defer {
+            condition.withLock {
+                state.totalBytes -= freed
+                // What could not be removed stays a segment (counted, retried next time).
+                state.segments.insert(contentsOf: doomed[removed...], at: 0)
+            }
+        }
         for segment in doomed {
-            // A file that cannot be removed stays counted: the limit errs on the full side.
             try SpoolFile.remove(segment.path)
+            removed += 1
             freed += segment.bytes
         }
         try SpoolFile.syncDirectory(configuration.directory)

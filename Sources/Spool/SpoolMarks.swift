@@ -32,7 +32,7 @@ enum SpoolMarks {
     }
 
     static func recordReleased(directory: String, _ watermark: UInt64) throws {
-        try writeReplacing(directory + "/" + releasedFileName, Array("\(watermark)\n".utf8), sync: false)
+        try writeReplacing(directory + "/" + releasedFileName, Array("\(watermark)\n".utf8), sync: true)
     }
 
     /// At most `limit` bytes of a small file, or nil when it is missing, larger or unreadable.

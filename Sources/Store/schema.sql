@@ -82,7 +82,7 @@ TABLE ingest_receipts
     item integer NOT NULL
     received_at timestamp with time zone NOT NULL DEFAULT now()
     CONSTRAINT ingest_receipts_pkey PRIMARY KEY (project_id, spool_id, sequence, item)
-    CREATE INDEX ingest_receipts_received_at ON public.ingest_receipts USING btree (received_at)
+    CREATE INDEX ingest_receipts_spool_sequence ON public.ingest_receipts USING btree (spool_id, sequence)
 
 TABLE issue_activities
     id bigint NOT NULL DEFAULT nextval('issue_activities_id_seq'::regclass)
@@ -298,6 +298,12 @@ TABLE schema_migrations
     name text NOT NULL
     applied_at timestamp with time zone NOT NULL DEFAULT now()
     CONSTRAINT schema_migrations_pkey PRIMARY KEY (version)
+
+TABLE spool_releases
+    spool_id uuid NOT NULL
+    released bigint NOT NULL
+    updated_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT spool_releases_pkey PRIMARY KEY (spool_id)
 
 VIEW daily_events_by_project AS
  SELECT o.slug AS organization,

@@ -28,7 +28,7 @@ struct DevCommand: AsyncParsableCommand {
                 kafka: kafka, group: config.consumerGroup, topics: ProcessorTopics.consumed(config.topics),
                 databaseURL: config.databaseURL, logger: logger)
             let producer = try KafkaProducer(config: backlog == nil ? kafka : kafka.adding(EmbeddedBroker.producerProperties), logger: logger)
-            let durable = try RelayDurability.spool(config, producer: producer, backlog: backlog,
+            let durable = try RelayDurability.spool(config, producer: producer, backlog: backlog, pool: pool,
                                                     defaultDirectory: ".faultline/spool", logger: logger)
             IngestRoutes(producer: producer, pool: pool, topics: config.topics, limits: Runtime.relayLimits(config),
                          trustedProxies: config.trustedProxies, backlog: backlog, spool: durable?.0, logger: logger).add(to: router)

@@ -27,7 +27,7 @@ struct RelayCommand: AsyncParsableCommand {
             let producer = try KafkaProducer(config: mock ? kafka.adding(EmbeddedBroker.producerProperties) : kafka, logger: logger)
             // A broker inside this process has no readers either: nothing to make durable against.
             let durable = broker != nil && config.spoolMode != .on ? nil : try RelayDurability.spool(
-                config, producer: producer, backlog: backlog, defaultDirectory: ".faultline/spool-\(config.port ?? 9000)", logger: logger)
+                config, producer: producer, backlog: backlog, pool: pool, defaultDirectory: ".faultline/spool-\(config.port ?? 9000)", logger: logger)
             IngestRoutes(producer: producer, pool: pool, topics: config.topics, limits: Runtime.relayLimits(config),
                          trustedProxies: config.trustedProxies, backlog: backlog, spool: durable?.0, logger: logger).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: durable.map { [$0.1] } ?? [],

@@ -24,11 +24,12 @@ extension PeriodicJob {
         }
     }
 
-    /// Deletes receipts of spooled messages older than `keepDays` days, daily: a relay replays its
-    /// spool within minutes of a restart, so a week is far more than a copy can arrive after.
-    public static func receipts(keepDays: Int = 7) -> PeriodicJob {
-        PeriodicJob(name: "receipts", schedule: JobSchedule(interval: 86_400)) { db in
-            "deleted \(try IngestReceiptRepository(db).deleteOlder(thanDays: keepDays)) receipts older than \(keepDays) days"
+    /// Deletes receipts of spooled messages no replay can need, every minute: those of records
+    /// their relay released (`spool_releases`), and after `maxAgeDays` those of a relay gone quiet.
+    /// One receipt per outcome would otherwise pile up at the ingest rate.
+    public static func receipts(maxAgeDays: Int = 7) -> PeriodicJob {
+        PeriodicJob(name: "receipts", schedule: JobSchedule(interval: 60)) { db in
+            "deleted \(try IngestReceiptRepository(db).deleteUnneeded(maxAgeDays: maxAgeDays)) receipts"
         }
     }
 }

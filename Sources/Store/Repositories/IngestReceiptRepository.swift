@@ -40,8 +40,28 @@ public struct IngestReceiptRepository {
         return claimed
     }
 
-    /// Deletes receipts older than `days` days; returns how many.
-    public func deleteOlder(thanDays days: Int) throws -> Int {
-        try db.query("DELETE FROM ingest_receipts WHERE received_at < now() - make_interval(days => $1)", [days]).affected
+    /// Notes that `spoolUUID`'s records up to `released` are processed (the relay, after each
+    /// release): their receipts are no longer needed. Never moves backwards.
+    public func recordRelease(spoolUUID: String, released: UInt64) throws {
+        guard let value = Int64(exactly: released) else { return }
+        try db.query("""
+            INSERT INTO spool_releases AS s (spool_id, released) VALUES ($1::uuid, $2)
+            ON CONFLICT (spool_id) DO UPDATE SET released = GREATEST(s.released, EXCLUDED.released), updated_at = now()
+            """, [spoolUUID, value])
+    }
+
+    /// Deletes the receipts no replay can need: those of released records, and all of a spool
+    /// that reported no release for `maxAgeDays` (a relay gone for good). Returns how many.
+    /// Both go by the (spool, sequence) index.
+    public func deleteUnneeded(maxAgeDays: Int) throws -> Int {
+        let released = try db.query("""
+            DELETE FROM ingest_receipts r USING spool_releases s
+            WHERE r.spool_id = s.spool_id AND r.sequence <= s.released
+            """).affected
+        let gone = try db.query("""
+            WITH gone AS (DELETE FROM spool_releases WHERE updated_at < now() - make_interval(days => $1) RETURNING spool_id)
+            DELETE FROM ingest_receipts WHERE spool_id IN (SELECT spool_id FROM gone)
+            """, [maxAgeDays]).affected
+        return released + gone
     }
 }

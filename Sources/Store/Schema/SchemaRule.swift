@@ -32,6 +32,8 @@ public enum SchemaRule {
         // project_id is NULL for a message that names no project or could not be decoded.
         "dead_letters": .installation,
         "job_runs": .installation,
+        // One row per relay spool: how far it is released (a relay serves every project).
+        "spool_releases": .installation,
         "release_projects": .perRelease,
         "deploys": .perRelease,
         "quota_usage": .perRateLimit,

@@ -7,6 +7,7 @@ import Postgres
 import Processor
 import Relay
 import Spool
+import Store
 import Testing
 
 /// The relay with its spool, as `faultline dev` runs it: answers come once a request is on disk,
@@ -58,7 +59,9 @@ import Testing
                 #expect(reopened.replayStart == 1)
                 #expect(reopened.identity == spool.identity)
                 let replay = SpoolShipper(spool: reopened, producer: stack.producer, consumedTopics: ProcessorTopics.consumed(.init()),
-                                          backlog: stack.backlog, releaseInterval: .milliseconds(100), logger: Logger(label: "test"))
+                                          backlog: stack.backlog, releaseInterval: .milliseconds(100),
+                                          recordRelease: InProcessStack.recordRelease(pool: stack.pool, spool: reopened),
+                                          logger: Logger(label: "test"))
                 let replaying = Task { await replay.run() }
                 defer { replaying.cancel() }
                 let replayDeadline = Date().addingTimeInterval(60)
@@ -69,6 +72,13 @@ import Testing
                 #expect(try counts(db) == (Int64(count), Int64(count)), "nothing counted twice")
                 let receipts = try db.query("SELECT count(*) AS n FROM ingest_receipts").first!.int("n")
                 #expect(receipts == Int64(count), "one receipt per outcome message")
+                // The relay records its release; the `receipts` job then drops what no replay can need.
+                while Date() < replayDeadline,
+                      try db.query("SELECT coalesce(max(released), 0) AS n FROM spool_releases").first!.int("n") < Int64(count) {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(try IngestReceiptRepository(db).deleteUnneeded(maxAgeDays: 7) == count)
+                #expect(try db.query("SELECT count(*) AS n FROM ingest_receipts").first!.int("n") == 0)
             }
             await stack.shutdown()
         }

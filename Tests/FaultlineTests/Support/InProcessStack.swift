@@ -1,4 +1,5 @@
 import Core
+import EventModel
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -68,12 +69,13 @@ struct InProcessStack {
         var shipper: SpoolShipper?
         var backlog: BacklogMonitor?
         if let spoolConfiguration {
-            backlog = try BacklogMonitor.startIfEmbedded(kafka: kafka, group: "faultline-processor", databaseURL: database.url,
-                                                         topics: ProcessorTopics.consumed(topics), logger: logger)
+            backlog = try BacklogMonitor.startIfEmbedded(kafka: kafka, group: "faultline-processor",
+                                                         topics: ProcessorTopics.consumed(topics), databaseURL: database.url, logger: logger)
             let opened = try Spool.open(spoolConfiguration, logger: logger)
             spool = opened
             shipper = SpoolShipper(spool: opened, producer: producer, consumedTopics: ProcessorTopics.consumed(topics),
-                                   backlog: backlog, releaseInterval: .milliseconds(100), logger: logger)
+                                   backlog: backlog, releaseInterval: .milliseconds(100),
+                                   recordRelease: InProcessStack.recordRelease(pool: pool, spool: opened), logger: logger)
         }
         IngestRoutes(producer: producer, pool: pool, topics: topics, limits: limits, trustedProxies: trustedProxies,
                      backlog: backlog, spool: spool, logger: logger).add(to: router)
@@ -85,6 +87,14 @@ struct InProcessStack {
         return InProcessStack(database: database, broker: broker, producer: producer, pool: pool, app: app, router: router,
                               dsnKey: tenant.key, token: tenant.token, projectID: tenant.project.id,
                               spool: spool, shipper: shipper, backlog: backlog)
+    }
+
+    /// What `faultline` does with a spool's release watermark: records it in `spool_releases`.
+    static func recordRelease(pool: PGPool, spool: Spool) -> @Sendable (UInt64) async throws -> Void {
+        let uuid = IngestReceipt(spoolID: spool.identity, sequence: 0, index: 0)?.spoolUUID ?? ""
+        return { released in
+            try await pool.withConnection { try IngestReceiptRepository($0).recordRelease(spoolUUID: uuid, released: released) }
+        }
     }
 
     func dsn(port: Int) -> String { "http://\(dsnKey.publicKey)@127.0.0.1:\(port)/\(projectID)" }

@@ -48,10 +48,16 @@ import Testing
         #expect(spool.identity != identity && spool.identity.count == 16)
         #expect(spool.replayStart == 1, "an unreadable release mark replays everything")
         spool.close()
-        // A mark past the end (the tail was cut) replays nothing that is not there.
+        // A mark past the end (the tail was cut, segments removed) replays nothing that is not
+        // there, and new records do not reuse the sequences given out up to it.
         try Data("1000\n".utf8).write(to: URL(fileURLWithPath: fixture.directory + "/released"))
         spool = try fixture.open()
-        #expect(spool.replayStart == 4)
+        #expect(spool.replayStart == 1001)
+        #expect(try await spool.append(spoolPayload(9, size: 10)) == 1001)
+        #expect(try readAll(spool, from: 1).map(\.sequence) == [1, 2, 3, 1001])
+        spool.close()
+        spool = try fixture.open()
+        #expect(try await spool.append(spoolPayload(10, size: 10)) == 1002)
         spool.close()
     }
 }
