@@ -32,8 +32,12 @@ import Testing
     }
 
     @Test func normalizesLevelsAndAutoIP() throws {
+        // Sentry's normalizer (sentry-relay 0.10.1) takes its level names as written: `warning`,
+        // Python's 30, but not `WARN` nor `warn`.
         let event = try EventPipeline.process(message(#"{"level":"WARN","user":{"ip_address":"{{auto}}"}}"#))
-        #expect(event.level == "warning")
+        #expect(event.level == "error")
+        #expect(try EventPipeline.process(message(#"{"level":30}"#)).level == "warning")
+        #expect(try EventPipeline.process(message(#"{"level":"log"}"#)).level == "info")
         #expect(event.userKey == "ip:192.0.2.1")
     }
 
