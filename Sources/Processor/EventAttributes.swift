@@ -3,13 +3,12 @@ import EventModel
 /// Sentry's normalizer for the event's attributes and shapes, as `sentry-relay` 0.10.1 does it
 /// (checked by bench/parity): the level (names, Python's numeric levels), `environment`,
 /// `release` and `dist` trimmed and dropped when Sentry finds them invalid, the message in
-/// `logentry` (formatted with its params), an exception object or list put under `values` with
-/// `type`/`module` cut to 256 characters, unknown user fields moved into `user.data`,
-/// breadcrumbs under `values` with their default type and level, each context given its `type`,
+/// `logentry` (formatted with its params), an exception object or list put under `values` (its
+/// `type` and `module` are not cut: sentry-relay 0.10.1 keeps 300 characters), unknown user fields
+/// moved into `user.data`, breadcrumbs under `values` with their default type and level, each
+/// context given its `type` (and `os`/`browser`/`runtime` their `name version` description),
 /// frames given `abs_path` from `filename`. Pure.
 enum EventAttributes {
-    static let maxTypeLength = 256
-
     static func apply(_ event: inout [String: JSON]) {
         normalizeVersions(&event)
         normalizeMessage(&event)
@@ -108,11 +107,6 @@ enum EventAttributes {
         exception["values"] = .array(values.map { value in
             guard case .object(var members) = value else { return value }
             if members.values.allSatisfy(\.isNull) { return .null }
-            for key in ["type", "module"] {
-                if case .string(let text)? = members[key], text.count > maxTypeLength {
-                    members[key] = .string(String(text.prefix(maxTypeLength - 3)) + "...")
-                }
-            }
             if case .object(var stacktrace)? = members["stacktrace"], let frames = stacktrace["frames"]?.array {
                 stacktrace["frames"] = .array(frames.map(normalizedFrame))
                 members["stacktrace"] = .object(stacktrace)
@@ -171,8 +165,13 @@ enum EventAttributes {
     static func normalizeContexts(_ event: inout [String: JSON]) {
         guard case .object(var contexts)? = event["contexts"] else { return }
         for (key, value) in contexts {
-            guard case .object(var members) = value, members["type"] == nil || members["type"] == .null else { continue }
-            members["type"] = .string(key)
+            guard case .object(var members) = value else { continue }
+            if members["type"] == nil || members["type"] == .null { members["type"] = .string(key) }
+            let type = members["type"]?.string ?? key
+            if ["os", "browser", "runtime"].contains(type), members[type] == nil || members[type] == .null,
+               let name = members["name"]?.string, let version = members["version"]?.string {
+                members[type] = .string("\(name) \(version)")
+            }
             contexts[key] = .object(members)
         }
         event["contexts"] = .object(contexts)

@@ -16,7 +16,13 @@ public struct Scrubber: Sendable {
     public static let filtered = "[Filtered]"
     public static let defaultSensitiveFields = [
         "password", "passwd", "secret", "api_key", "apikey", "api-key", "auth", "credentials", "mysql_pwd", "privatekey",
-        "private_key", "token", "otp", "two_factor", "two-factor", "session", "cookie", "csrf", "xsrf",
+        "private_key", "token", "otp", "two_factor", "two-factor",
+    ]
+    /// Cookies Sentry filters by their exact name (any case), besides the sensitive keys.
+    static let sessionCookies: Set<String> = [
+        "sentrysid", "sudo", "su", "session", "__session", "sessionid", "user_session", "symfony", "phpsessid",
+        "fasthttpsessionid", "mysession", "irissessionid", "_vercel_jwt", "csrf", "xsrf", "_xsrf", "_csrf", "csrf-token",
+        "csrf_token", "xsrf-token", "xsrf_token", "fastcsrf", "_iris_csrf",
     ]
     /// Words that make a whole string value sensitive wherever it is (Sentry's `@password` value
     /// check): password, passwd, secret, api_key, apikey, auth, credentials, mysql_pwd, privatekey,
@@ -33,7 +39,9 @@ public struct Scrubber: Sendable {
     public func scrub(_ event: [String: JSON]) -> [String: JSON] {
         var result = event
         if settings.scrubData {
-            for (key, value) in event where !Self.structural.contains(key) {
+            // Tags are not scrubbed by Sentry's default rules (a tag value with a line break, as a PEM
+            // key has, is dropped by the normalizer).
+            for (key, value) in event where !Self.structural.contains(key) && key != "tags" {
                 switch key {
                 case "message":
                     if case .string(let text) = value { result[key] = .string(SecretPatterns.scrub(text, style: .replace)) } else {
@@ -159,6 +167,40 @@ public struct Scrubber: Sendable {
         return .string(SecretPatterns.scrub(text))
     }
 
+    /// Cookies (pairs or an object): session and CSRF cookies by name, then the ordinary rules.
+    func scrubCookies(_ cookies: JSON) -> JSON {
+        func one(_ name: String, _ value: JSON) -> JSON {
+            Self.sessionCookies.contains(name.lowercased()) && !value.isNull ? .string(Self.filtered) : scrub(value, key: name, place: .general)
+        }
+        switch cookies {
+        case .object(let members):
+            var result: [String: JSON] = [:]
+            for (name, value) in members { result[name] = one(name, value) }
+            return .object(result)
+        case .array(let items):
+            return .array(items.map { item in
+                guard case .array(let pair) = item, pair.count == 2, let name = pair[0].string else { return scrub(item, key: nil, place: .general) }
+                return .array([pair[0], one(name, pair[1])])
+            })
+        default:
+            return scrub(cookies, key: "cookies", place: .general)
+        }
+    }
+
+    /// A `Cookie` header left among the headers (the normalizer moves it into `cookies`): filtered
+    /// whole when one of its cookies would be.
+    func scrubCookieHeader(_ header: String) -> JSON {
+        for part in header.split(separator: ";") {
+            let piece = part.drop(while: { $0 == " " })
+            let name = String(piece.prefix(while: { $0 != "=" }))
+            let value = String(piece.dropFirst(name.count + 1))
+            if scrubCookies(.array([.array([.string(name), .string(value)])])) != .array([.array([.string(name), .string(value)])]) {
+                return .string(Self.filtered)
+            }
+        }
+        return .string(header)
+    }
+
     func scrub(_ value: JSON, key: String?, place: Place) -> JSON {
         if let key, isSensitive(key), !value.isNull { return .string(Self.filtered) }
         switch value {
@@ -171,6 +213,9 @@ public struct Scrubber: Sendable {
                 return .array(items.map { item in
                     // `[name, value]`: judged by its name; the name itself is not scrubbed.
                     if case .array(let pair) = item, pair.count == 2, let name = pair[0].string {
+                        if name.utf8.count == 6, name.lowercased() == "cookie", case .string(let header) = pair[1] {
+                            return .array([pair[0], scrubCookieHeader(header)])
+                        }
                         return .array([pair[0], scrub(pair[1], key: name, place: .general)])
                     }
                     return scrub(item, key: nil, place: .general)
@@ -182,6 +227,10 @@ public struct Scrubber: Sendable {
             result.reserveCapacity(members.count)
             for (name, member) in members {
                 let inner: Place = Self.isPairList(name) ? .pairList : (place == .pairList ? .general : place)
+                if name == "cookies" {
+                    result[name] = scrubCookies(member)
+                    continue
+                }
                 result[name] = scrub(member, key: name, place: inner)
             }
             return .object(result)

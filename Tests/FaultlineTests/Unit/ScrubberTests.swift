@@ -21,7 +21,7 @@ import Testing
         #expect(event["extra"]?["nested"]?["refresh_token"] == "[Filtered]")
         #expect(event["extra"]?["safe"] == "ok")
         #expect(event["request"]?["headers"] == [["Authorization", "[Filtered]"], ["Cookie", "[Filtered]"], ["Accept", "*/*"]])
-        #expect(event["request"]?["cookies"] == "[Filtered]")
+        #expect(event["request"]?["cookies"] == ["sessionid": "[Filtered]"])
         #expect(event["request"]?["data"]?["credentials"] == "[Filtered]")
         #expect(event["breadcrumbs"]?["values"]?.array?.first?["data"]?["secret"] == "[Filtered]")
         #expect(event["event_id"] == "e")
@@ -84,6 +84,17 @@ import Testing
         let frame = event["exception"]?["values"]?.array?.first?["stacktrace"]?["frames"]?.array?.first
         #expect(frame?["filename"] == "secret.py")
         #expect(frame?["vars"]?["n"] == "[Filtered]")
+    }
+
+    /// Sentry keeps `session`, `cookie` and `csrf` keys and tags; it filters session and CSRF cookies by name.
+    @Test func cookiesByNameAndTagsKept() throws {
+        let event = try scrub(#"""
+            {"extra":{"session":"s","cookie":"c"},"tags":{"password":"x"},
+             "request":{"cookies":[["SESSION","1"],["my_session","2"],["csrftoken","3"],["theme","dark"]]}}
+            """#)
+        #expect(event["extra"] == ["session": "s", "cookie": "c"])
+        #expect(event["tags"] == ["password": "x"])
+        #expect(event["request"]?["cookies"] == [["SESSION", "[Filtered]"], ["my_session", "2"], ["csrftoken", "[Filtered]"], ["theme", "dark"]])
     }
 
     /// Texts built to make a naive scanner go back and forth: each scanner reads forward, so these
