@@ -4,7 +4,7 @@ import EventModel
 /// (checked by bench/parity): the level (names, Python's numeric levels), `environment`,
 /// `release` and `dist` trimmed and dropped when Sentry finds them invalid, the message in
 /// `logentry` (formatted with its params), an exception object or list put under `values` (its
-/// `type` and `module` are not cut: sentry-relay 0.10.1 keeps 300 characters), unknown user fields
+/// `type` and `module` are cut by `EventTrimming`), unknown user fields
 /// moved into `user.data`, breadcrumbs under `values` with their default type and level, each
 /// context given its `type` (and `os`/`browser`/`runtime` their `name version` description),
 /// frames given `abs_path` from `filename`. Pure.
@@ -106,7 +106,8 @@ enum EventAttributes {
         guard case .object(var exception)? = event["exception"], let values = exception["values"]?.array else { return }
         exception["values"] = .array(values.map { value in
             guard case .object(var members) = value else { return value }
-            if members.values.allSatisfy(\.isNull) { return .null }
+            // Sentry drops an exception with neither a type nor a value, stack trace or not.
+            if (members["type"]?.string ?? "").isEmpty, (members["value"]?.string ?? "").isEmpty { return .null }
             if case .object(var stacktrace)? = members["stacktrace"], let frames = stacktrace["frames"]?.array {
                 stacktrace["frames"] = .array(frames.map(normalizedFrame))
                 members["stacktrace"] = .object(stacktrace)

@@ -36,7 +36,8 @@ enum RequestNormalization {
         if let headers = request["headers"], let list = headerPairs(headers) { request["headers"] = .array(list) }
         // A `Cookie` header becomes the cookies (when none are given) and leaves the headers.
         if request["cookies"] == nil || request["cookies"] == .null, let headers = request["headers"]?.array,
-           let cookie = headers.first(where: { $0.array?.first?.string?.lowercased() == "cookie" })?.array?.last?.string {
+           let cookie = headers.first(where: { $0.array?.first?.string?.lowercased() == "cookie" })?.array?.last?.string,
+           cookie.contains("=") {
             request["cookies"] = .string(cookie)
             request["headers"] = .array(headers.filter { $0.array?.first?.string?.lowercased() != "cookie" })
         }

@@ -25,15 +25,17 @@ public struct Scrubber: Sendable {
         "csrf_token", "xsrf-token", "xsrf_token", "fastcsrf", "_iris_csrf",
     ]
     /// Words that make a whole string value sensitive wherever it is (Sentry's `@password` value
-    /// check): password, passwd, secret, api_key, apikey, auth, credentials, mysql_pwd, privatekey,
-    /// private_key, two_factor, two-factor — matched by `startsSensitiveWord`.
+    /// check): password, passwd, secret, api_key, apikey, api-key, auth, credentials, mysql_pwd,
+    /// privatekey, private_key — matched by `startsSensitiveWord`.
 
     let settings: ScrubbingSettings
     let fields: [[UInt8]]
+    let customFields: [[UInt8]]
 
     public init(_ settings: ScrubbingSettings) {
         self.settings = settings
-        fields = (Self.defaultSensitiveFields + settings.sensitiveFields.map { $0.lowercased() }).map { Array($0.utf8) }
+        customFields = settings.sensitiveFields.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
+        fields = Self.defaultSensitiveFields.map { Array($0.utf8) } + customFields
     }
 
     public func scrub(_ event: [String: JSON]) -> [String: JSON] {
@@ -104,11 +106,17 @@ public struct Scrubber: Sendable {
         fields.contains { ASCIISearch.contains(key.utf8, lowercased: $0) }
     }
 
-    /// Sentry's `@password` check of a string value: it names a secret (`password`, `secret`,
-    /// `auth`, …) or holds a `name=` whose name is sensitive (`?token=…`). One forward pass: at a
-    /// byte that starts one of the words, only the words starting with it are compared (static
-    /// strings, so the scan does no reference counting).
+    /// Sentry's `@password` check of a string value (as `sentry-relay` 0.10.1 answers it): the
+    /// text names a secret (`password`, `secret`, `auth`, …) anywhere, is exactly `otp` or
+    /// `two_factor`, or holds a `name=` whose name has `token` in it or is one of the project's
+    /// sensitive fields (`?token=…`). One forward pass: at a byte that starts one of the words,
+    /// only the words starting with it are compared (static strings, so the scan does no
+    /// reference counting).
     func isSensitiveText(_ text: String) -> Bool {
+        if text.utf8.count <= 10 {
+            let lowered = text.lowercased()
+            if lowered == "otp" || lowered == "two_factor" || lowered == "two-factor" { return true }
+        }
         var copy = text
         return copy.withUTF8 { bytes in
             var nameStart = 0
@@ -118,7 +126,7 @@ public struct Scrubber: Sendable {
                 if Self.startsSensitiveWord(bytes, at: index) { return true }
                 if byte == UInt8(ascii: "=") {
                     if index > nameStart, index - nameStart <= 64,
-                       isSensitive(String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<index]), as: UTF8.self)) {
+                       isSensitiveName(String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<index]), as: UTF8.self)) {
                         return true
                     }
                     nameStart = index + 1
@@ -131,6 +139,14 @@ public struct Scrubber: Sendable {
         }
     }
 
+    static let tokenWord = Array("token".utf8)
+
+    /// A `name=` inside a text is sensitive when the name holds `token` or one of the project's fields.
+    func isSensitiveName(_ name: String) -> Bool {
+        ASCIISearch.contains(name.utf8, lowercased: Self.tokenWord)
+            || customFields.contains { ASCIISearch.contains(name.utf8, lowercased: $0) }
+    }
+
     /// One of `sensitiveWords` (any case) at `index`.
     @inline(__always) static func startsSensitiveWord(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         switch ASCIISearch.lower(bytes[index]) {
@@ -138,10 +154,10 @@ public struct Scrubber: Sendable {
             return has(bytes, index, "password") || has(bytes, index, "passwd") || has(bytes, index, "privatekey")
                 || has(bytes, index, "private_key")
         case UInt8(ascii: "s"): return has(bytes, index, "secret")
-        case UInt8(ascii: "a"): return has(bytes, index, "auth") || has(bytes, index, "api_key") || has(bytes, index, "apikey")
+        case UInt8(ascii: "a"):
+            return has(bytes, index, "auth") || has(bytes, index, "api_key") || has(bytes, index, "apikey") || has(bytes, index, "api-key")
         case UInt8(ascii: "c"): return has(bytes, index, "credentials")
         case UInt8(ascii: "m"): return has(bytes, index, "mysql_pwd")
-        case UInt8(ascii: "t"): return has(bytes, index, "two_factor") || has(bytes, index, "two-factor")
         default: return false
         }
     }

@@ -332,7 +332,8 @@ SENTRY_DEFAULT_SCRUBBING = {"scrubData": True, "scrubDefaults": True, "sensitive
 
 class Reference:
     def __init__(self, project_id):
-        self.normalizer = StoreNormalizer(project_id=project_id, client_ip="127.0.0.1")
+        # enable_trimming: the size limits Sentry's relay applies before it stores an event.
+        self.normalizer = StoreNormalizer(project_id=project_id, client_ip="127.0.0.1", enable_trimming=True)
         self.pii = convert_datascrubbing_config(SENTRY_DEFAULT_SCRUBBING)
 
     def process(self, event):
@@ -485,12 +486,21 @@ def project(event):
     if out["logger"] == "":  # the reference writes an empty logger for none
         out["logger"] = None
     if isinstance(out["exception"], dict):
-        out["exception"] = {"values": [
-            {k: v.get(k) for k in ("type", "value", "module", "mechanism", "thread_id", "stacktrace")} if isinstance(v, dict) else v
-            for v in out["exception"].get("values") or []]}
+        values = []
+        for v in out["exception"].get("values") or []:
+            if isinstance(v, dict):
+                v = {k: v.get(k) for k in ("type", "value", "module", "mechanism", "thread_id", "stacktrace")}
+                # The API renders a null exception as an object of nulls.
+                v = v if any(x is not None for x in v.values()) else None
+            values.append(v)
+        out["exception"] = {"values": values}
         for v in out["exception"]["values"]:
             if isinstance(v, dict) and isinstance(v.get("stacktrace"), dict):
                 v["stacktrace"] = {k: v["stacktrace"].get(k) for k in ("frames", "frames_omitted", "registers")}
+                # The API (Sentry's too) renders a missing in_app as false: false and missing compare equal.
+                for frame in v["stacktrace"].get("frames") or []:
+                    if isinstance(frame, dict) and frame.get("in_app") is False:
+                        del frame["in_app"]
     if isinstance(out["contexts"], dict):
         out["contexts"] = {k: v for k, v in out["contexts"].items() if k != "trace"}
     # The message: the API shows one text (formatted, else the template) and the params.
@@ -513,7 +523,9 @@ def project(event):
     tags = event.get("tags")
     tag_pairs = pairs(tags) if tags is not None else None
     if isinstance(tag_pairs, list):
-        tag_pairs = [p for p in tag_pairs if isinstance(p, list) and p and p[0] not in DERIVED_TAGS]
+        # A tag whose value the normalizer found invalid is kept as [key, null] with a _meta error;
+        # Sentry stores no such tag.
+        tag_pairs = [p for p in tag_pairs if isinstance(p, list) and p and p[0] not in DERIVED_TAGS and p[1] is not None]
     out["tags"] = tag_pairs
     return {k: v for k, v in clean(out).items() if v not in (None, {}, [])}
 

@@ -58,7 +58,7 @@ import Testing
              "pem":"-----BEGIN RSA PRIVATE KEY-----\nMIIabc\n-----END RSA PRIVATE KEY-----","bearer":"x Bearer abc y",
              "query":"https://example.com/cb?token=abc&page=2","sentence":"my password is hunter2","plain":"my token",
              "email":"contact alice@example.com","form":"note=wire%20to%20DE89370400440532013000&page=2",
-             "encoded_bearer":"h=Bearer%20abc"},
+             "encoded_bearer":"h=Bearer%20abc","api":"step x-api-key=k1"},
              "logentry":{"formatted":"mail alice@example.com. card 4111111111111111 ssn 078-05-1120 iban DE89370400440532013000 Authorization: Bearer tok","message":"x"},
              "request":{"headers":[["User-Agent","Mozilla password"],["Referer","http://x/?token=zzz"],["X-Api-Key","k"],["Accept","*/*"]]},
              "exception":{"values":[{"value":"password=1","stacktrace":{"frames":[{"filename":"secret.py","vars":{"n":"auth"}}]}}]}}
@@ -75,6 +75,7 @@ import Testing
         #expect(event["extra"]?["email"] == "contact alice@example.com")
         #expect(event["extra"]?["form"] == "[Filtered]")
         #expect(event["extra"]?["encoded_bearer"] == "[Filtered]")
+        #expect(event["extra"]?["api"] == "[Filtered]")
         #expect(event["logentry"]?["formatted"]
             == "mail [email]. card [creditcard] ssn [us-ssn] iban [iban] Authorization: Bearer [token]")
         #expect(event["request"]?["headers"]

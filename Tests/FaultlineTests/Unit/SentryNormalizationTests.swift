@@ -49,11 +49,17 @@ import Testing
         #expect(try normalized(#"{"exception":{"type":"ValueError","value":"single"}}"#)
             == ["exception": ["values": [["type": "ValueError", "value": "single"]]]])
         #expect(try normalized(#"{"exception":[{"type":"A","value":"a"}]}"#) == ["exception": ["values": [["type": "A", "value": "a"]]]])
+        #expect(try normalized(#"{"exception":{"values":[{"type":"","value":"","stacktrace":{"frames":[]}},{"type":"B"}]}}"#)
+            == ["exception": ["values": [nil, ["type": "B"]]]])
         let long = try normalized("{\"exception\":{\"values\":[{\"type\":\"\(String(repeating: "x", count: 300))\",\"module\":\"\(String(repeating: "m", count: 300))\"}]}}")
-        // sentry-relay 0.10.1 keeps long types and modules whole.
+        // Cut by `EventTrimming` (Sentry's trimming, `enable_trimming`), not here.
         let first = long["exception"]?["values"]?.array?.first
         #expect(first?["type"]?.string?.count == 300)
-        #expect(first?["module"]?.string?.count == 300)
+        var trimmed = long.object ?? [:]
+        EventTrimming.apply(&trimmed)
+        let cut = trimmed["exception"]?["values"]?.array?.first
+        #expect(cut?["type"]?.string?.count == 256)
+        #expect(cut?["module"]?.string?.hasSuffix("...") == true)
         let frame = try normalized(#"{"exception":{"values":[{"type":"A","stacktrace":{"frames":[{"filename":"a.py","in_app":null}]}}]}}"#)
         #expect(frame["exception"]?["values"]?.array?.first?["stacktrace"]?["frames"] == [["filename": "a.py", "abs_path": "a.py"]])
     }
