@@ -11,6 +11,7 @@ import EventModel
 enum EventAttributes {
     static func apply(_ event: inout [String: JSON]) {
         normalizeVersions(&event)
+        normalizeJavaLogger(&event)
         normalizeMessage(&event)
         normalizeExceptions(&event)
         normalizeUser(&event)
@@ -70,6 +71,15 @@ enum EventAttributes {
     static func isInvalidRelease(_ text: String) -> Bool {
         text == "." || text == ".." || text.lowercased() == "latest" || text.contains("/")
             || text.contains(where: { $0.isNewline || $0 == "\t" || $0.asciiValue.map { $0 < 0x20 } == true })
+    }
+
+    /// Java loggers (`com.example.Service`): trimmed, and beyond 64 characters their last 63 after
+    /// a `*`, as Sentry keeps the class name end; other platforms' loggers are only trimmed to 64
+    /// characters by `EventTrimming`.
+    static func normalizeJavaLogger(_ event: inout [String: JSON]) {
+        guard event["platform"]?.string == "java", case .string(let logger)? = event["logger"] else { return }
+        let trimmed = logger.trimmingCharacters(in: .whitespacesAndNewlines)
+        event["logger"] = .string(trimmed.count > 64 ? "*" + trimmed.suffix(63) : trimmed)
     }
 
     // MARK: message

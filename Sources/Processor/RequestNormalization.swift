@@ -92,7 +92,8 @@ enum RequestNormalization {
         }
     }
 
-    /// Headers as sorted `[Name, value]` pairs with each dash-separated word capitalized.
+    /// Headers as sorted `[Name, value]` pairs with each dash-separated word's first letter in
+    /// upper case (the rest as sent: `apiKey` → `ApiKey`).
     static func headerPairs(_ headers: JSON) -> [JSON]? {
         let list: [(String, JSON)]
         switch headers {
@@ -109,7 +110,7 @@ enum RequestNormalization {
 
     static func titleCased(_ name: String) -> String {
         name.split(separator: "-", omittingEmptySubsequences: false)
-            .map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }.joined(separator: "-")
+            .map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: "-")
     }
 
     static func contentType(_ headers: JSON?) -> String? {

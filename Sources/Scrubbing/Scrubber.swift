@@ -16,7 +16,7 @@ public struct Scrubber: Sendable {
     public static let filtered = "[Filtered]"
     public static let defaultSensitiveFields = [
         "password", "passwd", "secret", "api_key", "apikey", "api-key", "auth", "credentials", "mysql_pwd", "privatekey",
-        "private_key", "token", "otp", "two_factor", "two-factor",
+        "private_key", "private-key", "token", "otp", "two_factor", "two-factor",
     ]
     /// Cookies Sentry filters by their exact name (any case), besides the sensitive keys.
     static let sessionCookies: Set<String> = [

@@ -28,6 +28,13 @@ import Testing
         #expect(try normalized(#"{"environment":"a b","release":"a b"}"#) == ["environment": "a b", "release": "a b"])
     }
 
+    @Test func javaLoggersKeepTheirEnd() throws {
+        let long = "com.example." + String(repeating: "b", count: 70)
+        #expect(try normalized("{\"platform\":\"java\",\"logger\":\"\(long)\"}")["logger"] == .string("*" + String(repeating: "b", count: 63)))
+        #expect(try normalized(#"{"platform":"java","logger":"  spaced  "}"#)["logger"] == "spaced")
+        #expect(try normalized(#"{"platform":"python","logger":"  spaced  "}"#)["logger"] == "  spaced  ")
+    }
+
     @Test func messagesBecomeLogentriesFormattedWithTheirParams() throws {
         #expect(try normalized(#"{"message":"hello %s"}"#) == ["logentry": ["formatted": "hello %s"]])
         #expect(try normalized(#"{"message":{"message":"user %s failed %d","params":["bob",3]}}"#)
