@@ -4,7 +4,12 @@
 enum PercentDecoding {
     /// The decoded text, or nil when there is nothing to decode.
     static func decode(_ text: String) -> String? {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return nil }
+        var copy = text
+        let hasEscapes = copy.withUTF8 { bytes in
+            for byte in bytes where byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") { return true }
+            return false
+        }
+        guard hasEscapes else { return nil }
         let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
