@@ -1,5 +1,6 @@
 import EventModel
 import Foundation
+import Scrubbing
 
 /// Sentry's normalizer for `request`, as `sentry-relay` 0.10.1 does it (checked by bench/parity):
 /// the method in upper case; the URL's query and fragment moved out of it (into `query_string`
@@ -66,30 +67,8 @@ enum RequestNormalization {
 
     /// Percent-decoding with `+` as a space; an invalid escape is kept as written.
     static func formDecoded(_ text: Substring) -> String {
-        let bytes = Array(text.utf8)
-        guard bytes.contains(UInt8(ascii: "%")) || bytes.contains(UInt8(ascii: "+")) else { return String(text) }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) {
-                output.append(high << 4 | low)
-                index += 3
-            } else {
-                output.append(bytes[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    static func hex(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 48...57: return byte - 48
-        case 65...70: return byte - 55
-        case 97...102: return byte - 87
-        default: return nil
-        }
+        let string = String(text)
+        return PercentDecoding.decode(string) ?? string
     }
 
     /// Headers as sorted `[Name, value]` pairs with each dash-separated word's first letter in

@@ -1,9 +1,9 @@
-/// Lenient `application/x-www-form-urlencoded` decoding for the scrubber: `%XX` becomes its byte,
-/// `+` a space, and an invalid escape stays as it is (so `%zz` cannot hide the rest of a text).
-/// One forward pass. Pure.
-enum PercentDecoding {
+/// Lenient `application/x-www-form-urlencoded` decoding, for the scrubber and the request
+/// normalizer: `%XX` becomes its byte, `+` a space, and an invalid escape stays as it is (so `%zz`
+/// cannot hide the rest of a text). One forward pass. Pure.
+public enum PercentDecoding {
     /// The decoded text, or nil when there is nothing to decode.
-    static func decode(_ text: String) -> String? {
+    public static func decode(_ text: String) -> String? {
         var copy = text
         let hasEscapes = copy.withUTF8 { bytes in
             for byte in bytes where byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") { return true }
