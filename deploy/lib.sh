@@ -82,16 +82,17 @@ pg_stop() {
     pg_run "$bin/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
 }
 
-# A virtualenv with the real Sentry SDK and CLI from PyPI, for the compatibility tests.
+# A virtualenv with the real Sentry SDK and CLI from PyPI, for the compatibility tests, and
+# sentry-relay (Sentry's normalizer and PII scrubber) for the differential test (bench/parity).
 ensure_venv() {
     local venv="$STATE/venv"
     if [ ! -x "$venv/bin/python" ]; then
         log "creating Python venv in $venv"
         python3 -m venv "$venv"
     fi
-    if ! "$venv/bin/python" -c 'import sentry_sdk, brotli' 2>/dev/null || [ ! -x "$venv/bin/sentry-cli" ]; then
-        log "installing sentry-sdk and sentry-cli from PyPI"
-        "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli brotli
+    if ! "$venv/bin/python" -c 'import sentry_sdk, brotli, sentry_relay' 2>/dev/null || [ ! -x "$venv/bin/sentry-cli" ]; then
+        log "installing sentry-sdk, sentry-cli and sentry-relay from PyPI"
+        "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli brotli 'sentry-relay==0.10.1'
     fi
     echo "$venv/bin/python"
 }

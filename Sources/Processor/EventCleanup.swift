@@ -23,8 +23,10 @@ enum EventCleanup {
             guard (exception["type"]?.string ?? "").isEmpty, let value = exception["value"]?.string,
                   let colon = value.range(of: ": ") else { return }
             let type = String(value[..<colon.lowerBound])
-            // Only something that reads like a type name: no spaces, starts with a letter.
-            guard !type.isEmpty, !type.contains(" "), type.first?.isLetter == true else { return }
+            // Only a bare type name, as Sentry splits (`ValueError`, not `Foo.Bar` nor `a b`).
+            guard !type.isEmpty, type.first?.isLetter == true,
+                  type.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") })
+            else { return }
             exception["type"] = .string(type)
             exception["value"] = .string(String(value[colon.upperBound...]))
         }
@@ -59,27 +61,34 @@ enum EventCleanup {
         var tags: [String: JSON] = [:]
         switch event["tags"] {
         case .object(let members)?:
-            for (key, value) in members { if let text = tagValue(value) { tags[key] = .string(text) } }
+            for (key, value) in members { if let text = tagValue(value) { tags[tagKey(key)] = .string(text) } }
         case .array(let pairs)?:
             for pair in pairs {
-                guard let items = pair.array, items.count == 2, let key = items[0].string, let text = tagValue(items[1]) else { continue }
-                tags[key] = .string(text)
+                guard let items = pair.array, items.count == 2, let key = items[0].string, let text = tagValue(items[1]),
+                      tags[tagKey(key)] == nil else { continue }
+                tags[tagKey(key)] = .string(text)  // the first of repeated keys, as Sentry keeps
             }
         default:
             break
         }
-        tags = tags.filter { key, _ in !key.isEmpty && key.count <= maxTagKey && !key.contains(" ") }
+        tags = tags.filter { key, _ in !key.isEmpty && key.count <= maxTagKey }
             .mapValues { value in value.string.map { .string(String($0.prefix(maxTagValue))) } ?? value }
-        for name in ["environment", "release", "dist"] {
+        for name in ["environment", "release", "dist", "logger"] {
             if let value = event[name]?.string, !value.isEmpty { tags[name] = .string(String(value.prefix(maxTagValue))) }
         }
         tags["level"] = .string(level)
         event["tags"] = .object(tags)
     }
 
+    /// Sentry writes spaces in tag keys as dashes.
+    static func tagKey(_ key: String) -> String {
+        key.contains(" ") ? key.replacingOccurrences(of: " ", with: "-") : key
+    }
+
     static func tagValue(_ value: JSON) -> String? {
         switch value {
-        case .string(let text): return text.isEmpty ? nil : text
+        // Sentry drops empty values and values with a line break.
+        case .string(let text): return text.isEmpty || text.contains(where: \.isNewline) ? nil : text
         case .int(let number): return String(number)
         case .double(let number): return String(number)
         case .bool(let flag): return flag ? "True" : "False"

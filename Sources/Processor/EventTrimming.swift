@@ -5,7 +5,8 @@ import EventModel
 ///
 /// - Strings with a `max_chars` in Sentry's schema: longer than limit + allowance → the first
 ///   limit − 3 characters and `...` (culprit, transaction 200; logger 64; environment 64;
-///   server_name, site, frame function/symbol 256 (+20); frame abs_path/filename 256 (+40)).
+///   server_name, site, exception type/module, frame function/symbol 256 (+20); frame
+///   abs_path/filename 256 (+40)).
 ///   Messages and exception values keep their existing cut at 8,192 (`EventCleanup`).
 /// - Data bags (relay's `BagSize`): `extra` ≤ depth 7 / 262,144 bytes with each value ≤ 16,384
 ///   bytes; each context ≤ depth 7 / 8,192 bytes; `modules` ≤ depth 7 / 8,192; frame `vars` ≤
@@ -62,6 +63,12 @@ enum EventTrimming {
         if let modules = event["modules"], modules.object != nil {
             var budget = large.bytes
             event["modules"] = trimBag(modules, depthLeft: large.depth, budget: &budget)
+        }
+        // Exception `type` and `module`: 256 characters (+20), as `sentry-relay` trims them.
+        EventCleanup.mapExceptions(&event) { exception in
+            for key in ["type", "module"] {
+                if case .string(let text)? = exception[key] { exception[key] = .string(trim(text, symbol)) }
+            }
         }
         EventCleanup.mapStacktraces(&event) { stacktrace in
             guard case .array(var frames)? = stacktrace["frames"] else { return }

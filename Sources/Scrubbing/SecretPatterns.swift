@@ -1,9 +1,23 @@
 import Foundation
 
+/// How a secret found inside a text is written: `[Filtered]` where Sentry's default rules filter
+/// (`@creditcard:filter`, …, everywhere but the formatted message), or Sentry's masking texts
+/// (`[email]`, `[creditcard]`, `[iban]`, `[us-ssn]`, `Bearer [token]`: `@…:replace`), which it
+/// applies to `logentry.formatted` only.
+enum SecretStyle {
+    case filter, replace
+
+    var card: String { self == .filter ? Scrubber.filtered : "[creditcard]" }
+    var iban: String { self == .filter ? Scrubber.filtered : "[iban]" }
+    var ssn: String { self == .filter ? Scrubber.filtered : "[us-ssn]" }
+}
+
 /// Recognizes secrets inside free text: card numbers (13–19 digits, spaces or dashes allowed,
-/// Luhn-valid), IBANs (checksum-valid) and bearer tokens.
+/// Luhn-valid), IBANs (checksum-valid), US social security numbers, bearer tokens and — filtering
+/// only — passwords in URLs (`scheme://user:password@`) and PEM private key bodies; masking also
+/// replaces e-mail addresses. Each is one forward scan of the text.
 enum SecretPatterns {
-    static func scrub(_ text: String) -> String {
+    static func scrub(_ text: String, style: SecretStyle = .filter) -> String {
         var result = text
         // Cheap byte scans first: most strings can hold neither a card number nor an IBAN. A card
         // number is 13 or more digits in one run of digits, spaces and dashes (timestamps, with
@@ -25,9 +39,19 @@ enum SecretPatterns {
                 previous = (previous.1, previous.2, byte)
             }
         }
-        if cardCandidate { result = replaceCards(result) }
-        if ibanStart { result = replaceIBANs(result) }
-        if ASCIISearch.contains(result.utf8, lowercased: bearer) { result = replaceBearer(result) }
+        if cardCandidate { result = replaceCards(result, with: style.card) }
+        if ibanStart { result = replaceIBANs(result, with: style.iban) }
+        if TextScanners.containsSSN(result) { result = TextScanners.replaceSSNs(result, with: style.ssn) }
+        if ASCIISearch.contains(result.utf8, lowercased: bearer) { result = replaceBearer(result, style: style) }
+        switch style {
+        case .filter:
+            if result.utf8.contains(UInt8(ascii: "@")), ASCIISearch.contains(result.utf8, lowercased: TextScanners.schemeSeparator) {
+                result = TextScanners.replaceURLPasswords(result)
+            }
+            if ASCIISearch.contains(result.utf8, lowercased: TextScanners.pemBegin) { result = TextScanners.replacePEMBodies(result) }
+        case .replace:
+            if result.utf8.contains(UInt8(ascii: "@")) { result = TextScanners.replaceEmails(result) }
+        }
         return result
     }
 
@@ -40,7 +64,7 @@ enum SecretPatterns {
     /// such run end at the same place, so the run is read once and only its starts with 13–19
     /// digits left (at most seven) are checked. The first of them that is Luhn-valid, and not
     /// followed by a letter, is replaced through the run's end.
-    static func replaceCards(_ text: String) -> String {
+    static func replaceCards(_ text: String, with replacement: String = Scrubber.filtered) -> String {
         let characters = Array(text)
         var output = ""
         output.reserveCapacity(text.utf8.count)
@@ -78,7 +102,7 @@ enum SecretPatterns {
             }
             if let replacedFrom {
                 for character in characters[index..<replacedFrom] { output.append(character) }
-                output += Scrubber.filtered
+                output += replacement
                 index = end
             } else {
                 for character in characters[index..<runEnd] { output.append(character) }
@@ -105,13 +129,13 @@ enum SecretPatterns {
         return sum % 10 == 0
     }
 
-    static func replaceIBANs(_ text: String) -> String {
+    static func replaceIBANs(_ text: String, with replacement: String = Scrubber.filtered) -> String {
         var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         var changed = false
         for (index, word) in words.enumerated() {
             let trimmed = word.trimmingCharacters(in: .punctuationCharacters)
             if isIBAN(trimmed) {
-                words[index] = word.replacingOccurrences(of: trimmed, with: Scrubber.filtered)
+                words[index] = word.replacingOccurrences(of: trimmed, with: replacement)
                 changed = true
             }
         }
@@ -133,9 +157,10 @@ enum SecretPatterns {
 
     /// One pass over the UTF-8 bytes: each case-insensitive `bearer ` is found with a 7-byte
     /// look-ahead that never goes back, and the token after it (up to whitespace, a quote or a
-    /// comma) becomes `[Filtered]`. Bytes are copied into one buffer (appending to a string's
-    /// scalar view copied the string each time).
-    static func replaceBearer(_ text: String) -> String {
+    /// comma) is replaced: filtering, `Bearer <token>` becomes `[Filtered]` as Sentry's
+    /// `@bearer:filter` does; masking, the token becomes `[token]`. Bytes are copied into one
+    /// buffer (appending to a string's scalar view copied the string each time).
+    static func replaceBearer(_ text: String, style: SecretStyle = .filter) -> String {
         let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -146,16 +171,23 @@ enum SecretPatterns {
                 index += 1
                 continue
             }
-            output.append(contentsOf: bytes[index..<index + bearer.count])
             var end = index + bearer.count
             while end < bytes.count, let length = tokenScalarLength(bytes, at: end) { end += length }
-            if end > index + bearer.count { output.append(contentsOf: filteredBytes) }
+            if end == index + bearer.count {
+                output.append(contentsOf: bytes[index..<end])
+            } else if style == .filter {
+                output.append(contentsOf: filteredBytes)
+            } else {
+                output.append(contentsOf: bytes[index..<index + bearer.count])
+                output.append(contentsOf: tokenBytes)
+            }
             index = end
         }
         return String(decoding: output, as: UTF8.self)
     }
 
     static let filteredBytes = Array(Scrubber.filtered.utf8)
+    static let tokenBytes = Array("[token]".utf8)
 
     /// `bearer ` (any case) at `index`.
     static func startsBearer(_ bytes: [UInt8], at index: Int) -> Bool {

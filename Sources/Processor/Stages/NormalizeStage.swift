@@ -34,7 +34,7 @@ public struct NormalizeStage: EventStage {
             timestamp = received
         }
         let platform = event.platform.flatMap { $0.isEmpty ? nil : $0 } ?? "other"
-        let level = Self.normalizedLevel(event.level)
+        let level = EventAttributes.level(event.json["level"])
 
         var json = event.json
         json["event_id"] = .string(eventID)
@@ -47,7 +47,10 @@ public struct NormalizeStage: EventStage {
             user["ip_address"] = metadata.clientIP.map(JSON.string) ?? .null
             json["user"] = .object(user)
         }
-        // Sizes and numbers first: everything after reads bounded, sane values.
+        // Sentry's shapes first (request pairs, message in logentry, exception values, versions),
+        // then sizes and numbers: everything after reads bounded, sane values.
+        RequestNormalization.apply(&json)
+        EventAttributes.apply(&json)
         EventTrimming.apply(&json)
         EventValueSanity.apply(&json)
         EventCleanup.apply(&json, level: level)
@@ -58,14 +61,5 @@ public struct NormalizeStage: EventStage {
         working.timestamp = timestamp
         working.platform = platform
         working.level = level
-    }
-
-    static let levels: Set<String> = ["fatal", "error", "warning", "info", "debug"]
-
-    static func normalizedLevel(_ level: String?) -> String {
-        guard let level = level?.lowercased() else { return "error" }
-        if level == "warn" { return "warning" }
-        if level == "critical" { return "fatal" }
-        return levels.contains(level) ? level : "error"
     }
 }

@@ -53,7 +53,7 @@ import Web
             var events = [try processed(project, type: "Ordinary")]
             events += try Self.payloads.indices.map { try processed(project, type: "Hostile\($0)") }
             // Spreadsheet formulas in the values the aggregates CSV writes.
-            events.append(try processed(project, type: "Formula", release: "=cmd|' /C calc'!A0", environment: "-2+3",
+            events.append(try processed(project, type: "Formula", release: "=cmd|' -C calc'!A0", environment: "-2+3",
                                         tags: ["region": "@SUM(1+1)", "plain": "ok"]))
             _ = try db.transaction { try EventWriter($0).write(events) }
             var hostile: [(String, Int64, String)] = []
@@ -172,7 +172,7 @@ import Web
                                                + "&groupBy=release&groupBy=environment&groupBy=tag:region", stack)
             #expect(response.status == .ok)
             let csv = String(buffer: response.body)
-            #expect(csv.contains(#""'=cmd|' /C calc'!A0""#))
+            #expect(csv.contains(#""'=cmd|' -C calc'!A0""#))
             #expect(csv.contains(#""'-2+3""#))
             #expect(csv.contains(#""'@SUM(1+1)""#))
             for line in csv.split(separator: "\r\n") {

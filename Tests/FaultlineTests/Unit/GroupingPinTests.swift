@@ -288,7 +288,7 @@ import Testing
 
     static let expectedNormalized: [String: String] = [
         "python-sdk-bench":
-            "hashes=85a44ce452d0b69fabd4ec3ddcdacad8,85a44ce452d0b69fabd4ec3ddcdacad8 title=ConnectionError: upstream refused connection while fetching /api/cart culprit=__main__ in nested type=error meta=044a63519a57a369c0d2585459734814 variants=723dac7f21cc361245c46e6fb4078f3c payload=71345144b42f6bf3073c31b8f80b5951",
+            "hashes=85a44ce452d0b69fabd4ec3ddcdacad8,85a44ce452d0b69fabd4ec3ddcdacad8 title=ConnectionError: upstream refused connection while fetching /api/cart culprit=__main__ in nested type=error meta=044a63519a57a369c0d2585459734814 variants=723dac7f21cc361245c46e6fb4078f3c payload=dd11f3c81c270b4b50c6db22c1b43177",
         "python-libraries":
             "hashes=31f33f61d992be8a1268d4140b9f1ec0 title=ValueError: user bob@example.com id 42 at 2024-01-02T03:04:05Z from 10.1.2.3 took 250ms culprit=app.views in index type=error meta=7adec33266bb2502c87d1721ec2c7d0b variants=53949d9eab3ff99c82f716fd36b05fc6 payload=b284983764d232586b2c98d158fcc091",
         "python-project-rules":
@@ -298,9 +298,9 @@ import Testing
         "javascript-single-url-frame":
             "hashes=88181fce447b46bde0c2c547ccd08e3e,88181fce447b46bde0c2c547ccd08e3e title=Error: Script error. culprit= type=error meta=5ffacb2edb718ab009294ab49a68414a variants=25d237ee3f59a612b8d381ca7701c1f4 payload=e802414bd2c973485c670b702c066084",
         "node":
-            "hashes=61aa907ed8289b94af1abf742bef025e title=Error: ECONNREFUSED 127.0.0.1:5432 culprit=runMicrotasks(/app/src/index.js) type=error meta=e114f1e53cf4e5a79b10c0afdd23751e variants=716ce5a62c346ec51a3eccd4d0241056 payload=2b98eedc4482e178e475e644fd3d14e2",
+            "hashes=61aa907ed8289b94af1abf742bef025e title=Error: ECONNREFUSED 127.0.0.1:5432 culprit=runMicrotasks(/app/src/index.js) type=error meta=e114f1e53cf4e5a79b10c0afdd23751e variants=716ce5a62c346ec51a3eccd4d0241056 payload=abd97fd6e5a094adc644c829ad5eb3b9",
         "java":
-            "hashes=e4151d2607d7f681a8ad46eef339ca14,e0390406b28506378f157705add8d710 title=IllegalStateException: wrapped culprit=com.acme.Api in call type=error meta=9421e5d4b9dcfa577162f07ec4525516 variants=c6aa1abdb17083e41d8bf81bf065e6fa payload=86d8e7db55671aee52066b85a2f2c8c0",
+            "hashes=e4151d2607d7f681a8ad46eef339ca14,e0390406b28506378f157705add8d710 title=IllegalStateException: wrapped culprit=com.acme.Api in call type=error meta=9421e5d4b9dcfa577162f07ec4525516 variants=c6aa1abdb17083e41d8bf81bf065e6fa payload=41eb377b534c7be85432cdee2d2309d5",
         "native-cpp-rust":
             "hashes=954fa4f6c38a24dbcb1e35ab42c0425a,61829109c57eb2b950ca29e50432f74c title=SIGABRT: Abort trap culprit=(anonymous namespace)::Widget::operator<< type=error meta=32785d5a3f468e1039fd032aa9b3c0f4 variants=7961399cec1ba234a06b558a8e5a2792 payload=6f55e9c95ddf0ac9a617afc4b7031455",
         "cocoa-ns-error":
@@ -310,15 +310,15 @@ import Testing
         "go":
             "hashes=1d351d0889df04bdb8da028c0e76edf7,38ffbe1351ba9627dd48679226263fb8 title=*errors.errorString: dial tcp 10.0.0.5:443: i/o timeout culprit=main in main type=error meta=0af07580b63dff1ac7228dc091f9774b variants=7e2484dc0fe80db7498bf4e19f051328 payload=679c3c1b70da5bd45224d3cbc025a6eb",
         "ruby-php-csharp-frames":
-            "hashes=3e75374f6194c78901dfd4103199170f,4c4eb153e92895cc578858fd6e71570f title=NoMethodError: undefined method `x' for nil:NilClass culprit=System.Private.CoreLib in Program.Main(string[] args) type=error meta=311708b23aba2a7dc9c93642e9875c6a variants=32f03740c1a8d315437651336cd6ef51 payload=55214fbbffb85091783e9a836bb59626",
+            "hashes=3e75374f6194c78901dfd4103199170f,4c4eb153e92895cc578858fd6e71570f title=NoMethodError: undefined method `x' for nil:NilClass culprit=System.Private.CoreLib in Program.Main(string[] args) type=error meta=311708b23aba2a7dc9c93642e9875c6a variants=32f03740c1a8d315437651336cd6ef51 payload=1b8a7ada3c9032c4153370449887a07e",
         "message-logentry":
-            "hashes=d483f53bf073144ac7c4f507213414e2 title=query SELECT 1 took 17ms culprit= type=default meta=8064526ff93bb2871208e5a6afaaf494 variants=6c8aaa7ac082a8efb6abfd7bebb17dd5 payload=88de201fa415501a12a0401c291bcd39",
+            "hashes=d483f53bf073144ac7c4f507213414e2 title=query SELECT 1 took 17ms culprit= type=default meta=8064526ff93bb2871208e5a6afaaf494 variants=6c8aaa7ac082a8efb6abfd7bebb17dd5 payload=c00b473b5931a20c1e83d2deebde6b21",
         "message-parameters":
-            "hashes=0e4b30f764e3a726dac268dba5eec70f title=Failed for 550e8400-e29b-41d4-a716-446655440000 sha 356a192b7913b04c54574d18c28d46e6395428ab at T... culprit= type=default meta=8c5dfefce9e0719fa36bed21e4935be4 variants=a2261a272a325f15fb3b43e6aae0b809 payload=84292d0f60de96d79d3ecb892c95da50",
+            "hashes=0e4b30f764e3a726dac268dba5eec70f title=Failed for 550e8400-e29b-41d4-a716-446655440000 sha 356a192b7913b04c54574d18c28d46e6395428ab at T... culprit= type=default meta=8c5dfefce9e0719fa36bed21e4935be4 variants=a2261a272a325f15fb3b43e6aae0b809 payload=a1616424b0eca351d8699453c2b6026f",
         "message-plain":
-            "hashes=bb54a1dc6d6a7201cc34c5e181e2de71 title=nothing to replace here, just words culprit= type=default meta=5155606da7a2969c8d68f8df44ce6ddc variants=4096e367a28af6d902dc09eebd2d1107 payload=ac7ba5d8d362b145fad3edae1bc33c17",
+            "hashes=bb54a1dc6d6a7201cc34c5e181e2de71 title=nothing to replace here, just words culprit= type=default meta=5155606da7a2969c8d68f8df44ce6ddc variants=4096e367a28af6d902dc09eebd2d1107 payload=3b4a3af06e1d1bc509eb24c72f6f61e4",
         "message-connection-refused":
-            "hashes=7fdc4dd1ff81a2a07b70007cede59578 title=Refused (warning) culprit= type=default meta=e43f39a3b9c1dd426cafc73cdbc4dfe7 variants=6db8f9267a0b0d7bfe16479138d95907 payload=55d9611bd5af3740dbcf645b3cf16254",
+            "hashes=7fdc4dd1ff81a2a07b70007cede59578 title=Refused (warning) culprit= type=default meta=e43f39a3b9c1dd426cafc73cdbc4dfe7 variants=6db8f9267a0b0d7bfe16479138d95907 payload=e0d63c4d4ec1300e7c210a78677f3253",
         "fingerprint-default-extended":
             "hashes=2597f80c4e7d47f618cd78eecf03e0c6,2597f80c4e7d47f618cd78eecf03e0c6 title=KeyError: k culprit=/api/x type=error meta=96d2afe65114ca85b621f005810410e8 variants=4a21550b7984020b3fb51f283b985074 payload=c45eeb0e70753954b9de0f1308c8fd24",
         "fingerprint-rule-replaces":
@@ -328,7 +328,7 @@ import Testing
         "exception-synthetic":
             "hashes=d892d6a100567613fcad162856b12b2a,d892d6a100567613fcad162856b12b2a title=crash_here culprit= type=error meta=81b3c6e0e6b5e0ac9fbee13406f80d26 variants=b18da627313bf0d6114a724e6e4562c0 payload=2c68e821caab83862fc38068194de766",
         "top-level-stacktrace":
-            "hashes=f0357a3f154bc2ffe2bff55055457068,a7ef7d2bee811121111bd6fe86e57709 title=hello 5 culprit=a in f type=default meta=eca603819a14b75c079942a3962bf451 variants=b2e8a2aa4c87bb78f24316999ae6300a payload=cbcf147d1d34ef2e84cabd307cb3f81a",
+            "hashes=f0357a3f154bc2ffe2bff55055457068,a7ef7d2bee811121111bd6fe86e57709 title=hello 5 culprit=a in f type=default meta=eca603819a14b75c079942a3962bf451 variants=b2e8a2aa4c87bb78f24316999ae6300a payload=bf9f906b9485b6c5ed7e0752cbd5ef85",
         "no-frames-no-message":
             "hashes=d41d8cd98f00b204e9800998ecf8427e title=<unlabeled event> culprit= type=default meta=81cfe9f4c9916071c9b00641bdae7122 variants=29f19ca5b3b2eecab159a277c2626629 payload=5bdc279773046d4a67a7086a584ec111",
     ]
