@@ -15,16 +15,19 @@
 # older message sets, read or not; the sentry-sdk event compresses (lz4, in batches) to ~220
 # bytes, so keep COUNT / PARTITIONS under ~18,000 (4 MB). The reading-only reference fails the
 # run when the broker serves fewer than COUNT messages.
-# FAULTLINE_BIN runs another build of faultline (e.g. a saved copy from before a change).
+# FAULTLINE_BIN runs another build of faultline (e.g. a saved copy from before a change),
+# BENCH_BACKLOG_BIN another bench-backlog; SKIP_BUILD=1 uses them (or .build/release) as they are.
 # Needs: ./deploy/dev.sh run once (PostgreSQL, venv).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../deploy/lib.sh"
 RUNS="${1:-3}"; COUNT="${2:-20000}"; WORKERS="${3:-1}"; ISSUES="${4:-200}"; PROCESSES="${5:-1}"; PARTITIONS="${6:-4}"
 pg_start
 cd "$ROOT"
-swift build -c release --product faultline >/dev/null
-swift build -c release --product bench-backlog >/dev/null
-FAULTLINE="${FAULTLINE_BIN:-.build/release/faultline}"; BENCH_BACKLOG=.build/release/bench-backlog
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    swift build -c release --product faultline >/dev/null
+    swift build -c release --product bench-backlog >/dev/null
+fi
+FAULTLINE="${FAULTLINE_BIN:-.build/release/faultline}"; BENCH_BACKLOG="${BENCH_BACKLOG_BIN:-.build/release/bench-backlog}"
 ENVELOPE="$STATE/bench-envelope"
 "$STATE/venv/bin/python" bench/make_envelope.py "$ENVELOPE.gz" >&2
 gunzip -c "$ENVELOPE.gz" > "$ENVELOPE"
