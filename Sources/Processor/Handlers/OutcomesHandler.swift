@@ -24,7 +24,10 @@ public final class OutcomesHandler: TopicHandler {
         for message in messages {
             do {
                 let record = try OutcomeMessage.decode(message.value)
+                // A receipt whose sequence PostgreSQL cannot hold is not one a spool wrote: the
+                // record counts as one without a receipt rather than not at all.
                 let receipt = message.header(IngestReceipt.headerName).flatMap(IngestReceipt.decode)
+                    .flatMap { Int64(exactly: $0.sequence) == nil ? nil : $0 }
                     .map { IngestReceiptRepository.Receipt(projectID: record.projectID, receipt: $0) }
                 records.append((record, receipt))
             } catch {
