@@ -36,7 +36,10 @@ public struct IngestReceipt: Hashable, Sendable {
     }
 
     /// The spool id as PostgreSQL's uuid text (`xxxxxxxx-xxxx-…`).
-    public var spoolUUID: String {
+    public var spoolUUID: String { Self.uuidText(spoolID: spoolID) }
+
+    /// A spool id's uuid text, where the relay names its spool in `spool_releases`.
+    public static func uuidText(spoolID: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")
         return EventID.hyphenated(String(spoolID.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }))
     }

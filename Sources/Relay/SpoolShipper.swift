@@ -3,7 +3,9 @@ import Foundation
 import Kafka
 import Logging
 import Metrics
+import Postgres
 import Spool
+import Store
 
 /// Moves the relay's spooled records to Kafka and releases the spool behind the processors.
 ///
@@ -53,6 +55,15 @@ public final class SpoolShipper: @unchecked Sendable {
         self.releaseInterval = releaseInterval
         self.logger = logger
         ledger = ShipmentLedger(startingAfter: spool.replayStart > 0 ? spool.replayStart - 1 : 0)
+    }
+
+    /// The usual `recordRelease`: the watermark goes to `spool_releases` through `pool`, where
+    /// the processors' `receipts` job reads it.
+    public static func recordingRelease(of spool: Spool, in pool: PGPool) -> @Sendable (UInt64) async throws -> Void {
+        let uuid = IngestReceipt.uuidText(spoolID: spool.identity)
+        return { released in
+            try await pool.withConnection { try IngestReceiptRepository($0).recordRelease(spoolUUID: uuid, released: released) }
+        }
     }
 
     /// Forwards and releases until the task is cancelled (at shutdown: what is not processed yet

@@ -1,5 +1,4 @@
 import Core
-import EventModel
 import Foundation
 import Kafka
 import Logging
@@ -8,7 +7,6 @@ import Processor
 import Relay
 import ServiceLifecycle
 import Spool
-import Store
 
 /// Where the relay makes a request durable before answering 200 (docs/SPOOL.md, "When the
 /// relay spools"): in its write-ahead spool when the broker is the embedded mock cluster (an
@@ -32,12 +30,9 @@ enum RelayDurability {
         } catch SpoolError.inUse(let path) {
             throw Failure("the spool \(path) is in use by another relay — give each relay its own FAULTLINE_SPOOL_DIR")
         }
-        let spoolUUID = IngestReceipt(spoolID: spool.identity, sequence: 0, index: 0)?.spoolUUID ?? ""
         let shipper = SpoolShipper(
             spool: spool, producer: producer, consumedTopics: ProcessorTopics.consumed(config.topics), backlog: backlog,
-            recordRelease: { released in
-                try await pool.withConnection { try IngestReceiptRepository($0).recordRelease(spoolUUID: spoolUUID, released: released) }
-            }, logger: logger)
+            recordRelease: SpoolShipper.recordingRelease(of: spool, in: pool), logger: logger)
         logger.info("relay: answering 200 once a request is on disk in the spool \(directory) (up to \(config.spoolMaxBytes / 1024 / 1024) MiB); \(backlog == nil ? "released once Kafka acknowledges" : "released once the processors committed")")
         return (spool, SpoolService(shipper: shipper, spool: spool))
     }

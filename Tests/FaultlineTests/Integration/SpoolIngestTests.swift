@@ -60,7 +60,7 @@ import Testing
                 #expect(reopened.identity == spool.identity)
                 let replay = SpoolShipper(spool: reopened, producer: stack.producer, consumedTopics: ProcessorTopics.consumed(.init()),
                                           backlog: stack.backlog, releaseInterval: .milliseconds(100),
-                                          recordRelease: InProcessStack.recordRelease(pool: stack.pool, spool: reopened),
+                                          recordRelease: SpoolShipper.recordingRelease(of: reopened, in: stack.pool),
                                           logger: Logger(label: "test"))
                 let replaying = Task { await replay.run() }
                 defer { replaying.cancel() }

@@ -75,7 +75,7 @@ struct InProcessStack {
             spool = opened
             shipper = SpoolShipper(spool: opened, producer: producer, consumedTopics: ProcessorTopics.consumed(topics),
                                    backlog: backlog, releaseInterval: .milliseconds(100),
-                                   recordRelease: InProcessStack.recordRelease(pool: pool, spool: opened), logger: logger)
+                                   recordRelease: SpoolShipper.recordingRelease(of: opened, in: pool), logger: logger)
         }
         IngestRoutes(producer: producer, pool: pool, topics: topics, limits: limits, trustedProxies: trustedProxies,
                      backlog: backlog, spool: spool, logger: logger).add(to: router)
@@ -87,14 +87,6 @@ struct InProcessStack {
         return InProcessStack(database: database, broker: broker, producer: producer, pool: pool, app: app, router: router,
                               dsnKey: tenant.key, token: tenant.token, projectID: tenant.project.id,
                               spool: spool, shipper: shipper, backlog: backlog)
-    }
-
-    /// What `faultline` does with a spool's release watermark: records it in `spool_releases`.
-    static func recordRelease(pool: PGPool, spool: Spool) -> @Sendable (UInt64) async throws -> Void {
-        let uuid = IngestReceipt(spoolID: spool.identity, sequence: 0, index: 0)?.spoolUUID ?? ""
-        return { released in
-            try await pool.withConnection { try IngestReceiptRepository($0).recordRelease(spoolUUID: uuid, released: released) }
-        }
     }
 
     func dsn(port: Int) -> String { "http://\(dsnKey.publicKey)@127.0.0.1:\(port)/\(projectID)" }
