@@ -25,8 +25,10 @@ public struct OffsetStore {
         let rows = try ConsumerOffsetRepository(db).positions(
             group: group, clusterID: clusterID, topics: partitions.map(\.topic), partitions: partitions.map(\.partition))
         var result: [TopicPartition: Int64] = [:]
+        // A stored row is outside input too: a partition number that is no Int32 is not ours.
         for row in rows {
-            result[TopicPartition(topic: row.topic, partition: Int32(row.partition))] = row.nextOffset
+            guard let partition = Int32(exactly: row.partition) else { continue }
+            result[TopicPartition(topic: row.topic, partition: partition)] = row.nextOffset
         }
         return result
     }
