@@ -28,28 +28,33 @@ final class ChildProcess: @unchecked Sendable {
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         process.standardInput = stdinPipe
-        // At end of file a handler removes itself: Foundation keeps a dispatch source on the
-        // descriptor until then, and closing the descriptor under a live source crashes
-        // libdispatch's event loop (seen as "Bad pointer dereference" in _dispatch_event_loop_drain).
-        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            self?.lock.withLock { self?.out.append(data) }
-        }
-        stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            self?.lock.withLock { self?.err.append(data) }
-        }
     }
 
     deinit {
-        stdoutPipe.fileHandleForReading.readabilityHandler = nil
-        stderrPipe.fileHandleForReading.readabilityHandler = nil
         if let spoolDirectory, !process.isRunning { try? FileManager.default.removeItem(atPath: spoolDirectory) }
     }
 
-    func start() throws { try process.run() }
+    /// Starts the child and one thread per output pipe that reads it until end of file. Blocking
+    /// reads, not `readabilityHandler`: a handler is a dispatch source on the descriptor, and a
+    /// descriptor closed while its source was still being cancelled crashed libdispatch's event
+    /// loop (signal 11 in `_dispatch_event_loop_drain`, seen under load in full test runs).
+    func start() throws {
+        try process.run()
+        Self.drain(stdoutPipe.fileHandleForReading) { [weak self] data in self?.lock.withLock { self?.out.append(data) } }
+        Self.drain(stderrPipe.fileHandleForReading) { [weak self] data in self?.lock.withLock { self?.err.append(data) } }
+    }
+
+    private static func drain(_ handle: FileHandle, _ append: @escaping @Sendable (Data) -> Void) {
+        let thread = Thread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                append(data)
+            }
+        }
+        thread.name = "child-output"
+        thread.start()
+    }
 
     /// Writes one line to the child's stdin (the broker's control interface).
     func send(_ line: String) {
