@@ -102,6 +102,8 @@ public struct WorkingEvent {
     public var traceID: String?
     public var userKey: String?
     public var tags: [String: String] = [:]
+    /// What normalization and scrubbing changed or removed, stored as the event's `_meta`.
+    public var meta = EventMeta()
     /// The JSON to store, once the last stage settled it.
     public var stored: String?
 
