@@ -44,6 +44,13 @@ let package = Package(
         .target(name: "GlobEngine"),
         .target(name: "Quotas", dependencies: ["EventModel", "GlobEngine"]),
         .target(name: "Scrubbing", dependencies: ["EventModel"]),
+        // Pure parsers of what sentry-cli uploads: bounded ZIP reader, bundle manifests, digests.
+        .target(name: "Artifacts", dependencies: [
+            "EventModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .target(name: "Grouping", dependencies: [
             "EventModel", "GlobEngine",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -98,7 +105,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "Query", dependencies: [
-            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas",
+            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas", "Artifacts",
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
 
@@ -139,7 +148,7 @@ let package = Package(
 
         .testTarget(name: "FaultlineTests", dependencies: [
             "Core", "Spool", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
-            "GlobEngine",
+            "GlobEngine", "Artifacts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),

@@ -46,6 +46,7 @@ public struct QueryError: Error, CustomStringConvertible, Sendable, HTTPResponse
         case .conflict: self.init(.conflict, error.description)
         case .invalid: self.init(.badRequest, error.description)
         case .inconsistent: self.init(.internalServerError, "Internal Error")
+        case .quotaExceeded: self.init(.contentTooLarge, error.description)
         }
     }
 }

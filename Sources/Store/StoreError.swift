@@ -11,6 +11,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case invalid
         /// The database did not do what it should have (a row vanished mid-transaction).
         case inconsistent
+        /// Storing this would take the organization over its quota (the blob store's).
+        case quotaExceeded
     }
 
     public let kind: Kind
@@ -24,4 +26,5 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     public static func notFound(_ description: String) -> StoreError { StoreError(.notFound, description) }
     public static func conflict(_ description: String) -> StoreError { StoreError(.conflict, description) }
     public static func invalid(_ description: String) -> StoreError { StoreError(.invalid, description) }
+    public static func quotaExceeded(_ description: String) -> StoreError { StoreError(.quotaExceeded, description) }
 }

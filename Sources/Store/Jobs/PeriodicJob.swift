@@ -33,3 +33,19 @@ extension PeriodicJob {
         }
     }
 }
+
+extension PeriodicJob {
+    /// The blob store's garbage collection, every 10 minutes: first artifacts past retention
+    /// (bundles without a release and debug files older than `artifactRetentionDays`, 0 keeps
+    /// them; a release's bundles and files go when the release is deleted), then every blob
+    /// nothing references any more and nobody used for `graceSeconds` (chunks uploaded for an
+    /// assembly that never came, the chunks of assembled bundles, freed files).
+    public static func blobs(store: any BlobStore = PostgresBlobStore(), artifactRetentionDays: Int,
+                             graceSeconds: Int = 3_600) -> PeriodicJob {
+        PeriodicJob(name: "blobs", schedule: JobSchedule(interval: 600)) { db in
+            let expired = artifactRetentionDays > 0 ? try ArtifactRepository(db).expire(olderThanDays: artifactRetentionDays) : (0, 0)
+            let garbage = try store.collectGarbage(graceSeconds: graceSeconds, db)
+            return "expired \(expired.0) bundles and \(expired.1) debug files, deleted \(garbage.blobs) blobs (\(garbage.bytes) bytes)"
+        }
+    }
+}

@@ -24,6 +24,12 @@ public enum SchemaRule {
         "projects": .organizationLevel,
         "api_tokens": .organizationLevel,
         "releases": .organizationLevel,
+        // The blob store is per organization (a quota, and no sharing across tenants); bundles
+        // may serve several projects (their files are keyed by project in `artifact_files`).
+        "blobs": .organizationLevel,
+        "blob_usage": .organizationLevel,
+        "artifact_bundles": .organizationLevel,
+        "repositories": .organizationLevel,
         "schema_migrations": .installation,
         "consumer_offsets": .installation,
         // project_id is NULL for a message that names no project or could not be decoded.
@@ -33,6 +39,9 @@ public enum SchemaRule {
         "spool_releases": .installation,
         "release_projects": .perRelease,
         "deploys": .perRelease,
+        "release_files": .perRelease,
+        "release_commits": .perRelease,
+        "release_head_commits": .perRelease,
         "quota_usage": .perRateLimit,
     ]
 
