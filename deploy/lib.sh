@@ -94,5 +94,12 @@ ensure_venv() {
         log "installing sentry-sdk, sentry-cli and sentry-relay from PyPI"
         "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli brotli 'sentry-relay==0.10.1'
     fi
+    # sentry-cli 2.x beside it (its own venv: one package, two versions) for the legacy
+    # release-files path (ArtifactUploadTests finds it at ../venv-cli2/bin/sentry-cli).
+    if [ ! -x "$STATE/venv-cli2/bin/sentry-cli" ]; then
+        log "installing sentry-cli 2.x from PyPI into $STATE/venv-cli2"
+        python3 -m venv "$STATE/venv-cli2"
+        "$STATE/venv-cli2/bin/pip" install -q --disable-pip-version-check 'sentry-cli==2.58.2'
+    fi
     echo "$venv/bin/python"
 }

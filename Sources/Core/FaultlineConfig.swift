@@ -45,6 +45,10 @@ public struct FaultlineConfig: Sendable {
     /// relay answers 503 with `Retry-After`.
     public var spoolMaxBytes = 1024 * 1024 * 1024
 
+    /// Bytes each organization may keep in the blob store (`FAULTLINE_ARTIFACT_QUOTA_BYTES`):
+    /// uploaded source maps, bundles, debug files and release files, deduplicated.
+    public var artifactQuotaBytes: Int64 = 1024 * 1024 * 1024
+
     public enum SpoolMode: String, Sendable { case auto, on, off }
 
     public init(databaseURL: String = FaultlineConfig.defaultDatabaseURL, kafkaBrokers: String = "",
@@ -131,6 +135,7 @@ public struct FaultlineConfig: Sendable {
             guard bytes >= 256 * 1024 * 1024 else { throw ConfigError("FAULTLINE_SPOOL_MAX_BYTES=\(bytes) must be at least 268435456 (256 MiB)") }
             config.spoolMaxBytes = bytes
         }
+        if let bytes = try positive("FAULTLINE_ARTIFACT_QUOTA_BYTES") { config.artifactQuotaBytes = Int64(bytes) }
         for (key, path) in Topics.environmentKeys {
             if let name = value(key) { config.topics[keyPath: path] = name }
         }

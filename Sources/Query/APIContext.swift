@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 import Hummingbird
 import Postgres
@@ -9,6 +10,10 @@ import Store
 struct APIContext: Sendable {
     let pool: PGPool
     let baseURL: String
+    /// What uploads may be (chunk sizes, file sizes, the organization quota).
+    var artifacts = ArtifactLimits()
+    /// Where uploaded bytes go.
+    var blobs: any BlobStore = PostgresBlobStore()
 
     func organization(_ grant: TokenGrant, slug: String, _ db: PGConnection) throws -> Organization {
         guard let organization = try AdminStore(db).organization(id: grant.organizationID, slug: slug) else { throw QueryError.notFound }

@@ -1,5 +1,7 @@
+import Artifacts
 import Hummingbird
 import Postgres
+import Store
 import Web
 
 /// Sentry's web API under `/api/0/`, read from the tables the processor maintains. Every route
@@ -8,8 +10,9 @@ import Web
 public struct APIRoutes: Sendable {
     let api: APIContext
 
-    public init(pool: PGPool, baseURL: String) {
-        api = APIContext(pool: pool, baseURL: baseURL)
+    public init(pool: PGPool, baseURL: String, artifacts: ArtifactLimits = ArtifactLimits(),
+                blobs: any BlobStore = PostgresBlobStore()) {
+        api = APIContext(pool: pool, baseURL: baseURL, artifacts: artifacts, blobs: blobs)
     }
 
     public func add(to router: Router<FaultlineRequestContext>) {
@@ -22,5 +25,11 @@ public struct APIRoutes: Sendable {
         DeadLetterRoutes(api: api).add(to: group)
         ReleaseRoutes(api: api).add(to: group)
         StatsRoutes(api: api).add(to: group)
+        ChunkUploadRoutes(api: api).add(to: group)
+        AssembleRoutes(api: api).add(to: group)
+        DebugFileRoutes(api: api).add(to: group)
+        ReleaseFileRoutes(api: api).add(to: group)
+        CommitRoutes(api: api).add(to: group)
+        UnservedRoutes().add(to: group)
     }
 }

@@ -34,6 +34,12 @@ struct EventStore {
         return (Array(rows.prefix(limit)), rows.count > limit)
     }
 
+    /// A page of the project's events, newest first.
+    func events(projectID: Int64, limit: Int, offset: Int) throws -> ([EventRecord], Bool) {
+        let rows = try EventRepository(db).events(projectID: projectID, limit: limit + 1, offset: offset).map(EventRecord.init)
+        return (Array(rows.prefix(limit)), rows.count > limit)
+    }
+
     /// The events before and after one of its issue, for `previousEventID` / `nextEventID`.
     func neighbours(of event: EventRecord) throws -> (previous: String?, next: String?) {
         try EventRepository(db).neighbours(issueID: event.issueID, timestamp: event.timestamp, eventID: event.eventID)

@@ -42,6 +42,10 @@ struct ReleaseJSON: Encodable, Sendable {
     let deployCount: Int64
     let lastDeploy: DeployJSON?
     let projects: [Project]
+    var commitCount = 0
+    /// The newest commit (`set-commits`), as Sentry's commit serializer writes it.
+    var lastCommit: JSON?
+    var authors: [JSON] = []
 
     enum CodingKeys: String, CodingKey {
         case id, version, shortVersion, status, versionInfo, ref, url, data, dateCreated, dateReleased, firstEvent,
@@ -66,11 +70,11 @@ struct ReleaseJSON: Encodable, Sendable {
         try c.encode(lastEvent.map(Timestamp.format), forKey: .lastEvent)
         try c.encode(newGroups, forKey: .newGroups)
         try c.encode(String?.none, forKey: .owner)
-        try c.encode(0, forKey: .commitCount)
-        try c.encode(String?.none, forKey: .lastCommit)
+        try c.encode(commitCount, forKey: .commitCount)
+        try c.encode(lastCommit, forKey: .lastCommit)
         try c.encode(deployCount, forKey: .deployCount)
         try c.encode(lastDeploy, forKey: .lastDeploy)
-        try c.encode([String](), forKey: .authors)
+        try c.encode(authors, forKey: .authors)
         try c.encode(projects, forKey: .projects)
         try c.encode([String: String](), forKey: .currentProjectMeta)
         try c.encode(String?.none, forKey: .userAgent)

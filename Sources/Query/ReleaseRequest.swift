@@ -1,4 +1,5 @@
 import EventModel
+import Store
 import Foundation
 
 /// Release and deploy request bodies, validated as Sentry's serializers validate them (pure).
@@ -21,13 +22,25 @@ enum ReleaseRequest {
     }
 
     /// `PUT …/releases/{version}/`: only what is given changes (sentry-cli's finalize sends
-    /// `dateReleased`; `projects`, `refs` and `commits` are accepted and ignored).
+    /// `dateReleased`; `set-commits` sends `commits` from local git, or `refs` when repositories
+    /// are registered; `projects` is accepted and ignored).
     struct Update: Sendable, Equatable {
         var ref: String?
         var url: String?
         var dateReleased: Date?
         var status: String?
+        var commits: [CommitRepository.Commit]?
+        var refs: [HeadCommit]?
     }
+
+    struct HeadCommit: Sendable, Equatable {
+        var repository: String
+        var commit: String
+        var previous: String?
+    }
+
+    static let maxCommits = 1_000
+    static let maxFilesPerCommit = 1_000
 
     /// `POST …/releases/{version}/deploys/`; `dateFinished` defaults to now, as in Sentry.
     struct Deploy: Sendable, Equatable {
@@ -62,7 +75,49 @@ enum ReleaseRequest {
 
     static func update(_ body: [String: JSON]) throws(QueryError) -> Update {
         Update(ref: try string(body, "ref", max: 1024), url: try string(body, "url", max: 200),
-               dateReleased: try date(body, "dateReleased"), status: try status(body))
+               dateReleased: try date(body, "dateReleased"), status: try status(body), commits: try commits(body),
+               refs: try refs(body))
+    }
+
+    /// sentry-cli's `GitCommit`s: `id`, `repository`, `author_name`, `author_email`,
+    /// `timestamp`, `message`, `patch_set: [{path, type}]`.
+    static func commits(_ body: [String: JSON]) throws(QueryError) -> [CommitRepository.Commit]? {
+        guard let list = body["commits"], !list.isNull else { return nil }
+        guard let items = list.array else { throw .invalid("commits", "Expected a list of items but got type \"\(typeName(list))\".") }
+        guard items.count <= maxCommits else { throw .invalid("commits", "Ensure this field has no more than \(maxCommits) elements.") }
+        return try items.map { item throws(QueryError) -> CommitRepository.Commit in
+            guard let fields = item.object, let id = try string(fields, "id", max: 64), !id.isEmpty else {
+                throw .invalid("commits", "Each commit needs an id of at most 64 characters.")
+            }
+            var files: [(path: String, type: String)] = []
+            let patches = fields["patch_set"]?.array ?? []
+            guard patches.count <= maxFilesPerCommit else { throw .invalid("commits", "Too many files in commit \(id).") }
+            for patch in patches {
+                guard let path = patch["path"]?.string, !path.isEmpty, path.utf8.count <= 1024 else {
+                    throw .invalid("commits", "Each patch_set entry needs a path of at most 1024 characters.")
+                }
+                let type = patch["type"]?.string ?? "M"
+                guard ["A", "M", "D"].contains(type) else { throw .invalid("commits", "patch_set type must be A, M or D.") }
+                files.append((path, type))
+            }
+            return CommitRepository.Commit(
+                id: id, repository: try string(fields, "repository", max: 200) ?? "", authorName: try string(fields, "author_name", max: 128),
+                authorEmail: try string(fields, "author_email", max: 200), message: try string(fields, "message", max: 65_536),
+                timestamp: try date(fields, "timestamp"), files: files)
+        }
+    }
+
+    /// Head commits: `[{repository, commit, previousCommit}]`.
+    static func refs(_ body: [String: JSON]) throws(QueryError) -> [HeadCommit]? {
+        guard let list = body["refs"], !list.isNull else { return nil }
+        guard let items = list.array, items.count <= 100 else { throw .invalid("refs", "Expected a list of at most 100 items.") }
+        return try items.map { item throws(QueryError) -> HeadCommit in
+            guard let fields = item.object, let repository = try string(fields, "repository", max: 200),
+                  let commit = try string(fields, "commit", max: 64) else {
+                throw .invalid("refs", "Each ref needs a repository and a commit.")
+            }
+            return HeadCommit(repository: repository, commit: commit, previous: try string(fields, "previousCommit", max: 64))
+        }
     }
 
     static func deploy(_ body: [String: JSON]) throws(QueryError) -> Deploy {

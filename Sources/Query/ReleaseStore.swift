@@ -100,9 +100,10 @@ struct ReleaseStore {
         let newGroups = try repository.newIssueCounts(releaseIDs: ids)
         let deployCount = try repository.deployCounts(releaseIDs: ids)
         let lastDeploy = try repository.lastDeploys(releaseIDs: ids)
+        let commits = try CommitRepository(db).summaries(releaseIDs: ids)
         return releases.map { release in
             let counts = newGroups[release.id] ?? [:]
-            return ReleaseJSON(
+            var json = ReleaseJSON(
                 id: release.id, version: release.version, status: release.status, ref: release.ref, url: release.url,
                 data: release.data, dateCreated: release.createdAt, dateReleased: release.dateReleased,
                 firstEvent: firstEvent[release.id], lastEvent: lastEvent[release.id],
@@ -113,6 +114,13 @@ struct ReleaseStore {
                                         newGroups: counts[project.projectID] ?? 0, platform: project.platform,
                                         platforms: project.platform.map { [$0] } ?? [])
                 })
+            if let summary = commits[release.id] {
+                json.commitCount = summary.count
+                json.lastCommit = CommitJSON.make(summary.last)
+                let author = CommitJSON.author(summary.last)
+                json.authors = author.isNull ? [] : [author]
+            }
+            return json
         }
     }
 }

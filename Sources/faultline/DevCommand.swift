@@ -33,7 +33,7 @@ struct DevCommand: AsyncParsableCommand {
                                                     defaultDirectory: ".faultline/spool", logger: logger)
             IngestRoutes(producer: producer, pool: pool, topics: config.topics, limits: Runtime.relayLimits(config),
                          trustedProxies: config.trustedProxies, backlog: backlog, spool: durable?.0, logger: logger).add(to: router)
-            APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
+            APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000), artifacts: Runtime.artifactLimits(config)).add(to: router)
             DashboardRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9000)).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9000, services: [processor] + Runtime.jobServices(config, logger: logger) + (durable.map { [$0.1] } ?? []),
                                     logger: logger)

@@ -15,7 +15,7 @@ struct QueryCommand: AsyncParsableCommand {
             let (config, logger) = try Runtime.start(options)
             let pool = PGPool(url: config.databaseURL, size: 8)
             let router = Runtime.router()
-            APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9001)).add(to: router)
+            APIRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9001), artifacts: Runtime.artifactLimits(config)).add(to: router)
             DashboardRoutes(pool: pool, baseURL: config.baseURL(defaultPort: 9001)).add(to: router)
             try await HTTPServer.run(router: router, config: config, defaultPort: 9001, logger: logger)
             await pool.shutdown()

@@ -1,3 +1,4 @@
+import Artifacts
 import Core
 import Hummingbird
 import Foundation
@@ -76,6 +77,13 @@ enum Runtime {
                                                 topics: config.topics, batchSize: config.batchSize, drainOnStop: embedded)
         settings.niceness = niceness
         return ProcessorService(settings: settings, workers: workers, logger: logger)
+    }
+
+    /// The upload limits, with the configured organization quota.
+    static func artifactLimits(_ config: FaultlineConfig) -> ArtifactLimits {
+        var limits = ArtifactLimits()
+        limits.organizationQuotaBytes = config.artifactQuotaBytes
+        return limits
     }
 
     /// The singleton jobs processors run (one leader across all of them).

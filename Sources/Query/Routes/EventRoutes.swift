@@ -13,6 +13,7 @@ struct EventRoutes {
     static let traceLimit = 1000
 
     func add(to group: RouterGroup<FaultlineRequestContext>) {
+        group.get("projects/:org/:project/events") { request, context in try await projectEvents(request, context) }
         group.get("projects/:org/:project/events/:event") { _, context in try await event(context) }
         group.get("organizations/:org/events") { request, context in try await organizationEvents(request, context) }
         group.get("organizations/:org/events-trace/:trace") { _, context in try await trace(context) }
@@ -30,6 +31,20 @@ struct EventRoutes {
             return EventJSON.full(event, previous: previous, next: next)
         }
         return JSONResponse.make(.ok, bytes: json.encoded())
+    }
+
+    /// The project's events, newest first (`sentry-cli events list`), in the summary shape.
+    private func projectEvents(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:read")
+        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
+        let parameters = request.uri.queryParameters
+        let (cursor, limit) = try Cursor.page(cursor: parameters["cursor"].map(String.init), perPage: parameters["per_page"].map(String.init))
+        let (events, hasMore) = try await api.withConnection { [api] db in
+            let project = try api.project(grant, organization: org, project: slug, db)
+            return try EventStore(db: db).events(projectID: project.id, limit: limit, offset: cursor.offset)
+        }
+        return JSONResponse.make(.ok, bytes: JSON.array(events.map { JSON.object(EventJSON.summary($0)) }).encoded(),
+                                 headers: [.link: api.link(request, offset: cursor.offset, limit: limit, hasMore: hasMore)])
     }
 
     /// Sentry's Discover-style list, for the one query Faultline answers from it: `trace:<id>`.

@@ -110,7 +110,8 @@ struct ReleaseRoutes {
     }
 
     /// `dateReleased` finalizes (sentry-cli `releases finalize`); `ref`, `url`, `status` change
-    /// those fields; anything else (`projects`, `refs`, `commits`) is accepted and ignored.
+    /// those fields; `commits` (`set-commits --local/--auto`) and `refs` replace the release's;
+    /// `projects` is accepted and ignored.
     private func update(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require(anyOf: Self.writeScopes)
         let (org, version) = try Self.path(context)
@@ -118,6 +119,9 @@ struct ReleaseRoutes {
         let release = try await api.withConnection { [api] db in
             let store = ReleaseStore(db: db)
             let release = try store.update(try Self.find(api, grant, org, version, store, db), input)
+            let commits = CommitRepository(db)
+            if let list = input.commits { try commits.setCommits(releaseID: release.id, list) }
+            if let refs = input.refs { try commits.setHeadCommits(releaseID: release.id, refs.map { ($0.repository, $0.commit, $0.previous) }) }
             return try store.json([release])[0]
         }
         return JSONResponse.make(.ok, release)

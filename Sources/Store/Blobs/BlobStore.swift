@@ -23,6 +23,10 @@ public protocol BlobStore: Sendable {
     /// would exceed `limit` (checked from the stored sizes before anything is read).
     func read(organizationID: Int64, digests: [String], limit: Int, _ db: PGConnection) throws -> [UInt8]?
 
+    /// Calls `body` with the bytes of each of `digests`, in order, one blob at a time (a large
+    /// debug file is checked without holding it whole); false when one is missing.
+    func forEach(organizationID: Int64, digests: [String], _ db: PGConnection, _ body: ([UInt8]) throws -> Void) throws -> Bool
+
     /// Deletes blobs nothing references and nobody used for `graceSeconds`, and gives their
     /// bytes back to their organizations' usage.
     func collectGarbage(graceSeconds: Int, _ db: PGConnection) throws -> BlobGarbage
@@ -64,6 +68,10 @@ public struct PostgresBlobStore: BlobStore {
 
     public func read(organizationID: Int64, digests: [String], limit: Int, _ db: PGConnection) throws -> [UInt8]? {
         try BlobRepository(db).concatenated(organizationID: organizationID, digests: digests, limit: limit)
+    }
+
+    public func forEach(organizationID: Int64, digests: [String], _ db: PGConnection, _ body: ([UInt8]) throws -> Void) throws -> Bool {
+        try BlobRepository(db).forEach(organizationID: organizationID, digests: digests, body)
     }
 
     public func collectGarbage(graceSeconds: Int, _ db: PGConnection) throws -> BlobGarbage {

@@ -89,6 +89,15 @@ public struct BlobRepository {
         return result
     }
 
+    public func forEach(organizationID: Int64, digests: [String], _ body: ([UInt8]) throws -> Void) throws -> Bool {
+        for digest in digests {
+            guard let row = try db.query("SELECT data FROM blobs WHERE organization_id = $1 AND sha1 = $2 AND data IS NOT NULL",
+                                         [organizationID, digest]).first else { return false }
+            try body(try row.bytes("data"))
+        }
+        return true
+    }
+
     public func deleteUnreferenced(graceSeconds: Int) throws -> BlobGarbage {
         let row = try db.query("""
             WITH gone AS (

@@ -109,6 +109,18 @@ public struct CommitRepository {
         return found
     }
 
+    /// The newest release of the organization created before `releaseID` that has commits
+    /// (sentry-cli starts `set-commits --local` after that release's newest commit).
+    public func previousReleaseWithCommits(organizationID: Int64, releaseID: Int64) throws -> Int64? {
+        try db.query("""
+            SELECT r.id FROM releases r
+            WHERE r.organization_id = $1 AND r.id <> $2
+              AND r.created_at <= (SELECT created_at FROM releases WHERE id = $2)
+              AND EXISTS (SELECT 1 FROM release_commits c WHERE c.release_id = r.id)
+            ORDER BY r.created_at DESC, r.id DESC LIMIT 1
+            """, [organizationID, releaseID]).first?.int("id")
+    }
+
     /// Replaces the release's head commits (`refs`).
     public func setHeadCommits(releaseID: Int64, _ refs: [(repository: String, commit: String, previous: String?)]) throws {
         try db.transaction { tx in

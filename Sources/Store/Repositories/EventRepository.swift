@@ -206,6 +206,14 @@ public struct EventRepository {
             """, [issueID, limit, offset]).rows.map(StoredEvent.init)
     }
 
+    /// A page of the project's events, newest first (`sentry-cli events list`).
+    public func events(projectID: Int64, limit: Int, offset: Int) throws -> [StoredEvent] {
+        try db.query("""
+            SELECT \(Self.columns) FROM events e WHERE e.project_id = $1
+            ORDER BY e.timestamp DESC, e.event_id DESC LIMIT $2 OFFSET $3
+            """, [projectID, limit, offset]).rows.map(StoredEvent.init)
+    }
+
     /// The ids of the events before and after one of its issue's (by timestamp, then id).
     public func neighbours(issueID: Int64, timestamp: Date, eventID: String) throws -> (previous: String?, next: String?) {
         let previous = try db.query("""

@@ -104,6 +104,11 @@ extension ReleaseRepository {
                      [organizationID, version]).rows.first.map(Self.release)
     }
 
+    public func release(organizationID: Int64, id: Int64) throws -> Release? {
+        try db.query("SELECT \(Self.columns) FROM releases r WHERE r.organization_id = $1 AND r.id = $2",
+                     [organizationID, id]).rows.first.map(Self.release)
+    }
+
     /// Releases with at least one of `projectIDs`, newest first; `query` matches part of the
     /// version, case-insensitively.
     public func releases(organizationID: Int64, projectIDs: [Int64], query: String?, status: String?, limit: Int,

@@ -1,3 +1,4 @@
+import Artifacts
 import Core
 import EventModel
 import Foundation
@@ -46,7 +47,8 @@ struct InProcessStack {
     /// `spool` set: requests are made durable in a spool so configured, as `faultline dev`
     /// does; the caller runs `shipper`.
     static func make(database: TestDatabase, limits: RelayLimits = RelayLimits(), trustedProxies: TrustedProxies = .none,
-                     http: HTTPLimits = testHTTPLimits, spool spoolConfiguration: SpoolConfiguration? = nil) throws -> InProcessStack {
+                     http: HTTPLimits = testHTTPLimits, spool spoolConfiguration: SpoolConfiguration? = nil,
+                     artifacts: ArtifactLimits = ArtifactLimits()) throws -> InProcessStack {
         var logger = Logger(label: "stack")
         logger.logLevel = .warning
         let db = try database.connect()
@@ -79,7 +81,7 @@ struct InProcessStack {
         }
         IngestRoutes(producer: producer, pool: pool, topics: topics, limits: limits, trustedProxies: trustedProxies,
                      backlog: backlog, spool: spool, logger: logger).add(to: router)
-        APIRoutes(pool: pool, baseURL: "http://127.0.0.1").add(to: router)
+        APIRoutes(pool: pool, baseURL: "http://127.0.0.1", artifacts: artifacts).add(to: router)
         let app = Application(router: router, server: HTTPServerSetup.server(http),
                               configuration: HTTPServerSetup.configuration(host: "127.0.0.1", port: 0, limits: http, logger: logger,
                                                                            serverName: nil),
