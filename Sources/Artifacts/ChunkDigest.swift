@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// SHA-1 in lower-case hex, the address of a chunk and of an assembled file (sentry-cli's
 /// `hashAlgorithm: sha1`).

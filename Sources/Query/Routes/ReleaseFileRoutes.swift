@@ -40,11 +40,10 @@ struct ReleaseFileRoutes {
         let grant = try context.require(anyOf: ReleaseRoutes.readScopes)
         let parameters = request.uri.queryParameters
         let (cursor, limit) = try Cursor.page(cursor: parameters["cursor"].map(String.init), perPage: parameters["per_page"].map(String.init))
-        let (files, hasMore) = try await api.withConnection { [api] db in
+        let (files, hasMore) = try await api.withConnection { [self] db in
             let (release, projectID) = try self.scope(grant, context, db)
             let rows = try ArtifactRepository(db).releaseFiles(releaseID: release.id, projectID: projectID, limit: limit + 1,
                                                                offset: cursor.offset)
-            _ = api
             return (Array(rows.prefix(limit)), rows.count > limit)
         }
         return JSONResponse.make(.ok, bytes: JSON.array(files.map(Self.json)).encoded(),
@@ -113,7 +112,7 @@ struct ReleaseFileRoutes {
         guard download else { return JSONResponse.make(.ok, bytes: Self.json(file).encoded()) }
         guard let bytes else { throw QueryError.notFound }
         return Response(status: .ok, headers: [.contentType: "application/octet-stream", .xContentTypeOptions: "nosniff",
-                                               .contentDisposition: "attachment; filename=\"file\""],
+                                               HTTPField.Name("Content-Disposition")!: "attachment"],
                         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

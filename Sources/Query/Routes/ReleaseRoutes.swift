@@ -121,7 +121,7 @@ struct ReleaseRoutes {
             let release = try store.update(try Self.find(api, grant, org, version, store, db), input)
             let commits = CommitRepository(db)
             if let list = input.commits { try commits.setCommits(releaseID: release.id, list) }
-            if let refs = input.refs { try commits.setHeadCommits(releaseID: release.id, refs.map { ($0.repository, $0.commit, $0.previous) }) }
+            if let refs = input.refs { try commits.setHeadCommits(releaseID: release.id, refs.map { (repository: $0.repository, commit: $0.commit, previous: $0.previous) }) }
             return try store.json([release])[0]
         }
         return JSONResponse.make(.ok, release)

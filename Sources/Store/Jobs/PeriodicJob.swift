@@ -43,9 +43,10 @@ extension PeriodicJob {
     public static func blobs(store: any BlobStore = PostgresBlobStore(), artifactRetentionDays: Int,
                              graceSeconds: Int = 3_600) -> PeriodicJob {
         PeriodicJob(name: "blobs", schedule: JobSchedule(interval: 600)) { db in
-            let expired = artifactRetentionDays > 0 ? try ArtifactRepository(db).expire(olderThanDays: artifactRetentionDays) : (0, 0)
+            var expired = (bundles: 0, debugFiles: 0)
+            if artifactRetentionDays > 0 { expired = try ArtifactRepository(db).expire(olderThanDays: artifactRetentionDays) }
             let garbage = try store.collectGarbage(graceSeconds: graceSeconds, db)
-            return "expired \(expired.0) bundles and \(expired.1) debug files, deleted \(garbage.blobs) blobs (\(garbage.bytes) bytes)"
+            return "expired \(expired.bundles) bundles and \(expired.debugFiles) debug files, deleted \(garbage.blobs) blobs (\(garbage.bytes) bytes)"
         }
     }
 }

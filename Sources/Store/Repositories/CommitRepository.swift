@@ -48,7 +48,7 @@ public struct CommitRepository {
                                                  committed_at, paths, change_types)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10::text[])
                     """, [releaseID, position, commit.id, commit.repository, commit.authorName, commit.authorEmail, commit.message,
-                          commit.timestamp, PGArray(commit.files.map(\.path)), PGArray(commit.files.map(\.type))])
+                          commit.timestamp, PGArray(commit.files.map { $0.path }), PGArray(commit.files.map { $0.type })])
             }
         }
     }
@@ -74,7 +74,7 @@ public struct CommitRepository {
               ON n.release_id = c.release_id
             WHERE c.position = 0
             """, [PGArray(releaseIDs)]).rows {
-            result[try row.int("release_id")] = (Int(try row.int("count")), try Self.commit(row))
+            result[try row.int("release_id")] = (count: Int(try row.int("count")), last: try Self.commit(row))
         }
         return result
     }
@@ -87,7 +87,7 @@ public struct CommitRepository {
         return Commit(id: try row.string("commit_id"), repository: try row.string("repository"),
                       authorName: try row.optionalString("author_name"), authorEmail: try row.optionalString("author_email"),
                       message: try row.optionalString("message"), timestamp: try row.optionalDate("committed_at"),
-                      files: zip(paths, types).map { ($0, $1) })
+                      files: zip(paths, types).map { (path: $0, type: $1) })
     }
 
     /// The newest commit of the release that changed one of `paths` (matched as suffixes either
@@ -104,7 +104,7 @@ public struct CommitRepository {
                  right(p.changed, length(q.path)) = q.path OR right(q.path, length(p.changed)) = p.changed
             ORDER BY q.path, c.position
             """, [releaseID, PGArray(paths)]).rows {
-            found.append((try row.string("frame_path"), try Self.commit(row)))
+            found.append((path: try row.string("frame_path"), commit: try Self.commit(row)))
         }
         return found
     }
