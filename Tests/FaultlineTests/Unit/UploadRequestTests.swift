@@ -34,7 +34,7 @@ import Testing
             """))
         let commit = try #require(update.commits?.first)
         #expect(commit.id == "abc123")
-        #expect(commit.files.map(\.path) == ["src/app.js", "README"])
+        #expect(commit.files.map { $0.path } == ["src/app.js", "README"])
         #expect(commit.timestamp == Date(timeIntervalSince1970: 1_714_557_600))
         let refs = try ReleaseRequest.update(try Self.object(#"{"refs":[{"repository":"acme/web","commit":"abc","previousCommit":null}]}"#))
         #expect(refs.refs == [.init(repository: "acme/web", commit: "abc", previous: nil)])
