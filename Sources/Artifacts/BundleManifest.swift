@@ -15,6 +15,14 @@ public struct BundleManifest: Sendable, Equatable {
         public let debugID: String?
         /// The `sourcemap` header (a minified file's `sourceMappingURL`), if any.
         public let sourceMap: String?
+
+        public init(path: String, url: String, kind: String, debugID: String?, sourceMap: String?) {
+            self.path = path
+            self.url = url
+            self.kind = kind
+            self.debugID = debugID
+            self.sourceMap = sourceMap
+        }
     }
 
     public let files: [File]

@@ -42,7 +42,7 @@ struct ArtifactAssembler {
             if let version {
                 try ReleaseRequest.validateVersion(version)
                 let releases = ReleaseRepository(db)
-                try releases.insert(organizationID: organization.id, version: version, ref: nil, url: nil, dateReleased: nil, status: nil)
+                _ = try releases.insert(organizationID: organization.id, version: version, ref: nil, url: nil, dateReleased: nil, status: nil)
                 guard let release = try releases.release(organizationID: organization.id, version: version) else {
                     throw StoreError(.inconsistent, "release vanished")
                 }

@@ -112,7 +112,7 @@ struct ReleaseFileRoutes {
         guard download else { return JSONResponse.make(.ok, bytes: Self.json(file).encoded()) }
         guard let bytes else { throw QueryError.notFound }
         return Response(status: .ok, headers: [.contentType: "application/octet-stream", .xContentTypeOptions: "nosniff",
-                                               HTTPField.Name("Content-Disposition")!: "attachment"],
+                                               .contentDisposition: "attachment"],
                         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
