@@ -17,6 +17,57 @@ TABLE api_tokens
     CONSTRAINT api_tokens_pkey PRIMARY KEY (id)
     CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash)
 
+TABLE artifact_bundles
+    id bigint NOT NULL DEFAULT nextval('artifact_bundles_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    checksum text NOT NULL
+    bundle_id text
+    release_id bigint
+    dist text
+    file_count integer NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT artifact_bundles_organization_id_checksum_key UNIQUE (organization_id, checksum)
+    CONSTRAINT artifact_bundles_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id) ON DELETE CASCADE
+    CONSTRAINT artifact_bundles_pkey PRIMARY KEY (id)
+    CONSTRAINT artifact_bundles_release_id_fkey FOREIGN KEY (release_id) REFERENCES releases(id) ON DELETE CASCADE
+    CREATE INDEX artifact_bundles_release ON public.artifact_bundles USING btree (release_id)
+
+TABLE artifact_files
+    project_id bigint NOT NULL
+    bundle_id bigint NOT NULL
+    path text NOT NULL
+    url text NOT NULL
+    kind text NOT NULL
+    debug_id text
+    release text
+    dist text NOT NULL DEFAULT ''::text
+    sha1 text NOT NULL
+    size bigint NOT NULL
+    CONSTRAINT artifact_files_bundle_id_fkey FOREIGN KEY (bundle_id) REFERENCES artifact_bundles(id) ON DELETE CASCADE
+    CONSTRAINT artifact_files_pkey PRIMARY KEY (project_id, bundle_id, path)
+    CONSTRAINT artifact_files_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
+    CREATE INDEX artifact_files_bundle ON public.artifact_files USING btree (bundle_id)
+    CREATE INDEX artifact_files_debug_id ON public.artifact_files USING btree (project_id, debug_id, kind) WHERE (debug_id IS NOT NULL)
+    CREATE INDEX artifact_files_release_url ON public.artifact_files USING btree (project_id, release, dist, url)
+    CREATE INDEX artifact_files_sha1 ON public.artifact_files USING btree (sha1)
+
+TABLE blob_usage
+    organization_id bigint NOT NULL
+    bytes bigint NOT NULL DEFAULT 0
+    CONSTRAINT blob_usage_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id) ON DELETE CASCADE
+    CONSTRAINT blob_usage_pkey PRIMARY KEY (organization_id)
+
+TABLE blobs
+    organization_id bigint NOT NULL
+    sha1 text NOT NULL
+    size bigint NOT NULL
+    data bytea
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    last_used_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT blobs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id) ON DELETE CASCADE
+    CONSTRAINT blobs_pkey PRIMARY KEY (organization_id, sha1)
+    CREATE INDEX blobs_last_used ON public.blobs USING btree (last_used_at)
+
 TABLE consumer_offsets
     group_id text NOT NULL
     topic text NOT NULL
@@ -36,6 +87,22 @@ TABLE dead_letters
     payload bytea NOT NULL
     created_at timestamp with time zone NOT NULL DEFAULT now()
     CONSTRAINT dead_letters_pkey PRIMARY KEY (id)
+
+TABLE debug_files
+    id bigint NOT NULL DEFAULT nextval('debug_files_id_seq'::regclass)
+    project_id bigint NOT NULL
+    checksum text NOT NULL
+    name text NOT NULL
+    debug_id text
+    kind text NOT NULL
+    size bigint NOT NULL
+    chunks text[] NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT debug_files_pkey PRIMARY KEY (project_id, id)
+    CONSTRAINT debug_files_project_id_checksum_key UNIQUE (project_id, checksum)
+    CONSTRAINT debug_files_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
+    CREATE INDEX debug_files_chunks ON public.debug_files USING gin (chunks)
+    CREATE INDEX debug_files_debug_id ON public.debug_files USING btree (project_id, debug_id)
 
 TABLE deploys
     id bigint NOT NULL DEFAULT nextval('deploys_id_seq'::regclass)
@@ -281,6 +348,44 @@ TABLE rate_limits
     CONSTRAINT rate_limits_project_id_key_id_category_window_seconds_key UNIQUE NULLS NOT DISTINCT (project_id, key_id, category, window_seconds)
     CONSTRAINT rate_limits_window_seconds_check CHECK ((window_seconds > 0))
 
+TABLE release_commits
+    release_id bigint NOT NULL
+    position integer NOT NULL
+    commit_id text NOT NULL
+    repository text NOT NULL
+    author_name text
+    author_email text
+    message text
+    committed_at timestamp with time zone
+    paths text[] NOT NULL DEFAULT '{}'::text[]
+    change_types text[] NOT NULL DEFAULT '{}'::text[]
+    CONSTRAINT release_commits_pkey PRIMARY KEY (release_id, "position")
+    CONSTRAINT release_commits_release_id_fkey FOREIGN KEY (release_id) REFERENCES releases(id) ON DELETE CASCADE
+
+TABLE release_files
+    id bigint NOT NULL DEFAULT nextval('release_files_id_seq'::regclass)
+    release_id bigint NOT NULL
+    project_id bigint
+    name text NOT NULL
+    dist text NOT NULL DEFAULT ''::text
+    sha1 text NOT NULL
+    size bigint NOT NULL
+    headers jsonb NOT NULL DEFAULT '{}'::jsonb
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT release_files_pkey PRIMARY KEY (id)
+    CONSTRAINT release_files_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE
+    CONSTRAINT release_files_release_id_dist_name_key UNIQUE (release_id, dist, name)
+    CONSTRAINT release_files_release_id_fkey FOREIGN KEY (release_id) REFERENCES releases(id) ON DELETE CASCADE
+    CREATE INDEX release_files_sha1 ON public.release_files USING btree (sha1)
+
+TABLE release_head_commits
+    release_id bigint NOT NULL
+    repository text NOT NULL
+    commit_id text NOT NULL
+    previous_commit text
+    CONSTRAINT release_head_commits_pkey PRIMARY KEY (release_id, repository)
+    CONSTRAINT release_head_commits_release_id_fkey FOREIGN KEY (release_id) REFERENCES releases(id) ON DELETE CASCADE
+
 TABLE release_projects
     release_id bigint NOT NULL
     project_id bigint NOT NULL
@@ -304,6 +409,17 @@ TABLE releases
     CONSTRAINT releases_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
     CONSTRAINT releases_organization_id_version_key UNIQUE (organization_id, version)
     CONSTRAINT releases_pkey PRIMARY KEY (id)
+
+TABLE repositories
+    id bigint NOT NULL DEFAULT nextval('repositories_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    name text NOT NULL
+    provider text NOT NULL DEFAULT 'integrations:custom'::text
+    url text
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT repositories_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id) ON DELETE CASCADE
+    CONSTRAINT repositories_organization_id_name_key UNIQUE (organization_id, name)
+    CONSTRAINT repositories_pkey PRIMARY KEY (id)
 
 TABLE schema_migrations
     version integer NOT NULL
