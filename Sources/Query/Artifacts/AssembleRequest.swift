@@ -52,10 +52,19 @@ enum AssembleRequest {
             guard let name = value["name"]?.string, !name.isEmpty, name.utf8.count <= 1024 else {
                 throw QueryError(.badRequest, "File \(checksum): a name is required.")
             }
-            let debugID = value["debug_id"]?.string.flatMap(DebugID.normalized)
+            // sentry-cli 3.x sends a ProGuard mapping without `debug_id`, its UUID in the name.
+            let debugID = value["debug_id"]?.string.flatMap(DebugID.normalized) ?? proguardUUID(name)
             files.append(DebugFile(checksum: checksum, name: name, debugID: debugID, chunks: try digests(value["chunks"])))
         }
         return files
+    }
+
+    /// The UUID of `/proguard/<uuid>.txt`, the name sentry-cli gives a mapping.
+    static func proguardUUID(_ name: String) -> String? {
+        guard name.hasPrefix("/proguard/") || name.hasPrefix("proguard/"), name.hasSuffix(".txt") else { return nil }
+        let stem = name.split(separator: "/").last.map { String($0.dropLast(4)) } ?? ""
+        guard stem.utf8.count == 36 else { return nil }
+        return DebugID.normalized(stem)
     }
 
     private static func digests(_ value: JSON?) throws(QueryError) -> [String] {

@@ -23,6 +23,9 @@ import Testing
 
         let files = try AssembleRequest.debugFiles(try Self.object(#"{"\#(sha)":{"name":"/proguard/x.txt","debug_id":"C0FFEE00-1111-2222-3333-444455556666","chunks":["\#(sha)"]}}"#))
         #expect(files == [.init(checksum: sha, name: "/proguard/x.txt", debugID: "c0ffee00-1111-2222-3333-444455556666", chunks: [sha])])
+        let unnamed = try AssembleRequest.debugFiles(try Self.object(#"{"\#(sha)":{"name":"/proguard/1E639762-8b92-57d6-afe8-79db5c5a7261.txt","chunks":[]}}"#))
+        #expect(unnamed.first?.debugID == "1e639762-8b92-57d6-afe8-79db5c5a7261")
+        #expect(AssembleRequest.proguardUUID("/proguard/../x.txt") == nil)
         #expect(throws: QueryError.self) { try AssembleRequest.debugFiles(try Self.object(#"{"nothex":{"name":"x","chunks":[]}}"#)) }
         #expect(throws: QueryError.self) { try AssembleRequest.debugFiles(try Self.object(#"{"\#(sha)":{"chunks":[]}}"#)) }
     }
