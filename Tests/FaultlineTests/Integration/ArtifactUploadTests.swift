@@ -152,7 +152,11 @@ import Testing
 
                 // events list: the project's events.
                 let events = try await sh("'\(binary)' events list")
-                #expect(events.stdout.contains(eventID), "\(events.stdout) \(events.stderr)")
+                // sentry-cli prints the id as a hyphenated UUID.
+                let hyphenated = UUID(uuidString: eventID.replacingOccurrences(of: "^(.{8})(.{4})(.{4})(.{4})(.{12})$", with: "$1-$2-$3-$4-$5",
+                                                                               options: .regularExpression))?.uuidString.lowercased() ?? eventID
+                #expect(events.stdout.contains(hyphenated), "\(events.stdout) \(events.stderr)")
+                #expect(events.stdout.contains("Error: empty cart"))
 
                 // The legacy release files with sentry-cli 2.x.
                 if FileManager.default.isExecutableFile(atPath: legacy) {
