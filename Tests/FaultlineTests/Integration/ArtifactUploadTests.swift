@@ -305,6 +305,14 @@ extension ArtifactUploadTests {
                 #expect(lying["state"]?.string == "error")
                 #expect(try db.query("SELECT count(*) AS n FROM artifact_files").first?.int("n") == 0)
 
+                // A good bundle of a release lives as long as the release: deleting it takes the files.
+                let goodState = try await bundle(good)
+                #expect(goodState["state"]?.string == "ok", "\(goodState)")
+                #expect(try db.query("SELECT count(*) AS n FROM artifact_files").first?.int("n") == 1)
+                let deleted = try await client.execute(uri: "/api/0/organizations/acme/releases/hostile@1/", method: .delete, headers: auth)
+                #expect(deleted.status == .noContent)
+                #expect(try db.query("SELECT count(*) AS n FROM artifact_files").first?.int("n") == 0)
+
                 // The organization's quota: the chunk that would cross it is refused, nothing of it stored.
                 var quotaStatus: HTTPResponse.Status = .ok
                 var quotaDetail = ""
