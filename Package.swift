@@ -43,7 +43,7 @@ let package = Package(
         // The one glob matcher (rules, fingerprints, inbound filters), non-backtracking.
         .target(name: "GlobEngine"),
         .target(name: "Quotas", dependencies: ["EventModel", "GlobEngine"]),
-        .target(name: "Scrubbing", dependencies: ["EventModel"]),
+        .target(name: "Scrubbing", dependencies: ["EventModel", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Grouping", dependencies: [
             "EventModel", "GlobEngine",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -98,7 +98,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "Query", dependencies: [
-            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas",
+            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas", "Scrubbing",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
 
