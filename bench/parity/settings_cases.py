@@ -103,6 +103,13 @@ class Reference:
 
     def process(self, event):
         event = self.normalizer.normalize_event(event)
+        user = event.get("user")
+        if isinstance(user, dict) and user.get("ip_address") == "{{auto}}":
+            # Sentry's relay puts the client's address there before it scrubs (parity.py's kept
+            # difference, applied before scrubbing since these configs may scrub IP addresses).
+            user["ip_address"] = "127.0.0.1"
+            if user.get("sentry_user") == "ip:{{auto}}":
+                user["sentry_user"] = "ip:127.0.0.1"
         meta = None
         for config in self.configs:
             event = pii_strip_event(config, event)

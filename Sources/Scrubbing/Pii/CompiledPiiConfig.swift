@@ -28,7 +28,8 @@ public struct CompiledPiiConfig: Sendable {
             let selector: PiiSelector
             do { selector = try PiiSelector.parse(text) } catch { throw PiiConfig.Invalid("invalid selector \(text): \(error.message)") }
             var rules: [Rule] = []
-            for id in ids {
+            // Sentry applies a selector's rules once each, in the order of their ids.
+            for id in Set(ids).sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
                 if let rule = try Self.resolve(id, config, depth: 0) { rules.append(rule) }
             }
             if !rules.isEmpty { applications.append((selector, rules)) }

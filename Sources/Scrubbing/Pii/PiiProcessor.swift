@@ -70,9 +70,14 @@ public struct PiiProcessor: Sendable {
             if childChanged { value = .object(members); changed = true }
         case .array(var items):
             var childChanged = false
+            // Header-like lists, and free-form lists of `[name, value]` pairs (Sentry's pair lists).
+            let pairList = schema == .pairs || (schema == .free && !items.isEmpty && items.allSatisfy { item in
+                if case .array(let pair) = item, pair.count == 2, pair[0].string != nil { return true }
+                return false
+            })
             for position in items.indices {
                 var child = items[position]
-                if schema == .pairs, case .array(var pair) = child, pair.count == 2, let name = pair[0].string {
+                if pairList, case .array(var pair) = child, pair.count == 2, let name = pair[0].string {
                     // A pair's value is addressed by the pair's name; its `_meta` by position.
                     metaPath.append(String(position))
                     var pairValue = pair[1]
@@ -111,7 +116,10 @@ public struct PiiProcessor: Sendable {
             }
             return changed
         case .key(let regex):
-            guard let key, regex.isMatch(key) else { return false }
+            // The key, or a text that itself matches (`note=…` under any key), as Sentry's relay does.
+            var matched = key.map(regex.isMatch) ?? false
+            if !matched, case .string(let text) = value { matched = regex.isMatch(text) }
+            guard matched else { return false }
             return redactWhole(&value, id: id, rule.redaction, path, &meta)
         case .anything(let regex):
             // Other values, and strings the rule removes, go whole; strings are otherwise changed line by line.
@@ -143,8 +151,11 @@ public struct PiiProcessor: Sendable {
         let scalars = Array(text.unicodeScalars)
         let matches = regex.matches(in: scalars)
         guard !matches.isEmpty else { return false }
+        // What earlier rules changed is not looked at again (Sentry's relay keeps redacted parts
+        // apart from the text later rules search).
+        let protected = meta[path].entry.remarks.compactMap(\.range).filter { !$0.isEmpty }
         var ranges: [Range<Int>] = []
-        for match in matches {
+        for match in matches where !protected.contains(where: { $0.overlaps(match.range) }) {
             let chosen = groups ?? [0]
             for group in chosen.sorted() where group < match.groups.count {
                 if let range = match.groups[group], ranges.last.map({ range.lowerBound >= $0.upperBound }) ?? true { ranges.append(range) }
