@@ -34,7 +34,12 @@ public struct CompiledPiiConfig: Sendable {
             }
             if !rules.isEmpty { applications.append((selector, rules)) }
         }
-        self.applications = applications
+        // Sentry's relay keeps applications in its selector type's order (a sorted map).
+        self.applications = applications.enumerated().sorted { left, right in
+            if PiiSelector.precedes(left.element.selector, right.element.selector) { return true }
+            if PiiSelector.precedes(right.element.selector, left.element.selector) { return false }
+            return left.offset < right.offset
+        }.map(\.element)
     }
 
     /// Built-in regexes, compiled once per process.

@@ -276,3 +276,62 @@ extension PiiSelector {
         }
     }
 }
+
+extension PiiSelector {
+    /// The order Sentry's relay applies a config's selectors in (its selector type's derived
+    /// order: `&&` before `||` before `!` before paths; paths item by item, types before
+    /// indexes before keys before wildcards).
+    static func precedes(_ a: PiiSelector, _ b: PiiSelector) -> Bool { compare(a, b) < 0 }
+
+    private var rank: Int {
+        switch self {
+        case .and: return 0
+        case .or: return 1
+        case .not: return 2
+        case .path: return 3
+        }
+    }
+
+    private static func compare(_ a: PiiSelector, _ b: PiiSelector) -> Int {
+        switch (a, b) {
+        case (.and(let x), .and(let y)), (.or(let x), .or(let y)):
+            return lexicographic(x, y, compare)
+        case (.not(let x), .not(let y)):
+            return compare(x, y)
+        case (.path(let x), .path(let y)):
+            return lexicographic(x, y, compareItems)
+        default:
+            return a.rank - b.rank
+        }
+    }
+
+    private static func compareItems(_ a: Item, _ b: Item) -> Int {
+        func rank(_ item: Item) -> Int {
+            switch item {
+            case .type: return 0
+            case .index: return 1
+            case .key: return 2
+            case .wildcard: return 3
+            case .deepWildcard: return 4
+            }
+        }
+        switch (a, b) {
+        case (.type(let x), .type(let y)):
+            return (PiiValueType.allCases.firstIndex(of: x) ?? 0) - (PiiValueType.allCases.firstIndex(of: y) ?? 0)
+        case (.index(let x), .index(let y)):
+            return x < y ? -1 : x > y ? 1 : 0
+        case (.key(let x), .key(let y)):
+            return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8)) ? -1 : x == y ? 0 : 1
+        default:
+            return rank(a) - rank(b)
+        }
+    }
+
+    private static func lexicographic<T>(_ x: [T], _ y: [T], _ compare: (T, T) -> Int) -> Int {
+        for (left, right) in zip(x, y) {
+            let order = compare(left, right)
+            if order != 0 { return order }
+        }
+        return x.count - y.count
+    }
+}
