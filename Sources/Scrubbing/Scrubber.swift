@@ -190,7 +190,8 @@ public struct Scrubber: Sendable {
     /// Cookies (pairs or an object): session and CSRF cookies by name, then the ordinary rules.
     func scrubCookies(_ cookies: JSON) -> JSON {
         func one(_ name: String, _ value: JSON) -> JSON {
-            Self.sessionCookies.contains(name.lowercased()) && !value.isNull && !isSafe(name) ? .string(Self.filtered) : scrub(value, key: name, place: .general)
+            // Sentry's session-cookie rule is its own application: safe fields do not exempt from it.
+            Self.sessionCookies.contains(name.lowercased()) && !value.isNull ? .string(Self.filtered) : scrub(value, key: name, place: .general)
         }
         switch cookies {
         case .object(let members):

@@ -123,8 +123,16 @@ public struct PiiProcessor: Sendable {
             return redactWhole(&value, id: id, rule.redaction, path, &meta)
         case .anything(let regex):
             // Other values, and strings the rule removes, go whole; strings are otherwise changed line by line.
-            guard case .string = value, rule.redaction != .remove else { return redactWhole(&value, id: id, .remove, path, &meta) }
-            return redactMatches(&value, regex: regex, groups: nil, id: id, rule.redaction, path, &meta)
+            guard case .string(let text) = value, rule.redaction != .remove else { return redactWhole(&value, id: id, .remove, path, &meta) }
+            // Lines that hold earlier redactions go whole, those redactions with them, unless
+            // nothing else is left (what sentry-relay answers).
+            let protected = meta[path].entry.remarks.compactMap(\.range).filter { !$0.isEmpty }
+            if !protected.isEmpty {
+                let count = text.unicodeScalars.count
+                let covered = protected.reduce(0) { $0 + min($1.upperBound, count) - min($1.lowerBound, count) }
+                if covered >= count { return false }
+            }
+            return redactMatches(&value, regex: regex, groups: nil, id: id, rule.redaction, path, &meta, consumingRedactions: true)
         case .pattern(let regex, let groups):
             return redactMatches(&value, regex: regex, groups: groups, id: id, rule.redaction, path, &meta)
         }
@@ -146,7 +154,7 @@ public struct PiiProcessor: Sendable {
 
     /// Each match (or its chosen groups) in a string redacted.
     private func redactMatches(_ value: inout JSON, regex: LinearRegex, groups: [Int]?, id: String, _ redaction: PiiRedaction,
-                               _ path: [String], _ meta: inout EventMeta) -> Bool {
+                               _ path: [String], _ meta: inout EventMeta, consumingRedactions: Bool = false) -> Bool {
         guard case .string(let text) = value else { return false }
         let scalars = Array(text.unicodeScalars)
         let matches = regex.matches(in: scalars)
@@ -155,7 +163,7 @@ public struct PiiProcessor: Sendable {
         // apart from the text later rules search).
         let protected = meta[path].entry.remarks.compactMap(\.range).filter { !$0.isEmpty }
         var ranges: [Range<Int>] = []
-        for match in matches where !protected.contains(where: { $0.overlaps(match.range) }) {
+        for match in matches where consumingRedactions || !protected.contains(where: { $0.overlaps(match.range) }) {
             let chosen = groups ?? [0]
             for group in chosen.sorted() where group < match.groups.count {
                 if let range = match.groups[group], ranges.last.map({ range.lowerBound >= $0.upperBound }) ?? true { ranges.append(range) }
@@ -185,6 +193,13 @@ public struct PiiProcessor: Sendable {
             return offset + delta
         }
         meta.withEntry(at: path) { entry in
+            if consumingRedactions {
+                // Earlier redactions inside what this rule replaced are gone with it.
+                entry.remarks.removeAll { remark in
+                    guard let range = remark.range else { return false }
+                    return ranges.contains { $0.overlaps(range) || ($0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound) }
+                }
+            }
             entry.remarks = entry.remarks.map { remark in
                 guard let range = remark.range else { return remark }
                 var copy = remark

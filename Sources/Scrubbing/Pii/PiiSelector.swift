@@ -58,11 +58,12 @@ public indirect enum PiiSelector: Sendable, Equatable {
         if let deep = items.firstIndex(of: .deepWildcard) {
             let prefix = items[items.startIndex..<deep]
             let suffix = items[(deep + 1)...]
-            guard path.count >= prefix.count + suffix.count else { return false }
+            // `**` stands for one step or more (`extra.**` is what is inside `extra`, not `extra`).
+            guard path.count >= prefix.count + suffix.count + 1 else { return false }
             // The suffix matches the innermost steps; the prefix any run of steps before them.
             guard suffixMatches(suffix, path) else { return false }
             if prefix.isEmpty { return true }
-            let before = path.dropLast(suffix.count)
+            let before = path.dropLast(suffix.count + 1)
             var end = before.endIndex
             while end - before.startIndex >= prefix.count {
                 if suffixMatches(prefix, before[before.startIndex..<end]) { return true }

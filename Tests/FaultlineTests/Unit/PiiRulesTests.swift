@@ -129,6 +129,24 @@ import Testing
         #expect(broken.0["extra"]?["s"] == "aaa b aaa a@b.co 1.2.3.4")
     }
 
+    /// Rules in Sentry's order: a selector's rules by id, selectors in the relay's order; what an
+    /// earlier rule redacted is not searched again, but `anything` takes the whole line with it.
+    @Test func orderAndEarlierRedactions() throws {
+        let rules = #""a1":{"type":"pattern","pattern":"1","redaction":{"method":"replace","text":"X"}},"a2":{"type":"pattern","pattern":"X","redaction":{"method":"replace","text":"Y"}},"any":{"type":"anything","redaction":{"method":"replace","text":"G"}},"b":{"type":"pattern","pattern":"xx","redaction":{"method":"replace","text":"B"}},"a":{"type":"pattern","pattern":"xxx","redaction":{"method":"replace","text":"A"}}"#
+        func run(_ applications: String, _ text: String) throws -> (JSON?, JSON?) {
+            let (event, meta) = try strip(#"{"rules":{\#(rules)},"applications":\#(applications)}"#, #"{"extra":{"note":"\#(text)"}}"#)
+            return (event["extra"]?["note"], meta?["extra"]?["note"]?[""]?["rem"])
+        }
+        #expect(try run(#"{"$string":["a2","a1"]}"#, "1a1").0 == "XaX")
+        let whole = try run(#"{"$string":["a1"],"extra.note":["any"]}"#, "1a1")
+        #expect(whole.0 == "G")
+        #expect(whole.1 == [["any", "s", 0, 1]])
+        #expect(try run(#"{"$string":["b","a"]}"#, "xxxx").0 == "Ax")
+        #expect(try run(#"{"$string":["b"],"extra.note":["a"]}"#, "xxxx").0 == "BB")
+        #expect(try run(#"{"$string || x":["b"],"$string":["a"]}"#, "xxxx").0 == "BB")
+        #expect(try run(#"{"$string":["b"],"$string || x":["a"]}"#, "xxxx").0 == "Ax")
+    }
+
     @Test func structuresAndMaybeFields() throws {
         let event = #"""
             {"request":{"url":"http://h/a@b.com","headers":[["X-Foo","1.2.3.4"]]},"user":{"id":"a@b.com"},
