@@ -68,6 +68,16 @@ enum SecretPatterns {
 
     static func replaceCards(_ text: String, with replacement: String = Scrubber.filtered) -> String {
         guard let cardRegex else { return text }
+        // Every brand prefix is three digits in a row starting with 3–6: most digit runs
+        // (`1 1 1 …`, dates, versions) have none, and skip the regex.
+        var copy = text
+        let hasPrefix = copy.withUTF8 { bytes in
+            guard bytes.count >= 3 else { return false }
+            for index in 0..<(bytes.count - 2) where bytes[index] >= 51 && bytes[index] <= 54
+                && isDigit(bytes[index + 1]) && isDigit(bytes[index + 2]) { return true }
+            return false
+        }
+        guard hasPrefix else { return text }
         let scalars = Array(text.unicodeScalars)
         let matches = cardRegex.matches(in: scalars)
         guard !matches.isEmpty else { return text }
