@@ -43,7 +43,7 @@ let package = Package(
         // The one glob matcher (rules, fingerprints, inbound filters), non-backtracking.
         .target(name: "GlobEngine"),
         .target(name: "Quotas", dependencies: ["EventModel", "GlobEngine"]),
-        .target(name: "Scrubbing", dependencies: ["EventModel"]),
+        .target(name: "Scrubbing", dependencies: ["EventModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Pure parsers of what sentry-cli uploads: bounded ZIP reader, bundle manifests, digests.
         .target(name: "Artifacts", dependencies: [
             "EventModel",
@@ -105,7 +105,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "Query", dependencies: [
-            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas", "Artifacts",
+            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas", "Artifacts", "Scrubbing",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -31,9 +31,13 @@ public struct Scrubber: Sendable {
     let settings: ScrubbingSettings
     let fields: [[UInt8]]
     let customFields: [[UInt8]]
+    /// Safe fields (Sentry's `!field` exclusions): the value under such a key is kept, its
+    /// members are still scrubbed.
+    let safeKeys: Set<String>
 
     public init(_ settings: ScrubbingSettings) {
         self.settings = settings
+        safeKeys = Set(settings.safeFields.map { $0.lowercased() })
         customFields = settings.sensitiveFields.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
         fields = Self.defaultSensitiveFields.map { Array($0.utf8) } + customFields
     }
@@ -186,6 +190,7 @@ public struct Scrubber: Sendable {
     /// Cookies (pairs or an object): session and CSRF cookies by name, then the ordinary rules.
     func scrubCookies(_ cookies: JSON) -> JSON {
         func one(_ name: String, _ value: JSON) -> JSON {
+            // Sentry's session-cookie rule is its own application: safe fields do not exempt from it.
             Self.sessionCookies.contains(name.lowercased()) && !value.isNull ? .string(Self.filtered) : scrub(value, key: name, place: .general)
         }
         switch cookies {
@@ -217,10 +222,17 @@ public struct Scrubber: Sendable {
         return .string(header)
     }
 
+    @inline(__always) func isSafe(_ key: String?) -> Bool {
+        guard let key, !safeKeys.isEmpty else { return false }
+        return safeKeys.contains(key.lowercased())
+    }
+
     func scrub(_ value: JSON, key: String?, place: Place) -> JSON {
-        if let key, isSensitive(key), !value.isNull { return .string(Self.filtered) }
+        let safe = isSafe(key)
+        if let key, !safe, isSensitive(key), !value.isNull { return .string(Self.filtered) }
         switch value {
         case .string(let text):
+            if safe { return value }
             if place == .stack, let key, key == "value" || key == "filename" || key == "abs_path" { return value }
             if let key, key.utf8.count == Self.userAgent.count, ASCIISearch.contains(key.utf8, lowercased: Self.userAgent) { return value }
             return scrubText(text)

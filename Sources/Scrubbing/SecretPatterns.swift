@@ -59,57 +59,37 @@ enum SecretPatterns {
     @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
     @inline(__always) static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
 
-    /// One pass over the text. A candidate starts at an ASCII digit that follows no letter or
-    /// digit and runs over digits, spaces and dashes up to its last digit; all candidates inside one
-    /// such run end at the same place, so the run is read once and only its starts with 13–19
-    /// digits left (at most seven) are checked. The first of them that is Luhn-valid, and not
-    /// followed by a letter, is replaced through the run's end.
+    /// Card numbers as Sentry's relay finds them: a brand prefix (Amex `34`/`37`, Visa `4`,
+    /// Mastercard `51`–`55`, Discover `6011`/`65`) and the rest of 15 (Amex) or 16 digits, each
+    /// digit optionally after one dash or space, between word boundaries; no checksum (relay
+    /// checks none: a Luhn-invalid Visa-shaped number is filtered, an IMEI is not). Run on the
+    /// linear-time engine.
+    static let cardRegex = try? LinearRegex(PiiBuiltinRules.patterns["creditcard"]?.pattern ?? "")
+
     static func replaceCards(_ text: String, with replacement: String = Scrubber.filtered) -> String {
-        let characters = Array(text)
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        var index = 0
-        while index < characters.count {
-            guard isASCIIDigit(characters[index]) else {
-                output.append(characters[index])
-                index += 1
-                continue
-            }
-            // The run: digits, spaces and dashes; `end` is after its last digit.
-            var runEnd = index
-            var digits: [Int] = []
-            var digitPositions: [Int] = []
-            while runEnd < characters.count, characters[runEnd].isASCII,
-                  characters[runEnd].isNumber || characters[runEnd] == " " || characters[runEnd] == "-" {
-                if let digit = characters[runEnd].wholeNumberValue {
-                    digits.append(digit)
-                    digitPositions.append(runEnd)
-                }
-                runEnd += 1
-            }
-            let end = digitPositions[digitPositions.count - 1] + 1
-            let followedByLetter = end < characters.count && characters[end].isLetter
-            var replacedFrom: Int?
-            if !followedByLetter {
-                for ordinal in max(0, digits.count - 19)..<max(0, digits.count - 12) {
-                    let position = digitPositions[ordinal]
-                    let startsCandidate = position == 0 || !(characters[position - 1].isLetter || characters[position - 1].isNumber)
-                    if startsCandidate, luhn(digits[ordinal...]) {
-                        replacedFrom = position
-                        break
-                    }
-                }
-            }
-            if let replacedFrom {
-                for character in characters[index..<replacedFrom] { output.append(character) }
-                output += replacement
-                index = end
-            } else {
-                for character in characters[index..<runEnd] { output.append(character) }
-                index = runEnd
-            }
+        guard let cardRegex else { return text }
+        // Every brand prefix is three digits in a row starting with 3–6: most digit runs
+        // (`1 1 1 …`, dates, versions) have none, and skip the regex.
+        var copy = text
+        let hasPrefix = copy.withUTF8 { bytes in
+            guard bytes.count >= 3 else { return false }
+            for index in 0..<(bytes.count - 2) where bytes[index] >= 51 && bytes[index] <= 54
+                && isDigit(bytes[index + 1]) && isDigit(bytes[index + 2]) { return true }
+            return false
         }
-        return output
+        guard hasPrefix else { return text }
+        let scalars = Array(text.unicodeScalars)
+        let matches = cardRegex.matches(in: scalars)
+        guard !matches.isEmpty else { return text }
+        var output = String.UnicodeScalarView()
+        var copied = 0
+        for match in matches {
+            output.append(contentsOf: scalars[copied..<match.range.lowerBound])
+            output.append(contentsOf: replacement.unicodeScalars)
+            copied = match.range.upperBound
+        }
+        output.append(contentsOf: scalars[copied...])
+        return String(output)
     }
 
     @inline(__always) static func isASCIIDigit(_ character: Character) -> Bool {

@@ -273,6 +273,12 @@ TABLE organizations
     slug text NOT NULL
     name text NOT NULL
     created_at timestamp with time zone NOT NULL DEFAULT now()
+    require_scrub_data boolean NOT NULL DEFAULT false
+    require_scrub_defaults boolean NOT NULL DEFAULT false
+    require_scrub_ip_addresses boolean NOT NULL DEFAULT false
+    sensitive_fields text[] NOT NULL DEFAULT '{}'::text[]
+    safe_fields text[] NOT NULL DEFAULT '{}'::text[]
+    pii_config text NOT NULL DEFAULT ''::text
     CONSTRAINT organizations_pkey PRIMARY KEY (id)
     CONSTRAINT organizations_slug_key UNIQUE (slug)
 
@@ -322,6 +328,9 @@ TABLE projects
     fingerprint_rules text NOT NULL DEFAULT ''::text
     stack_trace_rules text NOT NULL DEFAULT ''::text
     grouping_rules_updated_at timestamp with time zone
+    scrub_defaults boolean NOT NULL DEFAULT true
+    safe_fields text[] NOT NULL DEFAULT '{}'::text[]
+    pii_config text NOT NULL DEFAULT ''::text
     CONSTRAINT projects_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
     CONSTRAINT projects_organization_id_slug_key UNIQUE (organization_id, slug)
     CONSTRAINT projects_pkey PRIMARY KEY (id)

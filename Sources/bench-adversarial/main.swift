@@ -49,6 +49,24 @@ func scrub(_ text: String) {
     _ = Scrubber(.default).scrub(["extra": .object(["value": .string(text)])])
 }
 
+/// The processor's scrubbing with the default settings (EventScrubber, after issue 14's settings
+/// work) — compare with `scrub` (the same defaults through `Scrubber` alone, as before).
+func scrubDefaults(_ text: String) {
+    var event: [String: JSON] = ["extra": .object(["value": .string(text)])]
+    var meta = EventMeta()
+    EventScrubber.default.scrub(&event, meta: &meta)
+}
+
+/// A project's advanced rule (compiled once, as the processor's settings cache does).
+func piiRule(_ config: String) -> (String) -> Void {
+    let scrubber = EventScrubber(ScrubbingSettings(scrubData: false, piiConfigs: [config]))
+    return { text in
+        var event: [String: JSON] = ["extra": .object(["value": .string(text)])]
+        var meta = EventMeta()
+        scrubber.scrub(&event, meta: &meta)
+    }
+}
+
 func group(_ json: [String: JSON], _ config: GroupingConfig = .default) {
     _ = Grouper.group(SentryEvent(json: json), config: config)
 }
@@ -78,6 +96,15 @@ func jsonString(_ text: String) -> String { JSON.string(text).encodedString() }
 
 let steps: [Step] = [
     Step(name: "scrub: card numbers (\"1 1 1 …\")", adversarial: repeated("1 "), run: scrub),
+    Step(name: "scrub defaults via EventScrubber: card numbers (\"1 1 1 …\")", adversarial: repeated("1 "), run: scrubDefaults),
+    Step(name: "pii regex rule (a|aa)+$ on \"aaa…\"", adversarial: repeated("a"),
+         run: piiRule(#"{"rules":{"r":{"type":"pattern","pattern":"(a|aa)+$"}},"applications":{"$string":["r"]}}"#)),
+    Step(name: "pii regex rule (x+x+)+y on \"xxx…\"", adversarial: repeated("x"),
+         run: piiRule(#"{"rules":{"r":{"type":"pattern","pattern":"(x+x+)+y"}},"applications":{"$string":["r"]}}"#)),
+    Step(name: "pii @email:mask on \"a@a@a@…\"", adversarial: repeated("a@"),
+         run: piiRule(#"{"applications":{"$string":["@email:mask"]}}"#)),
+    Step(name: "pii @common on \"1 1 1 …\"", adversarial: repeated("1 "),
+         run: piiRule(#"{"applications":{"$string":["@common"]}}"#)),
     Step(name: "scrub: IBAN-like words", adversarial: repeated("DE89370400440532013001 "), run: scrub),
     Step(name: "scrub: bearer (\"bearer bearer …\")", adversarial: repeated("bearer "), run: scrub),
     Step(name: "glob: rule glob, many * on newrelic×n", adversarial: repeated("newrelic/"),

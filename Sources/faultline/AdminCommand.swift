@@ -183,25 +183,64 @@ struct AdminCommand: AsyncParsableCommand {
     struct SetScrubbing: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-scrubbing",
-            abstract: "Set a project's server-side data scrubbing (on by default; processors apply changes within seconds).")
+            abstract: "Set a project's (or, without PROJECT, an organization's) server-side data scrubbing, as Sentry's settings; what is not given stays as it is (processors apply changes within seconds).",
+            discussion: """
+                An organization's switches require the setting of all its projects; its fields are added to theirs, and its
+                PII config runs after the project's (docs/PARITY.md).
+                """)
         @OptionGroup var options: ServiceOptions
         @Argument var organization: String
-        @Argument var project: String
-        @Flag(inversion: .prefixedNo, help: "Replace sensitive fields, card numbers, IBANs and bearer tokens with [Filtered].")
-        var scrubData = true
-        @Flag(help: "Do not store client IP addresses.") var scrubIPAddresses = false
-        @Option(name: .customLong("sensitive-field"), help: "An extra field name to treat as sensitive; repeatable.")
+        @Argument var project: String?
+        @Flag(inversion: .prefixedNo, help: "Scrub sensitive data (Sentry's dataScrubber).") var scrubData: Bool?
+        @Flag(inversion: .prefixedNo, help: "Apply Sentry's default rules: passwords, tokens, cards, IBANs, … (dataScrubberDefaults).")
+        var scrubDefaults: Bool?
+        @Flag(inversion: .prefixedNo, help: "Drop client IP addresses and replace IP addresses in texts (scrubIPAddresses).")
+        var scrubIPAddresses: Bool?
+        @Option(name: .customLong("sensitive-field"), help: "A field name to treat as sensitive; repeatable; replaces the list.")
         var sensitiveFields: [String] = []
+        @Flag(help: "Clear the sensitive fields.") var noSensitiveFields = false
+        @Option(name: .customLong("safe-field"), help: "A field (key or selector) never scrubbed by the settings; repeatable; replaces the list.")
+        var safeFields: [String] = []
+        @Flag(help: "Clear the safe fields.") var noSafeFields = false
+        @Option(help: "File of advanced data-scrubbing rules (Sentry's relayPiiConfig JSON; an empty file removes them).")
+        var piiConfig: String?
 
         func run() async throws {
             try await CommandRunner.run {
-                let settings = ScrubbingSettings(scrubData: scrubData, scrubIPAddresses: scrubIPAddresses, sensitiveFields: sensitiveFields)
-                try AdminCommand.withConnection(options) { connection, _ in
-                    try ProjectSettingsStore(connection).setScrubbing(
-                        organization: organization, project: project, scrubData: settings.scrubData,
-                        scrubIPAddresses: settings.scrubIPAddresses, sensitiveFields: settings.sensitiveFields)
+                var config: String?
+                if let path = piiConfig {
+                    guard let data = FileManager.default.contents(atPath: path) else { throw Failure("cannot read \(path)") }
+                    let text = String(decoding: data, as: UTF8.self)
+                    do {
+                        let parsed = try PiiConfig.parse(text)
+                        config = parsed.isEmpty && parsed.rules.isEmpty ? "" : text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    } catch {
+                        throw Failure("invalid PII config in \(path): \(error)")
+                    }
                 }
-                print("scrubbing of \(organization)/\(project): data \(scrubData ? "on" : "off"), IP addresses \(scrubIPAddresses ? "dropped" : "kept")")
+                let settings = try AdminCommand.withConnection(options) { connection, _ -> DataScrubbingRow in
+                    let store = ProjectSettingsStore(connection)
+                    var settings = try project.map { try store.projectScrubbing(organization: organization, project: $0) }
+                        ?? store.organizationScrubbing(organization: organization)
+                    if let scrubData { settings.scrubData = scrubData }
+                    if let scrubDefaults { settings.scrubDefaults = scrubDefaults }
+                    if let scrubIPAddresses { settings.scrubIPAddresses = scrubIPAddresses }
+                    if noSensitiveFields { settings.sensitiveFields = [] }
+                    if !sensitiveFields.isEmpty { settings.sensitiveFields = sensitiveFields }
+                    if noSafeFields { settings.safeFields = [] }
+                    if !safeFields.isEmpty { settings.safeFields = safeFields }
+                    if let config { settings.piiConfig = config }
+                    if let project {
+                        try store.setProjectScrubbing(organization: organization, project: project, settings)
+                    } else {
+                        try store.setOrganizationScrubbing(organization: organization, settings)
+                    }
+                    return settings
+                }
+                let subject = project.map { "\(organization)/\($0)" } ?? "organization \(organization) (required of its projects)"
+                print("scrubbing of \(subject): data \(settings.scrubData ? "on" : "off"), defaults \(settings.scrubDefaults ? "on" : "off"), "
+                      + "IP addresses \(settings.scrubIPAddresses ? "scrubbed" : "kept"), \(settings.sensitiveFields.count) sensitive and "
+                      + "\(settings.safeFields.count) safe fields, PII config \(settings.piiConfig.isEmpty ? "none" : "set")")
             }
         }
     }

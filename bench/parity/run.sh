@@ -4,6 +4,8 @@
 # and the randomized events, comparing what the events API returns with `sentry-relay`'s output.
 # Fails on any leak.
 #   bench/parity/run.sh [--short] [parity.py options, e.g. --report /tmp/parity.json]
+# then bench/parity/settings_cases.py (non-default settings and PII configs; PARITY_SETTINGS_REPORT=FILE
+# writes its report).
 # Environment: FAULTLINE_PARITY_BIN (default .build/debug/faultline, built if missing),
 # PARITY_PORT (9314), FAULTLINE_PG_PORT (5433; the PostgreSQL there is used, started if none answers).
 source "$(dirname "${BASH_SOURCE[0]}")/../../deploy/lib.sh"
@@ -33,4 +35,11 @@ sed -i "s#^FAULTLINE_URL=.*#FAULTLINE_URL=http://127.0.0.1:$PORT#" "$RUN/env"
 for _ in $(seq 300); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || die "faultline dev did not start: $(tail -5 "$RUN/dev.log")"
 log "parity: faultline dev on :$PORT, database $DB (logs in $RUN)"
-"$PYTHON" bench/parity/parity.py --env-file "$RUN/env" "$@"
+STATUS=0
+"$PYTHON" bench/parity/parity.py --env-file "$RUN/env" "$@" || STATUS=$?
+# Non-default settings and advanced PII configs, one project each (settings_cases.py).
+SETTINGS=()
+for arg in "$@"; do [ "$arg" = "--short" ] && SETTINGS+=(--short); done
+[ -n "${PARITY_SETTINGS_REPORT:-}" ] && SETTINGS+=(--report "$PARITY_SETTINGS_REPORT")
+"$PYTHON" bench/parity/settings_cases.py --env-file "$RUN/env" --faultline-bin "$BIN" "${SETTINGS[@]}" || STATUS=1
+exit "$STATUS"

@@ -19,13 +19,15 @@ extension EventStage {
     public func prepare(_ context: inout EventBatchContext, projects: Set<Int64>) {}
 }
 
-/// A project's settings as the stages use them: scrubbing, and the grouping rules parsed.
+/// A project's settings as the stages use them: scrubbing (and its rules compiled), and the
+/// grouping rules parsed.
 public struct ProjectProcessing: Sendable {
-    public var scrubbing: ScrubbingSettings
+    public var scrubbing: ScrubbingSettings { scrubber.settings }
+    public var scrubber: EventScrubber
     public var grouping: GroupingConfig
 
     public init(scrubbing: ScrubbingSettings, grouping: GroupingConfig) {
-        self.scrubbing = scrubbing
+        scrubber = scrubbing == .default ? .default : EventScrubber(scrubbing)
         self.grouping = grouping
     }
 }
@@ -73,12 +75,16 @@ public enum EventFailure: Error, Equatable, CustomStringConvertible {
 /// (which scrub).
 public struct EventBatchContext: Sendable {
     public var projects: [Int64: ProjectProcessing] = [:]
-    public var defaultScrubbing: ScrubbingSettings = .default
+    public var defaultScrubbing: ScrubbingSettings = .default {
+        didSet { defaultScrubber = EventScrubber(defaultScrubbing) }
+    }
+    public private(set) var defaultScrubber: EventScrubber = .default
     public var defaultGrouping: GroupingConfig = .default
 
     public init() {}
 
     public func scrubbing(of project: Int64) -> ScrubbingSettings { projects[project]?.scrubbing ?? defaultScrubbing }
+    public func scrubber(of project: Int64) -> EventScrubber { projects[project]?.scrubber ?? defaultScrubber }
     public func grouping(of project: Int64) -> GroupingConfig { projects[project]?.grouping ?? defaultGrouping }
 }
 

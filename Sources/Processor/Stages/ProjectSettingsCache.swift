@@ -35,7 +35,12 @@ public final class ProjectSettingsCache: ProjectSettingsSource {
         if !stale.isEmpty, let fresh = try? load(stale.sorted()) {
             for project in stale {
                 let settings = fresh[project] ?? .default
-                entries[project] = (ProjectProcessing(scrubbing: settings.scrubbing, grouping: grouping(project, settings)), now)
+                let processing = ProjectProcessing(scrubbing: settings.scrubbing, grouping: grouping(project, settings))
+                for problem in processing.scrubber.problems {
+                    // The other configs and the settings-derived rules still apply.
+                    logger.error("processor: a PII config of project \(project) is invalid (\(problem)); skipped")
+                }
+                entries[project] = (processing, now)
             }
         }
         var result: [Int64: ProjectProcessing] = [:]
@@ -56,9 +61,16 @@ public final class ProjectSettingsCache: ProjectSettingsSource {
 extension ProjectProcessingSettings {
     /// The processor's settings from the stored row.
     public init(_ row: ProjectSettingsRow) {
-        self.init(scrubbing: ScrubbingSettings(scrubData: row.scrubData, scrubIPAddresses: row.scrubIPAddresses,
-                                               sensitiveFields: row.sensitiveFields),
+        self.init(scrubbing: .merged(project: ScrubbingSettings(row.scrubbing), organization: ScrubbingSettings(row.organizationScrubbing)),
                   fingerprintRules: row.fingerprintRules, stackTraceRules: row.stackTraceRules,
                   groupingRulesUpdatedAt: row.groupingRulesUpdatedAt)
+    }
+}
+
+extension ScrubbingSettings {
+    /// The stored settings of a project or an organization.
+    public init(_ row: DataScrubbingRow) {
+        self.init(scrubData: row.scrubData, scrubDefaults: row.scrubDefaults, scrubIPAddresses: row.scrubIPAddresses,
+                  sensitiveFields: row.sensitiveFields, safeFields: row.safeFields, piiConfigs: row.piiConfig.isEmpty ? [] : [row.piiConfig])
     }
 }

@@ -13,9 +13,11 @@ struct OrganizationRoutes {
         group.get("") { _, context in try index(context) }
         group.get("organizations") { _, context in try await organizations(context) }
         group.get("organizations/:org") { _, context in try await organization(context) }
+        group.put("organizations/:org") { request, context in try await updateOrganization(request, context) }
         group.get("organizations/:org/projects") { _, context in try await organizationProjects(context) }
         group.get("projects") { _, context in try await allProjects(context) }
         group.get("projects/:org/:project") { _, context in try await project(context) }
+        group.put("projects/:org/:project") { request, context in try await updateProject(request, context) }
         group.get("projects/:org/:project/keys") { _, context in try await keys(context) }
         group.post("projects/:org/:project/keys") { request, context in try await createKey(request, context) }
         group.put("projects/:org/:project/keys/:key") { request, context in try await updateKey(request, context) }
@@ -42,8 +44,30 @@ struct OrganizationRoutes {
     private func organization(_ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("org:read")
         let slug = try context.parameters.require("org")
-        let org = try await api.withConnection { [api] db in try api.organization(grant, slug: slug, db) }
-        return JSONResponse.make(.ok, OrganizationJSON(org))
+        let details = try await api.withConnection { [api] db in
+            let org = try api.organization(grant, slug: slug, db)
+            let scrubbing = try ProjectSettingsStore(db).organizationScrubbing(organization: org.slug)
+            return WithDataScrubbing(base: OrganizationJSON(org), scrubbing: DataScrubbingJSON(scrubbing))
+        }
+        return JSONResponse.make(.ok, details)
+    }
+
+    /// Sentry's organization update, for its data-scrubbing fields (required of every project).
+    private func updateOrganization(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require(anyOf: ["org:write", "org:admin"])
+        let slug = try context.parameters.require("org")
+        let body = try await RequestBody.object(request)
+        let details = try await api.withConnection { [api] db in
+            let org = try api.organization(grant, slug: slug, db)
+            let store = ProjectSettingsStore(db)
+            var scrubbing = try store.organizationScrubbing(organization: org.slug)
+            if DataScrubbingJSON.touches(body) {
+                scrubbing = try DataScrubbingJSON.apply(body, to: scrubbing)
+                try store.setOrganizationScrubbing(organization: org.slug, scrubbing)
+            }
+            return WithDataScrubbing(base: OrganizationJSON(org), scrubbing: DataScrubbingJSON(scrubbing))
+        }
+        return JSONResponse.make(.ok, details)
     }
 
     private func organizationProjects(_ context: FaultlineRequestContext) async throws -> Response {
@@ -66,8 +90,30 @@ struct OrganizationRoutes {
     private func project(_ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("project:read")
         let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
-        let project = try await api.withConnection { [api] db in try api.project(grant, organization: org, project: slug, db) }
-        return JSONResponse.make(.ok, ProjectJSON(project))
+        let details = try await api.withConnection { [api] db in
+            let project = try api.project(grant, organization: org, project: slug, db)
+            let scrubbing = try ProjectSettingsStore(db).projectScrubbing(organization: project.organizationSlug, project: project.slug)
+            return WithDataScrubbing(base: ProjectJSON(project), scrubbing: DataScrubbingJSON(scrubbing))
+        }
+        return JSONResponse.make(.ok, details)
+    }
+
+    /// Sentry's project update, for its data-scrubbing fields.
+    private func updateProject(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require(anyOf: ["project:write", "project:admin"])
+        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
+        let body = try await RequestBody.object(request)
+        let details = try await api.withConnection { [api] db in
+            let project = try api.project(grant, organization: org, project: slug, db)
+            let store = ProjectSettingsStore(db)
+            var scrubbing = try store.projectScrubbing(organization: project.organizationSlug, project: project.slug)
+            if DataScrubbingJSON.touches(body) {
+                scrubbing = try DataScrubbingJSON.apply(body, to: scrubbing)
+                try store.setProjectScrubbing(organization: project.organizationSlug, project: project.slug, scrubbing)
+            }
+            return WithDataScrubbing(base: ProjectJSON(project), scrubbing: DataScrubbingJSON(scrubbing))
+        }
+        return JSONResponse.make(.ok, details)
     }
 
     private func keys(_ context: FaultlineRequestContext) async throws -> Response {

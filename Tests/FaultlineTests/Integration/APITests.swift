@@ -303,4 +303,78 @@ import Web
             }
         }
     }
+
+    /// Sentry's data-scrubbing fields of project and organization details: round trip through
+    /// the store (and into the processor's settings), Sentry's 400 for an invalid PII config,
+    /// and the write scopes.
+    @Test func dataScrubbingSettingsRoundTripWithScopes() async throws {
+        try await withTestDatabase { database in
+            try await Self.seeded(database) { seeded, client in
+                let token = seeded.tenant.token
+                let (_, before, _) = try await Self.get(client, "/api/0/projects/acme/web/", token: token)
+                #expect(before["dataScrubber"] == true)
+                #expect(before["dataScrubberDefaults"] == true)
+                #expect(before["scrubIPAddresses"] == false)
+                #expect(before["safeFields"] == [])
+                #expect(before["relayPiiConfig"] == .null)
+
+                let config = #"{"rules":{"ids":{"type":"pattern","pattern":"o-\\d+","redaction":{"method":"mask"}}},"applications":{"extra.order":["ids"]}}"#
+                let body = JSON.object(["dataScrubberDefaults": false, "scrubIPAddresses": true, "sensitiveFields": ["order id", "pin"],
+                                        "safeFields": ["note", "a b"], "relayPiiConfig": .string(config)]).encodedString()
+                let (updated, project) = try await Self.send(client, .put, "/api/0/projects/acme/web/", token: token, body)
+                #expect(updated == .ok)
+                #expect(project["slug"] == "web")
+                #expect(project["dataScrubberDefaults"] == false)
+                #expect(project["sensitiveFields"] == ["order id", "pin"])
+                #expect(project["relayPiiConfig"]?.string == config)
+                let (_, reread, _) = try await Self.get(client, "/api/0/projects/acme/web/", token: token)
+                #expect(reread["safeFields"] == ["note", "a b"])
+                #expect(reread["scrubIPAddresses"] == true)
+
+                // What the processor reads: the project's settings merged with its organization's.
+                let (orgStatus, org) = try await Self.send(client, .put, "/api/0/organizations/acme/", token: token,
+                                                           #"{"dataScrubberDefaults":true,"sensitiveFields":["ssn"]}"#)
+                #expect(orgStatus == .ok)
+                #expect(org["dataScrubberDefaults"] == true)
+                #expect(org["dataScrubber"] == false)
+                let row = try #require(try ProjectSettingsStore(seeded.db).settings(projectIDs: [seeded.tenant.project.id])[seeded.tenant.project.id])
+                let settings = ProjectProcessingSettings(row).scrubbing
+                #expect(settings.scrubDefaults)
+                #expect(settings.scrubIPAddresses)
+                #expect(settings.sensitiveFields == ["ssn", "order id", "pin"])
+                #expect(settings.piiConfigs == [config])
+
+                // Sentry's 400 names the field; nothing is stored.
+                let (invalid, reason) = try await Self.send(client, .put, "/api/0/projects/acme/web/", token: token,
+                                                            #"{"relayPiiConfig":"{\"rules\":{\"a\":{\"type\":\"pattern\",\"pattern\":\"(?=x)\"}}}"}"#)
+                #expect(invalid == .badRequest)
+                #expect(reason["relayPiiConfig"]?.array?.first?.string?.contains("look-around") == true)
+                let (badSelector, _) = try await Self.send(client, .put, "/api/0/projects/acme/web/", token: token,
+                                                           #"{"relayPiiConfig":"{\"applications\":{\"$strin\":[\"@ip\"]}}"}"#)
+                #expect(badSelector == .badRequest)
+                let (badFields, _) = try await Self.send(client, .put, "/api/0/projects/acme/web/", token: token, #"{"safeFields":"note"}"#)
+                #expect(badFields == .badRequest)
+                let (_, unchanged, _) = try await Self.get(client, "/api/0/projects/acme/web/", token: token)
+                #expect(unchanged["relayPiiConfig"]?.string == config)
+                let (cleared, empty) = try await Self.send(client, .put, "/api/0/projects/acme/web/", token: token, #"{"relayPiiConfig":""}"#)
+                #expect(cleared == .ok)
+                #expect(empty["relayPiiConfig"] == .null)
+
+                // Scopes: project:write for the project, org:write for the organization; other organizations are 404.
+                let (readToken, _) = try AdminStore(seeded.db).createToken(organization: "acme", scopes: ["project:read", "org:read", "project:write"])
+                let (projectWrite, _) = try await Self.send(client, .put, "/api/0/projects/acme/web/", token: readToken, #"{"dataScrubber":false}"#)
+                #expect(projectWrite == .ok)
+                let (orgWrite, _) = try await Self.send(client, .put, "/api/0/organizations/acme/", token: readToken, #"{"dataScrubber":true}"#)
+                #expect(orgWrite == .forbidden)
+                let (onlyRead, _) = try AdminStore(seeded.db).createToken(organization: "acme", scopes: ["project:read"])
+                let (projectForbidden, _) = try await Self.send(client, .put, "/api/0/projects/acme/web/", token: onlyRead, #"{"dataScrubber":true}"#)
+                #expect(projectForbidden == .forbidden)
+                let other = try TestTenant.create(seeded.db, organization: "globex", project: "api")
+                let (elsewhere, _) = try await Self.send(client, .put, "/api/0/projects/acme/web/", token: other.token, #"{"dataScrubber":true}"#)
+                #expect(elsewhere == .notFound)
+                let (_, stillOff, _) = try await Self.get(client, "/api/0/projects/acme/web/", token: token)
+                #expect(stillOff["dataScrubber"] == false)
+            }
+        }
+    }
 }

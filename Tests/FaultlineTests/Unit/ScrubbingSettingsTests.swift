@@ -1,0 +1,98 @@
+import EventModel
+import Testing
+@testable import Scrubbing
+
+/// All of Sentry's data-scrubbing settings, project and organization, as `EventScrubber` applies
+/// them (the reference for each case: `pii_strip_event(convert_datascrubbing_config(settings))`,
+/// compared over the corpus by bench/parity/settings_cases.py).
+@Suite struct ScrubbingSettingsTests {
+    static let event = #"""
+        {"extra":{"password":"hunter2","order_id":"o-1","note":"card 4111 1111 1111 1111","safe":{"password":"p2"}},
+         "user":{"ip_address":"10.1.2.3","email":"a@b.com"},
+         "request":{"env":{"REMOTE_ADDR":"10.1.2.3"},"data":{"comment":"from 192.168.0.1"}}}
+        """#
+
+    func scrub(_ settings: ScrubbingSettings) throws -> (JSON, JSON?) {
+        guard case .object(var members) = try JSON.parse(Self.event) else { throw TestSetupError("not an object") }
+        var meta = EventMeta()
+        EventScrubber(settings).scrub(&members, meta: &meta)
+        return (.object(members), meta.json())
+    }
+
+    @Test func defaultsScrubAsBefore() throws {
+        let (event, _) = try scrub(.default)
+        #expect(event["extra"]?["password"] == "[Filtered]")
+        #expect(event["extra"]?["note"] == "card [Filtered]")
+        #expect(event["user"]?["ip_address"] == "10.1.2.3")
+    }
+
+    @Test func safeFieldsAreLeftAloneButTheirMembersAreNot() throws {
+        let (event, _) = try scrub(ScrubbingSettings(safeFields: ["password", "note"]))
+        #expect(event["extra"]?["password"] == "hunter2")
+        #expect(event["extra"]?["note"] == "card 4111 1111 1111 1111")
+        #expect(event["extra"]?["safe"]?["password"] == "p2")
+    }
+
+    @Test func sensitiveFieldsWithoutTheDefaults() throws {
+        let (event, meta) = try scrub(ScrubbingSettings(scrubDefaults: false, sensitiveFields: ["order_id"]))
+        #expect(event["extra"]?["order_id"] == "[Filtered]")
+        #expect(event["extra"]?["password"] == "hunter2")  // the defaults are off
+        #expect(event["extra"]?["note"] == "card 4111 1111 1111 1111")
+        #expect(meta?["extra"]?["order_id"]?[""] == ["rem": [["strip-fields", "s", 0, 10]], "len": 3])
+    }
+
+    @Test func scrubDataOffScrubsNothing() throws {
+        let (event, meta) = try scrub(ScrubbingSettings(scrubData: false, sensitiveFields: ["order_id"]))
+        #expect(event == (try JSON.parse(Self.event)))
+        #expect(meta == nil)
+    }
+
+    @Test func ipAddressesAreRemovedAndReplaced() throws {
+        let (event, meta) = try scrub(ScrubbingSettings(scrubData: false, scrubIPAddresses: true))
+        #expect(event["user"]?["ip_address"] == .null)
+        #expect(event["request"]?["env"]?["REMOTE_ADDR"] == .null)
+        #expect(event["request"]?["data"]?["comment"] == "from [ip]")
+        #expect(meta?["request"]?["data"]?["comment"]?[""] == ["rem": [["@ip:replace", "s", 5, 9]], "len": 16])
+    }
+
+    @Test func organizationSettingsForceAndExtendTheProjects() {
+        let project = ScrubbingSettings(scrubData: false, scrubDefaults: false, sensitiveFields: ["a"], safeFields: ["s"], piiConfigs: ["{}"])
+        let organization = ScrubbingSettings(scrubData: true, scrubDefaults: false, scrubIPAddresses: true, sensitiveFields: ["b"],
+                                             safeFields: [], piiConfigs: [#"{"applications":{"$string":["@email"]}}"#])
+        let merged = ScrubbingSettings.merged(project: project, organization: organization)
+        #expect(merged.scrubData)
+        #expect(merged.scrubDefaults == false)
+        #expect(merged.scrubIPAddresses)
+        #expect(merged.sensitiveFields == ["b", "a"])
+        #expect(merged.safeFields == ["s"])
+        #expect(merged.piiConfigs == ["{}", #"{"applications":{"$string":["@email"]}}"#])
+        #expect(ScrubbingSettings.merged(project: .default, organization: .organizationDefault) == .default)
+    }
+
+    @Test func advancedRulesRunBeforeTheSettings() throws {
+        let config = #"{"rules":{"ids":{"type":"pattern","pattern":"o-\\d+","redaction":{"method":"replace","text":"[order]"}}},"applications":{"extra.order_id":["ids"]}}"#
+        let (event, meta) = try scrub(ScrubbingSettings(piiConfigs: [config]))
+        #expect(event["extra"]?["order_id"] == "[order]")
+        #expect(event["extra"]?["password"] == "[Filtered]")
+        #expect(meta?["extra"]?["order_id"]?[""] == ["rem": [["ids", "s", 0, 7]], "len": 3])
+    }
+
+    /// A stored config that no longer parses is skipped and reported; the defaults still scrub.
+    @Test func anInvalidStoredConfigFallsBackToTheDefaults() throws {
+        let scrubber = EventScrubber(ScrubbingSettings(piiConfigs: [#"{"rules":{"a":{"type":"pattern","pattern":"(?=x)"}}}"#, "not json"]))
+        #expect(scrubber.problems.count == 2)
+        guard case .object(var members) = try JSON.parse(Self.event) else { throw TestSetupError("not an object") }
+        var meta = EventMeta()
+        scrubber.scrub(&members, meta: &meta)
+        #expect(members["extra"]?["password"] == "[Filtered]")
+    }
+
+    @Test func conversionQuotesSafeFieldsThatAreNotSelectors() {
+        let selector = DataScrubbingConversion.selector(safeFields: ["foo.bar", "a b", "it's", "$string", "x-y", "-q"])
+        #expect(selector.hasSuffix(#" && !foo.bar && !'a b' && !'it''s' && !$string && !x-y && !'-q'"#))
+        let config = DataScrubbingConversion.piiConfig(ScrubbingSettings(scrubDefaults: false, sensitiveFields: ["foo", "Bar.baz"]))
+        #expect(config?.rules["strip-fields"] == PiiRule(.redactPair(keyPattern: #"foo|Bar\.baz"#), redaction: .replace("[Filtered]")))
+        #expect(DataScrubbingConversion.piiConfig(ScrubbingSettings(scrubData: false)) == nil)
+        #expect(DataScrubbingConversion.piiConfig(.default) == nil)
+    }
+}
