@@ -7,15 +7,16 @@ import EventModel
 /// `type` and `module` are cut by `EventTrimming`), unknown user fields
 /// moved into `user.data`, breadcrumbs under `values` with their default type and level, each
 /// context given its `type` (and `os`/`browser`/`runtime` their `name version` description),
-/// frames given `abs_path` from `filename`. Pure.
+/// frames given `abs_path` from `filename`. Pure; what it finds invalid or rewrites it records in
+/// `meta` as the package does (`err` with the reason and the original `val`, `rem`, `len`).
 enum EventAttributes {
-    static func apply(_ event: inout [String: JSON]) {
-        normalizeVersions(&event)
-        normalizeJavaLogger(&event)
+    static func apply(_ event: inout [String: JSON], meta: inout EventMeta) {
+        normalizeVersions(&event, meta: &meta)
+        normalizeJavaLogger(&event, meta: &meta)
         normalizeMessage(&event)
-        normalizeExceptions(&event)
+        normalizeExceptions(&event, meta: &meta)
         normalizeUser(&event)
-        normalizeBreadcrumbs(&event)
+        normalizeBreadcrumbs(&event, meta: &meta)
         normalizeContexts(&event)
     }
 
@@ -41,27 +42,94 @@ enum EventAttributes {
             case 50: return "fatal"
             default: return "error"
             }
-        case .double(let number)?:
-            return level(Int64(exactly: number).map(JSON.int))
         default:
             return "error"
         }
     }
 
-    // MARK: environment, release, dist
-
-    static func normalizeVersions(_ event: inout [String: JSON]) {
-        event["environment"] = event["environment"].flatMap { validated($0, maxLength: 64, rejects: isInvalidEnvironment) }
-        event["release"] = event["release"].flatMap { validated($0, maxLength: 200, rejects: isInvalidRelease) }
-        event["dist"] = event["dist"].flatMap { validated($0, maxLength: 64, rejects: { $0.contains(where: \.isWhitespace) }) }
+    /// What Sentry records about a level it replaced by `error` (nil for a valid or absent one).
+    static func levelProblem(_ value: JSON?) -> EventMeta.Problem? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let name)?:
+            return levels.contains(name) || name == "log" || name == "critical" ? nil : .invalidData("invalid level")
+        case .int(let number)?:
+            return [10, 20, 30, 40, 50].contains(number) ? nil : .invalidData()
+        default:
+            return .invalidData("expected a level")
+        }
     }
 
-    /// The trimmed text, or nil (the field removed) when it is not a string, empty, too long or rejected.
-    static func validated(_ value: JSON, maxLength: Int, rejects: (String) -> Bool) -> JSON? {
-        guard case .string(let text) = value else { return nil }
+    /// The event's level, with the problem recorded at `path` when the value was replaced.
+    static func level(_ value: JSON?, meta: inout EventMeta, at path: [String]) -> String {
+        if let problem = levelProblem(value), let value { meta.addError(problem, at: path, originalValue: value) }
+        return level(value)
+    }
+
+    // MARK: environment, release, dist
+
+    static func normalizeVersions(_ event: inout [String: JSON], meta: inout EventMeta) {
+        for (key, checked) in [("environment", validatedEnvironment), ("release", validatedRelease), ("dist", validatedDist)] {
+            guard let value = event[key], value != .null else { continue }
+            switch checked(value) {
+            case .success(let text): event[key] = .string(text)
+            case .failure(let rejection):
+                event[key] = nil
+                meta.addError(rejection.problem, at: [key], originalValue: rejection.keepsValue ? value : nil)
+            }
+        }
+    }
+
+    /// Why Sentry removed a value, and whether it keeps the original in `_meta` (not for an empty one).
+    struct Rejection: Error {
+        let problem: EventMeta.Problem
+        let keepsValue: Bool
+        static let empty = Rejection(problem: .invalidData("expected a non-empty string"), keepsValue: false)
+    }
+
+    static func validatedEnvironment(_ value: JSON) -> Result<String, Rejection> {
+        guard case .string(let text) = value else { return .failure(Rejection(problem: .invalidData("expected a string"), keepsValue: true)) }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= maxLength, !rejects(trimmed) else { return nil }
-        return .string(trimmed)
+        if trimmed.isEmpty { return .failure(.empty) }
+        guard trimmed.count <= 64, !isInvalidEnvironment(trimmed) else { return .failure(Rejection(problem: .invalidData(), keepsValue: true)) }
+        return .success(trimmed)
+    }
+
+    static func validatedRelease(_ value: JSON) -> Result<String, Rejection> {
+        switch value {
+        case .string(let text):
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { return .failure(.empty) }
+            guard trimmed.count <= 200, !isInvalidRelease(trimmed) else { return .failure(Rejection(problem: .invalidData(), keepsValue: true)) }
+            return .success(trimmed)
+        case .object, .array:
+            return .failure(Rejection(problem: .invalidData("expected a primitive value"), keepsValue: true))
+        default:
+            // Numbers and booleans: removed as before (Sentry keeps them as text); nothing recorded.
+            return .failure(Rejection(problem: .invalidData(), keepsValue: false))
+        }
+    }
+
+    static func validatedDist(_ value: JSON) -> Result<String, Rejection> {
+        guard case .string(let text) = value else { return .failure(Rejection(problem: .invalidData("expected a string"), keepsValue: true)) }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return .failure(.empty) }
+        if trimmed.count > 64 { return .failure(Rejection(problem: EventMeta.Problem("value_too_long"), keepsValue: true)) }
+        if let space = trimmed.first(where: \.isWhitespace) {
+            return .failure(Rejection(problem: .invalidData("invalid character '\(debugText(space))'"), keepsValue: true))
+        }
+        return .success(trimmed)
+    }
+
+    /// A character as Rust's `Debug` writes it in Sentry's reasons (`\t`, `\n`, `\r` escaped).
+    static func debugText(_ character: Character) -> String {
+        switch character {
+        case "\t": return "\\t"
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        case "\r\n": return "\\r\\n"
+        default: return String(character)
+        }
     }
 
     static func isInvalidEnvironment(_ text: String) -> Bool {
@@ -76,10 +144,18 @@ enum EventAttributes {
     /// Java loggers (`com.example.Service`): trimmed, and beyond 64 characters their last 63 after
     /// a `*`, as Sentry keeps the class name end; other platforms' loggers are only trimmed to 64
     /// characters by `EventTrimming`.
-    static func normalizeJavaLogger(_ event: inout [String: JSON]) {
+    /// Sentry records these remarks on the event's root, not on `logger` (as 0.10.1 does).
+    static func normalizeJavaLogger(_ event: inout [String: JSON], meta: inout EventMeta) {
         guard event["platform"]?.string == "java", case .string(let logger)? = event["logger"] else { return }
         let trimmed = logger.trimmingCharacters(in: .whitespacesAndNewlines)
-        event["logger"] = .string(trimmed.count > 64 ? "*" + trimmed.suffix(63) : trimmed)
+        let length = logger.unicodeScalars.count
+        if trimmed.count > 64 {
+            event["logger"] = .string("*" + trimmed.suffix(63))
+            meta.addRemark(.init("@logger:replace", .substituted, range: 0..<17), at: [], originalLength: length)
+        } else {
+            event["logger"] = .string(trimmed)
+            if trimmed != logger { meta.addRemark(.init("@logger:trim", .substituted), at: [], originalLength: length) }
+        }
     }
 
     // MARK: message
@@ -106,7 +182,7 @@ enum EventAttributes {
 
     // MARK: exceptions
 
-    static func normalizeExceptions(_ event: inout [String: JSON]) {
+    static func normalizeExceptions(_ event: inout [String: JSON], meta: inout EventMeta) {
         switch event["exception"] {
         case .array(let values)?: event["exception"] = .object(["values": .array(values)])
         case .object(let members)? where members["values"] == nil && (members["type"] != nil || members["value"] != nil):
@@ -114,10 +190,14 @@ enum EventAttributes {
         default: break
         }
         guard case .object(var exception)? = event["exception"], let values = exception["values"]?.array else { return }
-        exception["values"] = .array(values.map { value in
+        exception["values"] = .array(values.enumerated().map { index, value in
             guard case .object(var members) = value else { return value }
             // Sentry drops an exception with neither a type nor a value, stack trace or not.
-            if (members["type"]?.string ?? "").isEmpty, (members["value"]?.string ?? "").isEmpty { return .null }
+            if (members["type"]?.string ?? "").isEmpty, (members["value"]?.string ?? "").isEmpty {
+                meta.addError(EventMeta.Problem("missing_attribute", data: ["attribute": "type or value"]),
+                              at: ["exception", "values", String(index)], originalValue: removedException(members))
+                return .null
+            }
             if case .object(var stacktrace)? = members["stacktrace"], let frames = stacktrace["frames"]?.array {
                 stacktrace["frames"] = .array(frames.map(normalizedFrame))
                 members["stacktrace"] = .object(stacktrace)
@@ -125,6 +205,17 @@ enum EventAttributes {
             return .object(members)
         })
         event["exception"] = .object(exception)
+    }
+
+    /// The original Sentry keeps of a removed exception: its fields, absent ones as null, when
+    /// small (relay keeps originals under 500 bytes; a stack trace or mechanism makes it larger than
+    /// this model writes them, so none is kept then).
+    static func removedException(_ members: [String: JSON]) -> JSON? {
+        for key in ["stacktrace", "raw_stacktrace", "mechanism"] where members[key] != nil && members[key] != .null { return nil }
+        var original: [String: JSON] = [:]
+        for key in ["mechanism", "module", "raw_stacktrace", "stacktrace", "thread_id", "type", "value"] { original[key] = members[key] ?? .null }
+        let value = JSON.object(original)
+        return value.encodedString().utf8.count < 500 ? value : nil
     }
 
     static func normalizedFrame(_ frame: JSON) -> JSON {
@@ -160,12 +251,15 @@ enum EventAttributes {
         event["user"] = .object(user)
     }
 
-    static func normalizeBreadcrumbs(_ event: inout [String: JSON]) {
+    static func normalizeBreadcrumbs(_ event: inout [String: JSON], meta: inout EventMeta) {
         if case .array(let values)? = event["breadcrumbs"] { event["breadcrumbs"] = .object(["values": .array(values)]) }
         guard case .object(var breadcrumbs)? = event["breadcrumbs"], let values = breadcrumbs["values"]?.array else { return }
-        breadcrumbs["values"] = .array(values.map { crumb in
+        breadcrumbs["values"] = .array(values.enumerated().map { index, crumb in
             guard case .object(var members) = crumb else { return crumb }
             if members["type"]?.string == nil { members["type"] = "default" }
+            if let value = members["level"], let problem = levelProblem(value) {
+                meta.addError(problem, at: ["breadcrumbs", "values", String(index), "level"], originalValue: value)
+            }
             let level = members["level"]?.string
             members["level"] = .string(level.flatMap { levels.contains($0) ? $0 : nil } ?? (level == "log" ? "info" : level == "critical" ? "fatal" : "info"))
             return .object(members)

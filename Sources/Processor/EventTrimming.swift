@@ -13,6 +13,9 @@ import EventModel
 ///   depth 3 / 1,024. Members are kept in key order until the budget is spent; a container at
 ///   the last level becomes its JSON text; strings are cut to the budget left.
 /// - Stack traces keep their last 250 frames (relay's hard frame limit).
+///
+/// A string cut at the event's top level or in an exception is recorded in `meta` as Sentry
+/// does: `["!limit", "s", limit − 3, limit]` and its original length.
 enum EventTrimming {
     struct Limit {
         let chars: Int
@@ -36,10 +39,10 @@ enum EventTrimming {
     static let large = Bag(depth: 7, bytes: 8192)
     static let small = Bag(depth: 3, bytes: 1024)
 
-    static func apply(_ event: inout [String: JSON]) {
+    static func apply(_ event: inout [String: JSON], meta: inout EventMeta) {
         for (key, limit) in [("culprit", culprit), ("transaction", culprit), ("logger", logger), ("environment", environment),
                              ("server_name", symbol), ("site", symbol)] {
-            if case .string(let text)? = event[key] { event[key] = .string(trim(text, limit)) }
+            if case .string(let text)? = event[key] { event[key] = .string(trim(text, limit, meta: &meta, at: [key])) }
         }
         if case .object(let extra)? = event["extra"] {
             var budget = massive.bytes
@@ -65,10 +68,17 @@ enum EventTrimming {
             event["modules"] = trimBag(modules, depthLeft: large.depth, budget: &budget)
         }
         // Exception `type` and `module`: 256 characters (+20), as `sentry-relay` trims them.
-        EventCleanup.mapExceptions(&event) { exception in
-            for key in ["type", "module"] {
-                if case .string(let text)? = exception[key] { exception[key] = .string(trim(text, symbol)) }
-            }
+        if case .object(var exception)? = event["exception"], case .array(let values)? = exception["values"] {
+            exception["values"] = .array(values.enumerated().map { index, value in
+                guard case .object(var members) = value else { return value }
+                for key in ["type", "module"] {
+                    if case .string(let text)? = members[key] {
+                        members[key] = .string(trim(text, symbol, meta: &meta, at: ["exception", "values", String(index), key]))
+                    }
+                }
+                return .object(members)
+            })
+            event["exception"] = .object(exception)
         }
         EventCleanup.mapStacktraces(&event) { stacktrace in
             guard case .array(var frames)? = stacktrace["frames"] else { return }
@@ -98,6 +108,16 @@ enum EventTrimming {
         var kept = String.UnicodeScalarView()
         kept.append(contentsOf: text.unicodeScalars.prefix(max(0, limit.chars - 3)))
         return String(kept) + "..."
+    }
+
+    /// `trim`, recording a cut at `path` as Sentry's `!limit` remark with the original length.
+    static func trim(_ text: String, _ limit: Limit, meta: inout EventMeta, at path: [String]) -> String {
+        let trimmed = trim(text, limit)
+        if trimmed != text {
+            let kept = max(0, limit.chars - 3)
+            meta.addRemark(.init("!limit", .substituted, range: kept..<(kept + 3)), at: path, originalLength: text.unicodeScalars.count)
+        }
+        return trimmed
     }
 
     /// A value inside a data bag, with `depthLeft` levels and `budget` bytes left (spent as

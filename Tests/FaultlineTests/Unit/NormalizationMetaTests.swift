@@ -1,0 +1,95 @@
+import EventModel
+import Foundation
+import Testing
+@testable import Processor
+
+/// The `_meta` normalization records, stored at the top of the payload; each expectation is the
+/// `_meta` that `sentry-relay` 0.10.1's `StoreNormalizer(enable_trimming=True).normalize_event`
+/// returns for the same input (bench/parity compares them in bulk).
+@Suite struct NormalizationMetaTests {
+    func meta(_ payload: String) throws -> JSON? {
+        let message = IngestMessage(metadata: .init(type: "event", eventID: nil, projectID: 1, keyID: 1, received: 1_700_000_000,
+                                                    clientIP: nil, sdk: nil, sentAt: nil), payload: Array(payload.utf8))
+        return try JSON.parse(try EventPipeline.process(message).payload)["_meta"]
+    }
+
+    @Test func invalidLevelsKeepTheirOriginal() throws {
+        #expect(try meta(#"{"level":"warn"}"#) == ["level": ["": ["err": [["invalid_data", ["reason": "invalid level"]]], "val": "warn"]]])
+        #expect(try meta(#"{"level":25}"#) == ["level": ["": ["err": ["invalid_data"], "val": 25]]])
+        #expect(try meta(#"{"level":true}"#) == ["level": ["": ["err": [["invalid_data", ["reason": "expected a level"]]], "val": true]]])
+        for valid in [#""log""#, #""critical""#, "30", "null", #""fatal""#] {
+            #expect(try meta("{\"level\":\(valid)}") == nil, "\(valid)")
+        }
+    }
+
+    @Test func removedEnvironmentsReleasesAndDists() throws {
+        #expect(try meta(#"{"environment":"a/b","release":"latest","dist":"a b"}"#) == [
+            "environment": ["": ["err": ["invalid_data"], "val": "a/b"]],
+            "release": ["": ["err": ["invalid_data"], "val": "latest"]],
+            "dist": ["": ["err": [["invalid_data", ["reason": "invalid character ' '"]]], "val": "a b"]],
+        ])
+        let empty: JSON = ["": ["err": [["invalid_data", ["reason": "expected a non-empty string"]]]]]
+        #expect(try meta(#"{"environment":"  ","release":"","dist":" "}"#) == ["environment": empty, "release": empty, "dist": empty])
+        let long = String(repeating: "x", count: 70)
+        #expect(try meta("{\"environment\":\"\(long)\",\"dist\":\"\(long)\"}") == [
+            "environment": ["": ["err": ["invalid_data"], "val": .string(long)]],
+            "dist": ["": ["err": ["value_too_long"], "val": .string(long)]],
+        ])
+        #expect(try meta(#"{"environment":5,"release":{"a":1},"dist":"a\tb"}"#) == [
+            "environment": ["": ["err": [["invalid_data", ["reason": "expected a string"]]], "val": 5]],
+            "release": ["": ["err": [["invalid_data", ["reason": "expected a primitive value"]]], "val": ["a": 1]]],
+            "dist": ["": ["err": [["invalid_data", ["reason": "invalid character '\\t'"]]], "val": "a\tb"]],
+        ])
+        #expect(try meta(#"{"environment":" prod ","release":" 1.0 ","dist":"42"}"#) == nil)
+    }
+
+    @Test func trimmedStringsAreRemarked() throws {
+        let logger = String(repeating: "a", count: 80)
+        #expect(try meta("{\"logger\":\"\(logger)\"}") == ["logger": ["": ["rem": [["!limit", "s", 61, 64]], "len": 80]]])
+        let type = String(repeating: "T", count: 300)
+        #expect(try meta("{\"exception\":{\"values\":[{\"type\":\"A\"},{\"type\":\"\(type)\",\"module\":\"\(type)\"}]}}") == [
+            "exception": ["values": ["1": [
+                "type": ["": ["rem": [["!limit", "s", 253, 256]], "len": 300]],
+                "module": ["": ["rem": [["!limit", "s", 253, 256]], "len": 300]],
+            ]]],
+        ])
+    }
+
+    /// Sentry 0.10.1 records the Java logger's remarks on the event's root.
+    @Test func javaLoggerRemarksSitOnTheRoot() throws {
+        let logger = String(repeating: "a", count: 80)
+        #expect(try meta("{\"platform\":\"java\",\"logger\":\"\(logger)\"}") == ["": ["rem": [["@logger:replace", "s", 0, 17]], "len": 80]])
+        #expect(try meta(#"{"platform":"java","logger":" x "}"#) == ["": ["rem": [["@logger:trim", "s"]], "len": 3]])
+        #expect(try meta(#"{"platform":"java","logger":"x"}"#) == nil)
+    }
+
+    @Test func removedExceptionsAndBreadcrumbLevels() throws {
+        let removed: JSON = ["mechanism": nil, "module": nil, "raw_stacktrace": nil, "stacktrace": nil, "thread_id": nil,
+                             "type": "", "value": ""]
+        #expect(try meta(#"{"exception":{"values":[{"type":"","value":""},{"type":"B"}]}}"#) == [
+            "exception": ["values": ["0": ["": ["err": [["missing_attribute", ["attribute": "type or value"]]], "val": removed]]]],
+        ])
+        // With a stack trace Sentry keeps the original only while it is small in its own schema
+        // (docs/PARITY.md); Faultline keeps none then.
+        let frames = (0..<20).map { #"{"function":"f\#($0)","filename":"app/file\#($0).py","lineno":\#($0)}"# }.joined(separator: ",")
+        #expect(try meta("{\"exception\":{\"values\":[{\"value\":\"\",\"stacktrace\":{\"frames\":[\(frames)]}}]}}") == [
+            "exception": ["values": ["0": ["": ["err": [["missing_attribute", ["attribute": "type or value"]]]]]]],
+        ])
+        #expect(try meta(#"{"breadcrumbs":[{"level":"warn"},{"level":"log"},{"level":5},{}]}"#) == [
+            "breadcrumbs": ["values": [
+                "0": ["level": ["": ["err": [["invalid_data", ["reason": "invalid level"]]], "val": "warn"]]],
+                "2": ["level": ["": ["err": ["invalid_data"], "val": 5]]],
+            ]],
+        ])
+    }
+
+    /// An SDK's `_meta` is kept as Sentry keeps it, but without its original values (Sentry keeps
+    /// them; no scrubbing reads them); what normalization records joins it.
+    @Test func clientMetaIsKeptWithoutOriginals() throws {
+        let stored = try meta(#"{"level":"warn","user":{"id":"1"},"_meta":{"user":{"id":{"":{"rem":[["x","x"]],"val":"secret"}}},"level":{"":{"len":3}},"junk":5}}"#)
+        #expect(stored == [
+            "user": ["id": ["": ["rem": [["x", "x"]]]]],
+            "level": ["": ["err": [["invalid_data", ["reason": "invalid level"]]], "len": 3, "val": "warn"]],
+        ])
+    }
+}
