@@ -75,7 +75,10 @@ enum EventAttributes {
             case .success(let text): event[key] = .string(text)
             case .failure(let rejection):
                 event[key] = nil
-                meta.addError(rejection.problem, at: [key], originalValue: rejection.keepsValue ? value : nil)
+                // Not a ternary: with `JSON` as its type, `nil` there would be read as JSON's `null`.
+                var original: JSON?
+                if rejection.keepsValue { original = value }
+                meta.addError(rejection.problem, at: [key], originalValue: original)
             }
         }
     }
@@ -207,15 +210,52 @@ enum EventAttributes {
         event["exception"] = .object(exception)
     }
 
-    /// The original Sentry keeps of a removed exception: its fields, absent ones as null, when
-    /// small (relay keeps originals under 500 bytes; a stack trace or mechanism makes it larger than
-    /// this model writes them, so none is kept then).
+    /// The original Sentry keeps of a removed exception: its fields in Sentry's schema (absent ones
+    /// as null, frames as normalized), when its JSON without nulls is under 500 bytes (relay's bound
+    /// for original values).
     static func removedException(_ members: [String: JSON]) -> JSON? {
-        for key in ["stacktrace", "raw_stacktrace", "mechanism"] where members[key] != nil && members[key] != .null { return nil }
-        var original: [String: JSON] = [:]
-        for key in ["mechanism", "module", "raw_stacktrace", "stacktrace", "thread_id", "type", "value"] { original[key] = members[key] ?? .null }
-        let value = JSON.object(original)
-        return value.encodedString().utf8.count < 500 ? value : nil
+        var normalized = members
+        if case .object(var stacktrace)? = members["stacktrace"], let frames = stacktrace["frames"]?.array {
+            stacktrace["frames"] = .array(frames.map(normalizedFrame))
+            normalized["stacktrace"] = .object(stacktrace)
+        }
+        guard withoutNulls(.object(normalized)).encodedString().utf8.count < 500 else { return nil }
+        var original = inSchema(normalized, exceptionFields)
+        for key in ["stacktrace", "raw_stacktrace"] {
+            guard case .object(var stacktrace)? = original[key] else { continue }
+            if let frames = stacktrace["frames"]?.array {
+                stacktrace["frames"] = .array(frames.map { $0.object.map { JSON.object(inSchema($0, frameFields)) } ?? $0 })
+            }
+            original[key] = .object(inSchema(stacktrace, stacktraceFields))
+        }
+        if case .object(let mechanism)? = original["mechanism"] { original["mechanism"] = .object(inSchema(mechanism, mechanismFields)) }
+        return .object(original)
+    }
+
+    /// The value with null members and items dropped, as relay sizes an original value.
+    static func withoutNulls(_ value: JSON) -> JSON {
+        switch value {
+        case .object(let members): return .object(members.filter { $0.value != .null }.mapValues(withoutNulls))
+        case .array(let items): return .array(items.filter { $0 != .null }.map(withoutNulls))
+        default: return value
+        }
+    }
+
+    static let exceptionFields = ["mechanism", "module", "raw_stacktrace", "stacktrace", "thread_id", "type", "value"]
+    static let stacktraceFields = ["frames", "instruction_addr_adjustment", "lang", "registers", "snapshot"]
+    static let mechanismFields = ["data", "description", "exception_id", "handled", "help_link", "is_exception_group", "meta",
+                                  "parent_id", "source", "synthetic", "type"]
+    static let frameFields = ["abs_path", "addr_mode", "colno", "context_line", "data", "file_revision", "filename", "function",
+                              "function_id", "image_addr", "in_app", "instruction_addr", "lang", "lineno", "lock", "module",
+                              "package", "parent_index", "platform", "post_context", "pre_context", "raw_function",
+                              "sample_count", "stack_start", "symbol", "symbol_addr", "trust", "vars"]
+
+    /// An object as Sentry's schema writes it: every field of `fields` (null when absent), and
+    /// the object's other members as they are.
+    static func inSchema(_ members: [String: JSON], _ fields: [String]) -> [String: JSON] {
+        var result = members
+        for field in fields where result[field] == nil { result[field] = .null }
+        return result
     }
 
     static func normalizedFrame(_ frame: JSON) -> JSON {

@@ -30,11 +30,13 @@ import Web
             _ = try db.transaction { try EventWriter($0).write([event]) }
 
             // Stored: the whole tree, with what the API has no place for.
-            let stored = try JSON.parse(try #require(db.query("SELECT payload::text AS p FROM events").first).string("p"))
+            let row = try #require(try db.query("SELECT payload::text AS p FROM events").first)
+            let stored = try JSON.parse(try row.string("p"))
             #expect(stored["_meta"]?["level"] == ["": ["err": [["invalid_data", ["reason": "invalid level"]]], "val": "warn"]])
             #expect(stored["_meta"]?["release"] == ["": ["err": ["invalid_data"], "val": "latest"]])
             #expect(stored["_meta"]?["logger"] == ["": ["rem": [["!limit", "s", 61, 64]], "len": 80]])
 
+            let issue = try #require(try db.query("SELECT issue_id FROM events").first).int("issue_id")
             let pool = PGPool(url: database.url, size: 2)
             let router = Router(context: FaultlineRequestContext.self)
             APIRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
@@ -60,7 +62,6 @@ import Web
                     #expect(meta?["user"] == ["id": ["": ["rem": [["sdk", "x"]]]]])
                     #expect(meta?["context"] == .null && meta?["tags"] == .null && meta?["message"] == .null)
                 }
-                let issue = try #require(db.query("SELECT issue_id FROM events").first).int("issue_id")
                 let latest = try await client.execute(uri: "/api/0/issues/\(issue)/events/latest/", method: .get,
                                                       headers: [.authorization: "Bearer \(tenant.token)"])
                 let latestMeta = try JSON.parse(Array(latest.body.readableBytesView))["_meta"]

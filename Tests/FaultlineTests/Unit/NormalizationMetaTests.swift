@@ -55,6 +55,19 @@ import Testing
         ])
     }
 
+    @Test func trimmedDataBagsRecordCutsAndOriginalCounts() throws {
+        let extra = (0..<300).map { "\"k\(String(format: "%03d", $0))\":\"\(String(repeating: "v", count: 1000))\"" }.joined(separator: ",")
+        #expect(try meta("{\"extra\":{\(extra)}}") == [
+            "extra": ["": ["len": 300], "k261": ["": ["rem": [["!limit", "s", 358, 361]], "len": 1000]]],
+        ])
+        #expect(try meta("{\"contexts\":{\"x\":{\"a\":\"\(String(repeating: "y", count: 9000))\"}}}") == [
+            "contexts": ["x": ["a": ["": ["rem": [["!limit", "s", 8189, 8192]], "len": 9000]]]],
+        ])
+        #expect(try meta("{\"extra\":{\"a\":[\"\(String(repeating: "x", count: 10000))\",\"\(String(repeating: "y", count: 10000))\"]}}") == [
+            "extra": ["a": ["1": ["": ["rem": [["!limit", "s", 6378, 6381]], "len": 10000]]]],
+        ])
+    }
+
     /// Sentry 0.10.1 records the Java logger's remarks on the event's root.
     @Test func javaLoggerRemarksSitOnTheRoot() throws {
         let logger = String(repeating: "a", count: 80)
@@ -69,8 +82,16 @@ import Testing
         #expect(try meta(#"{"exception":{"values":[{"type":"","value":""},{"type":"B"}]}}"#) == [
             "exception": ["values": ["0": ["": ["err": [["missing_attribute", ["attribute": "type or value"]]], "val": removed]]]],
         ])
-        // With a stack trace Sentry keeps the original only while it is small in its own schema
-        // (docs/PARITY.md); Faultline keeps none then.
+        // A small stack trace is kept in Sentry's schema (every field, null when absent)…
+        var frame = [String: JSON](uniqueKeysWithValues: EventAttributes.frameFields.map { ($0, JSON.null) })
+        frame["function"] = "f"
+        let small: JSON = ["mechanism": nil, "module": nil, "raw_stacktrace": nil, "thread_id": nil, "type": nil, "value": "",
+                           "stacktrace": ["frames": [.object(frame)], "instruction_addr_adjustment": nil, "lang": nil,
+                                          "registers": nil, "snapshot": nil]]
+        #expect(try meta(#"{"exception":{"values":[{"value":"","stacktrace":{"frames":[{"function":"f"}]}}]}}"#) == [
+            "exception": ["values": ["0": ["": ["err": [["missing_attribute", ["attribute": "type or value"]]], "val": small]]]],
+        ])
+        // …a larger one (500 bytes and more without its nulls) is not.
         let frames = (0..<20).map { #"{"function":"f\#($0)","filename":"app/file\#($0).py","lineno":\#($0)}"# }.joined(separator: ",")
         #expect(try meta("{\"exception\":{\"values\":[{\"value\":\"\",\"stacktrace\":{\"frames\":[\(frames)]}}]}}") == [
             "exception": ["values": ["0": ["": ["err": [["missing_attribute", ["attribute": "type or value"]]]]]]],
