@@ -19,8 +19,10 @@ Both are projected to the same canonical form (EventProjection below: the API's 
 back into the event's fields, nulls and empty containers dropped, pair lists sorted, the fields only
 one side has by design left out — each listed in docs/PARITY.md) and compared location by
 location, with their `_meta`. The report gives the agreement per location and per rule, lists the
-disagreements, and the run FAILS (exit 1) on any leak: a planted secret the reference removed or
-masked that Faultline returns in clear anywhere in the event.
+disagreements, and the run FAILS (exit 1) on any leak (a planted secret the reference removed or
+masked that Faultline returns in clear anywhere in the event) and below 99 % at any event location
+or normalization `_meta` location. `_meta` is compared through the API's layout mapped back to the
+event's paths, and from the stored payload (psql) where the API has no place for it.
 """
 import argparse
 import concurrent.futures
