@@ -83,7 +83,7 @@ for target in "${targets[@]}"; do
         # files they use.
         module EventModel Sources/EventModel/*.swift
         build "$target" -I "$modules" Sources/Query/EventRecord.swift Sources/Query/EventJSON.swift \
-            Sources/Query/Dashboard/EventHTML.swift Sources/Query/Dashboard/HTML.swift -L "$modules" -lEventModel ;;
+            Sources/Query/EventMetaJSON.swift Sources/Query/Dashboard/EventHTML.swift Sources/Query/Dashboard/HTML.swift -L "$modules" -lEventModel ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
     esac
 done

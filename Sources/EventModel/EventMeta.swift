@@ -92,6 +92,14 @@ public struct EventMeta: Sendable, Equatable {
         }
     }
 
+    /// The same tree without any original value (`val`).
+    public func withoutOriginalValues() -> EventMeta {
+        var copy = self
+        copy.entry.originalValue = nil
+        copy.children = children.mapValues { $0.withoutOriginalValues() }
+        return copy
+    }
+
     /// Adds everything `other` records, under `prefix`.
     public mutating func merge(_ other: EventMeta, at prefix: [String] = []) {
         update(prefix[...]) { node in node.absorb(other) }
@@ -136,7 +144,8 @@ public struct EventMeta: Sendable, Equatable {
 }
 
 extension EventMeta.Entry {
-    func json() -> JSON? {
+    /// The entry in Sentry's shape (`rem`, `err`, `len`, `val`), nil when empty.
+    public func json() -> JSON? {
         var members: [String: JSON] = [:]
         if !remarks.isEmpty {
             members["rem"] = .array(remarks.map { remark in

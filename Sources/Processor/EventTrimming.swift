@@ -13,6 +13,9 @@ import EventModel
 ///   depth 3 / 1,024. Members are kept in key order until the budget is spent; a container at
 ///   the last level becomes its JSON text; strings are cut to the budget left.
 /// - Stack traces keep their last 250 frames (relay's hard frame limit).
+///
+/// A string cut at the event's top level or in an exception is recorded in `meta` as Sentry
+/// does: `["!limit", "s", limit − 3, limit]` and its original length.
 enum EventTrimming {
     struct Limit {
         let chars: Int
@@ -36,10 +39,10 @@ enum EventTrimming {
     static let large = Bag(depth: 7, bytes: 8192)
     static let small = Bag(depth: 3, bytes: 1024)
 
-    static func apply(_ event: inout [String: JSON]) {
+    static func apply(_ event: inout [String: JSON], meta: inout EventMeta) {
         for (key, limit) in [("culprit", culprit), ("transaction", culprit), ("logger", logger), ("environment", environment),
                              ("server_name", symbol), ("site", symbol)] {
-            if case .string(let text)? = event[key] { event[key] = .string(trim(text, limit)) }
+            if case .string(let text)? = event[key] { event[key] = .string(trim(text, limit, meta: &meta, at: [key])) }
         }
         if case .object(let extra)? = event["extra"] {
             var budget = massive.bytes
@@ -49,26 +52,37 @@ enum EventTrimming {
                 // Each value is also a bag of its own (relay's `ExtraValue`): the smaller budget rules.
                 var inner = min(budget, larger.bytes)
                 let before = inner
-                if let kept = trimBag(value, depthLeft: massive.depth - 1, budget: &inner) { trimmed[key] = kept }
+                if let kept = trimBag(value, depthLeft: massive.depth - 1, budget: &inner, meta: &meta, at: ["extra", key]) {
+                    trimmed[key] = kept
+                }
                 budget = max(0, budget - (before - inner) - 1)
             }
+            if trimmed.count < extra.count { meta.withEntry(at: ["extra"]) { $0.originalLength = extra.count } }
             event["extra"] = .object(trimmed)
         }
-        if case .object(let contexts)? = event["contexts"] {
-            event["contexts"] = .object(contexts.compactMapValues { context in
+        if case .object(var contexts)? = event["contexts"] {
+            for (name, context) in contexts {
                 var budget = large.bytes
-                return trimBag(context, depthLeft: large.depth, budget: &budget)
-            })
+                contexts[name] = trimBag(context, depthLeft: large.depth, budget: &budget, meta: &meta, at: ["contexts", name])
+            }
+            event["contexts"] = .object(contexts)
         }
         if let modules = event["modules"], modules.object != nil {
             var budget = large.bytes
-            event["modules"] = trimBag(modules, depthLeft: large.depth, budget: &budget)
+            event["modules"] = trimBag(modules, depthLeft: large.depth, budget: &budget, meta: &meta, at: ["modules"])
         }
         // Exception `type` and `module`: 256 characters (+20), as `sentry-relay` trims them.
-        EventCleanup.mapExceptions(&event) { exception in
-            for key in ["type", "module"] {
-                if case .string(let text)? = exception[key] { exception[key] = .string(trim(text, symbol)) }
-            }
+        if case .object(var exception)? = event["exception"], case .array(let values)? = exception["values"] {
+            exception["values"] = .array(values.enumerated().map { index, value in
+                guard case .object(var members) = value else { return value }
+                for key in ["type", "module"] {
+                    if case .string(let text)? = members[key] {
+                        members[key] = .string(trim(text, symbol, meta: &meta, at: ["exception", "values", String(index), key]))
+                    }
+                }
+                return .object(members)
+            })
+            event["exception"] = .object(exception)
         }
         EventCleanup.mapStacktraces(&event) { stacktrace in
             guard case .array(var frames)? = stacktrace["frames"] else { return }
@@ -84,7 +98,9 @@ enum EventTrimming {
         }
         if let vars = members["vars"] {
             var budget = small.bytes
-            members["vars"] = trimBag(vars, depthLeft: small.depth, budget: &budget)
+            // Sentry 0.10.1 records nothing about frame variables it trims.
+            var unrecorded = EventMeta()
+            members["vars"] = trimBag(vars, depthLeft: small.depth, budget: &budget, meta: &unrecorded, at: [])
         }
         return .object(members)
     }
@@ -100,31 +116,49 @@ enum EventTrimming {
         return String(kept) + "..."
     }
 
+    /// `trim`, recording a cut at `path` as Sentry's `!limit` remark with the original length.
+    static func trim(_ text: String, _ limit: Limit, meta: inout EventMeta, at path: [String]) -> String {
+        let trimmed = trim(text, limit)
+        if trimmed != text {
+            let kept = max(0, limit.chars - 3)
+            meta.addRemark(.init("!limit", .substituted, range: kept..<(kept + 3)), at: path, originalLength: text.unicodeScalars.count)
+        }
+        return trimmed
+    }
+
     /// A value inside a data bag, with `depthLeft` levels and `budget` bytes left (spent as
     /// relay estimates JSON size); nil when nothing of it fits.
-    static func trimBag(_ value: JSON, depthLeft: Int, budget: inout Int) -> JSON? {
+    /// A string cut is recorded at `path` (`!limit`), a container that lost members with its
+    /// original count (`len`), as Sentry records them.
+    static func trimBag(_ value: JSON, depthLeft: Int, budget: inout Int, meta: inout EventMeta, at path: [String]) -> JSON? {
         guard depthLeft > 0, budget > 0 else { return nil }
         let result: JSON
         switch value {
         case .string(let text):
-            result = .string(trim(text, Limit(chars: budget, allowance: 0)))
+            result = .string(trim(text, Limit(chars: budget, allowance: 0), meta: &meta, at: path))
         case .array(let items) where depthLeft == 1:
             result = .string(trim(JSON.array(items).encodedString(), Limit(chars: budget, allowance: 0)))
         case .object(let members) where depthLeft == 1:
             result = .string(trim(JSON.object(members).encodedString(), Limit(chars: budget, allowance: 0)))
         case .array(let items):
             var kept: [JSON] = []
-            for item in items {
+            for (index, item) in items.enumerated() {
                 guard budget > 0 else { break }
-                if let trimmed = trimBag(item, depthLeft: depthLeft - 1, budget: &budget) { kept.append(trimmed) }
+                if let trimmed = trimBag(item, depthLeft: depthLeft - 1, budget: &budget, meta: &meta, at: path + [String(index)]) {
+                    kept.append(trimmed)
+                }
             }
+            if kept.count < items.count { meta.withEntry(at: path) { $0.originalLength = items.count } }
             result = .array(kept)
         case .object(let members):
             var kept: [String: JSON] = [:]
             for key in members.keys.sorted() {
                 guard budget > 0, let member = members[key] else { break }
-                if let trimmed = trimBag(member, depthLeft: depthLeft - 1, budget: &budget) { kept[key] = trimmed }
+                if let trimmed = trimBag(member, depthLeft: depthLeft - 1, budget: &budget, meta: &meta, at: path + [key]) {
+                    kept[key] = trimmed
+                }
             }
+            if kept.count < members.count { meta.withEntry(at: path) { $0.originalLength = members.count } }
             result = .object(kept)
         default:
             result = value

@@ -2,12 +2,14 @@ import EventModel
 import Foundation
 
 /// Stored events in Sentry's API shape: `entries` (exception, threads, stacktrace, message,
-/// breadcrumbs, request) with frames in camelCase, tags as `[{key, value}]`, and the ids as strings.
+/// breadcrumbs, request) with frames in camelCase, tags as `[{key, value}]`, the ids as strings, and
+/// the stored `_meta` laid out as Sentry's API lays it out (`EventMetaJSON`).
 enum EventJSON {
     static func full(_ event: EventRecord, previous: String? = nil, next: String? = nil) -> JSON {
         var json = summary(event)
         let payload = event.payload
-        json["entries"] = .array(entries(payload))
+        let entries = entries(payload)
+        json["entries"] = .array(entries)
         json["contexts"] = payload["contexts"] ?? .object([:])
         json["sdk"] = payload["sdk"] ?? .null
         json["release"] = event.release.map { JSON.object(["version": .string($0), "shortVersion": .string($0)]) } ?? .null
@@ -22,6 +24,8 @@ enum EventJSON {
         json["extra"] = payload["extra"] ?? .object([:])
         json["previousEventID"] = previous.map(JSON.string) ?? .null
         json["nextEventID"] = next.map(JSON.string) ?? .null
+        json["_meta"] = EventMetaJSON.api(payload, entryTypes: entries.map { $0["type"]?.string ?? "" },
+                                          tagKeys: tagPairs(payload["tags"]).map(\.0))
         return .object(json)
     }
 

@@ -31,6 +31,8 @@ export FAULTLINE_PUBLIC_URL="http://127.0.0.1:$PORT" FAULTLINE_SPOOL_DIR="$RUN/s
 "$BIN" admin bootstrap --org parity --project web --env-file "$RUN/env" >>"$RUN/admin.log" 2>&1 \
     || die "bootstrap failed: $(cat "$RUN/admin.log")"
 sed -i "s#^FAULTLINE_URL=.*#FAULTLINE_URL=http://127.0.0.1:$PORT#" "$RUN/env"
+# parity.py reads the stored `_meta` (the parts Sentry's API does not show) with psql.
+printf 'FAULTLINE_DATABASE_URL=%s\nFAULTLINE_PSQL=%s\n' "$FAULTLINE_DATABASE_URL" "$PGBIN/psql" >>"$RUN/env"
 "$BIN" dev --port "$PORT" --log-level warning >"$RUN/dev.log" 2>&1 & DEV=$!
 for _ in $(seq 300); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || die "faultline dev did not start: $(tail -5 "$RUN/dev.log")"

@@ -1,7 +1,8 @@
 import EventModel
 
 /// Derives what is indexed beside the payload (release, environment, trace, user, tags) and
-/// settles the JSON to store. Alert matching and other per-event additions go here or after.
+/// settles the JSON to store, with what normalization and scrubbing recorded as its top-level
+/// `_meta` (where Sentry keeps it). Alert matching and other per-event additions go here or after.
 public struct EnrichStage: EventStage {
     public init() {}
 
@@ -12,7 +13,9 @@ public struct EnrichStage: EventStage {
         event.traceID = normalized.traceID
         event.userKey = normalized.userKey
         event.tags = (event.json["tags"]?.object ?? [:]).compactMapValues(\.string)
-        event.stored = JSON.object(event.json).withoutNulCharacters().encodedString()
+        var stored = event.json
+        stored["_meta"] = event.meta.json()
+        event.stored = JSON.object(stored).withoutNulCharacters().encodedString()
     }
 }
 

@@ -4,7 +4,8 @@ import Foundation
 /// Reads the message into an event and settles the fields the pipeline needs (id, time,
 /// platform, level, the user's `{{auto}}` address); trims the event to Sentry's size limits
 /// and drops values no reader can use (`EventTrimming`, `EventValueSanity`, `EventCleanup`), so
-/// every later stage reads bounded, sane values.
+/// every later stage reads bounded, sane values. What it changes or finds invalid it records in
+/// `WorkingEvent.meta` (Sentry's `_meta`), after what the SDK's own `_meta` says.
 public struct NormalizeStage: EventStage {
     /// How far a timestamp may be in the future or the past before the received time replaces it
     /// (Sentry's relay: 60 seconds ahead, 30 days back).
@@ -34,9 +35,12 @@ public struct NormalizeStage: EventStage {
             timestamp = received
         }
         let platform = event.platform.flatMap { $0.isEmpty ? nil : $0 } ?? "other"
-        let level = EventAttributes.level(event.json["level"])
-
         var json = event.json
+        // Sentry keeps the `_meta` an SDK sends (remarks of its own trimming); it is not ours to
+        // trust, so its original values (`val`, which no scrubbing would reach) are dropped.
+        var meta = json.removeValue(forKey: "_meta").map(EventMeta.init(json:))?.withoutOriginalValues() ?? EventMeta()
+        let level = EventAttributes.level(json["level"], meta: &meta, at: ["level"])
+
         json["event_id"] = .string(eventID)
         json["project"] = .int(metadata.projectID)
         json["timestamp"] = .double(timestamp.timeIntervalSince1970)
@@ -50,12 +54,13 @@ public struct NormalizeStage: EventStage {
         // Sentry's shapes first (request pairs, message in logentry, exception values, versions),
         // then sizes and numbers: everything after reads bounded, sane values.
         RequestNormalization.apply(&json)
-        EventAttributes.apply(&json)
-        EventTrimming.apply(&json)
+        EventAttributes.apply(&json, meta: &meta)
+        EventTrimming.apply(&json, meta: &meta)
         EventValueSanity.apply(&json)
         EventCleanup.apply(&json, level: level)
 
         working.json = json
+        working.meta = meta
         working.eventID = eventID
         working.received = received
         working.timestamp = timestamp

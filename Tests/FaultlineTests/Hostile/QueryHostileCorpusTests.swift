@@ -31,6 +31,10 @@ import Web
         #"{"exception":{"values":[{"type":7,"value":[],"stacktrace":{"frames":{"lineno":"12"}}},"x",null]},"tags":[["a","b"],[1]],"user":"u"}"#,
         #"{"exception":"boom","threads":{"values":[{"stacktrace":{"frames":[{"lineno":1.5,"pre_context":"x"},{"lineno":1e300,"post_context":["p"]}]}}]},"request":{"headers":[["Content-Type",1]]}}"#,
         #"{"breadcrumbs":[{"timestamp":-62167219201},{"timestamp":253402300800}],"logentry":{"formatted":3},"contexts":[],"sdk":"s"}"#,
+        // Stored `_meta` out of Sentry's shape: read as far as it is in it (EventMetaJSON).
+        #"{"message":"m","_meta":"x"}"#,
+        #"{"exception":{"values":[{"type":"E"}]},"tags":[["a","b"]],"_meta":{"exception":{"values":{"0":{"type":{"":{"rem":[["r","s",-1,1e300],[1],"x"],"len":-5,"err":[7,[],["e",5]],"val":{"a":[1]}}}}}},"entries":[],"tags":{"a":{"":{"len":99999999999999999999}},"0":5},"user":{"":{"rem":"x"}},"":{"":{"":1}}}}"#,
+        "{\"message\":\"deep\",\"_meta\":" + String(repeating: "{\"a\":", count: 60) + "{\"\":{\"len\":1}}" + String(repeating: "}", count: 60) + "}",
     ]
 
     static func processed(_ project: Int64, type: String, release: String? = nil, environment: String? = nil,
@@ -114,6 +118,13 @@ import Web
             #expect(String(buffer: crumbs.body).contains("1e+300"))
             let lines = try await Self.get(client, "/api/0/projects/acme/web/events/\(stack.hostile[0].0)/", stack)
             #expect(String(buffer: lines.body).contains("[9223372036854775807,\"a\"]"))
+            // What of a hostile `_meta` is in Sentry's shape renders there; the rest is dropped.
+            let meta = try await Self.get(client, "/api/0/projects/acme/web/events/\(stack.hostile[7].0)/", stack)
+            let rendered = try JSON.parse(Array(meta.body.readableBytesView))["_meta"]
+            #expect(rendered?["entries"]?["0"]?["data"]?["values"]?["0"]?["type"]?[""]
+                == ["rem": [["r", "s"]], "err": ["e"], "val": ["a": [1]]])
+            #expect(rendered?["tags"] == nil || rendered?["tags"] == .null)
+            #expect(rendered?["user"] == nil || rendered?["user"] == .null)
         }
     }
 

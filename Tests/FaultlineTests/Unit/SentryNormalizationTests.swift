@@ -8,7 +8,8 @@ import Testing
     func normalized(_ text: String) throws -> JSON {
         guard case .object(var event) = try JSON.parse(text) else { throw TestSetupError("not an object") }
         RequestNormalization.apply(&event)
-        EventAttributes.apply(&event)
+        var meta = EventMeta()
+        EventAttributes.apply(&event, meta: &meta)
         return .object(event)
     }
 
@@ -63,7 +64,8 @@ import Testing
         let first = long["exception"]?["values"]?.array?.first
         #expect(first?["type"]?.string?.count == 300)
         var trimmed = long.object ?? [:]
-        EventTrimming.apply(&trimmed)
+        var meta = EventMeta()
+        EventTrimming.apply(&trimmed, meta: &meta)
         let cut = trimmed["exception"]?["values"]?.array?.first
         #expect(cut?["type"]?.string?.count == 256)
         #expect(cut?["module"]?.string?.hasSuffix("...") == true)
