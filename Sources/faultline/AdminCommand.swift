@@ -12,9 +12,9 @@ import Store
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Manage organizations, projects, DSN keys and API tokens.",
+        abstract: "Manage organizations, projects, DSN keys, API tokens and users.",
         subcommands: [CreateOrg.self, CreateProject.self, CreateKey.self, CreateToken.self, SetKey.self,
-                      RevokeToken.self, SetLimit.self, SetFilters.self, SetScrubbing.self, SetGrouping.self, Retention.self, List.self, Bootstrap.self])
+                      RevokeToken.self, CreateUser.self, ResetPassword.self, SetLimit.self, SetFilters.self, SetScrubbing.self, SetGrouping.self, Retention.self, List.self, Bootstrap.self])
 
     static func withStore<T>(_ options: ServiceOptions, _ body: (AdminStore, FaultlineConfig) throws -> T) throws -> T {
         try withConnection(options) { connection, config in try body(AdminStore(connection), config) }
@@ -294,17 +294,31 @@ struct AdminCommand: AsyncParsableCommand {
     struct Bootstrap: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bootstrap",
-            abstract: "Create an organization, project, DSN key and API token unless the env file exists, and write them to it.")
+            abstract: "Create an organization, project, DSN key, API token and owner unless the env file exists, and write them to it.",
+            discussion: "An env file written before users existed gets the owner's sign-in added, when no user exists yet.")
         @OptionGroup var options: ServiceOptions
         @Option var org: String = "acme"
         @Option var project: String = "web"
-        @Option(help: "Where to write FAULTLINE_DSN, FAULTLINE_URL, FAULTLINE_TOKEN, FAULTLINE_ORG, FAULTLINE_PROJECT.")
+        @Option(help: "The owner's sign-in email.") var ownerEmail: String = "owner@faultline.test"
+        @Option(help: """
+            Where to write FAULTLINE_DSN, FAULTLINE_URL, FAULTLINE_TOKEN, FAULTLINE_ORG, FAULTLINE_PROJECT, \
+            FAULTLINE_LOGIN_EMAIL, FAULTLINE_LOGIN_PASSWORD.
+            """)
         var envFile: String
 
         func run() async throws {
             try await CommandRunner.run {
                 if FileManager.default.fileExists(atPath: envFile) {
-                    print("keeping \(envFile)")
+                    let existing = try String(contentsOfFile: envFile, encoding: .utf8)
+                    guard !existing.contains("FAULTLINE_LOGIN_EMAIL="),
+                          try AdminCommand.withConnection(options, { db, _ in try UserRepository(db).isEmpty() }) else {
+                        print("keeping \(envFile)")
+                        return
+                    }
+                    let login = try owner()
+                    try (existing + (existing.hasSuffix("\n") || existing.isEmpty ? "" : "\n") + login).write(toFile: envFile, atomically: true, encoding: .utf8)
+                    chmod(envFile, 0o600)
+                    print("added the owner's sign-in to \(envFile)")
                     return
                 }
                 let lines = try AdminCommand.withStore(options) { store, config -> String in
@@ -323,10 +337,18 @@ struct AdminCommand: AsyncParsableCommand {
 
                         """
                 }
-                try lines.write(toFile: envFile, atomically: true, encoding: .utf8)
+                let login = try AdminCommand.withConnection(options, { db, _ in try UserRepository(db).isEmpty() }) ? try owner() : ""
+                try (lines + login).write(toFile: envFile, atomically: true, encoding: .utf8)
                 chmod(envFile, 0o600)
                 print("wrote \(envFile)")
             }
+        }
+
+        /// The owner of `org` with a generated password, as env lines.
+        func owner() throws -> String {
+            let (user, password) = try AdminCommand.createUser(options, email: ownerEmail, password: nil, name: "Owner",
+                                                               organization: org, role: Role.owner.rawValue)
+            return "FAULTLINE_LOGIN_EMAIL=\(user.email)\nFAULTLINE_LOGIN_PASSWORD=\(password ?? "")\n"
         }
     }
 }

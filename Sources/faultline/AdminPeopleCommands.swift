@@ -1,0 +1,76 @@
+import ArgumentParser
+import Core
+import Foundation
+import Store
+
+/// `faultline admin create-user` and `reset-password`: people who sign in to the dashboard.
+extension AdminCommand {
+    struct CreateUser: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-user",
+            abstract: "Create a user who signs in to the dashboard, optionally a member of an organization.",
+            discussion: "Without --password a password is generated and printed once. Only its bcrypt hash is stored.")
+        @OptionGroup var options: ServiceOptions
+        @Argument(help: "Email address (the sign-in name).") var email: String
+        @Option(help: "Password (at least 8 characters, at most 72 bytes). Default: a generated one, printed.") var password: String?
+        @Option(help: "Name shown in the dashboard.") var name: String = ""
+        @Option(help: "Organization slug to add the user to.") var org: String?
+        @Option(help: "Role in --org: member, admin, manager or owner.") var role: String = "member"
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let (user, generated) = try AdminCommand.createUser(options, email: email, password: password, name: name,
+                                                                    organization: org, role: role)
+                print("user \(user.email) id=\(user.id)\(org.map { " \(role) of \($0)" } ?? "")")
+                if let generated { print("password: \(generated)") }
+            }
+        }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password",
+            abstract: "Print a one-time link (valid one hour) where the user sets a new password.",
+            discussion: "Setting the password through the link signs the user out everywhere. (Mailed once Faultline sends mail.)")
+        @OptionGroup var options: ServiceOptions
+        @Argument var email: String
+        @Option(help: "How long the link is valid, in minutes.") var minutes: Int = 60
+
+        func run() async throws {
+            try await CommandRunner.run {
+                guard (1...10_080).contains(minutes) else { throw StoreError.invalid("--minutes must be 1-10080") }
+                let link = try AdminCommand.withConnection(options) { db, config -> String in
+                    guard let user = try UserRepository(db).user(email: email) else { throw StoreError.notFound("no user \(email)") }
+                    let token = try SessionRepository(db).createReset(userID: user.id, validFor: TimeInterval(minutes) * 60)
+                    return "\(config.baseURL(defaultPort: 9000))/ui/reset/\(token)"
+                }
+                print(link)
+            }
+        }
+    }
+
+    /// Creates the user (and membership) in one transaction; returns the generated password, if any.
+    static func createUser(_ options: ServiceOptions, email: String, password: String?, name: String,
+                           organization: String?, role roleName: String) throws -> (User, String?) {
+        guard let role = Role(rawValue: roleName) else {
+            throw StoreError.invalid("role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let generated = password == nil ? Secrets.password() : nil
+        let chosen = password ?? generated ?? ""
+        if let problem = PasswordPolicy.problem(chosen) { throw StoreError.invalid(problem) }
+        let hash = Passwords.hash(chosen)
+        let user = try withConnection(options) { db, _ in
+            try db.transaction { tx -> User in
+                let user = try UserRepository(tx).create(email: email, name: name, passwordHash: hash)
+                if let organization {
+                    guard let org = try AdminStore(tx).organization(slug: organization) else {
+                        throw StoreError.notFound("no organization \(organization)")
+                    }
+                    try UserRepository(tx).setMembership(userID: user.id, organizationID: org.id, role: role)
+                }
+                return user
+            }
+        }
+        return (user, generated)
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Postgres
+import Query
+import Store
+import Testing
+import Web
+
+/// Users, sessions and the dashboard's account pages against real PostgreSQL (docs/PEOPLE.md),
+/// and the `faultline admin` people commands as a process.
+@Suite struct PeopleTests {
+    static func withDashboard(baseURL: String = "http://faultline.test", lifetime: SessionLifetime = .standard,
+                              _ body: (PGConnection, any TestClientProtocol) async throws -> Void) async throws {
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            _ = try TestTenant.create(db)
+            let pool = PGPool(url: database.url, size: 2)
+            let router = Router(context: FaultlineRequestContext.self)
+            DashboardRoutes(pool: pool, baseURL: baseURL, lifetime: lifetime).add(to: router)
+            try await Application(router: router).test(.router) { client in try await body(db, client) }
+            await pool.shutdown()
+        }
+    }
+
+    static func sessions(_ db: PGConnection, _ user: User) throws -> Int64 { try SessionRepository(db).count(userID: user.id) }
+
+    @Test func sessionsAreStoredHashedRotatedAtSignInAndRevokedAtSignOut() async throws {
+        try await Self.withDashboard { db, client in
+            let owner = try TestUsers.create(db, email: "owner@acme.test")
+            var browser = DashboardBrowser(client)
+            // Sign-in needs the pre-session cookie's CSRF token: a form posted without it is refused.
+            let bare = try await browser.post("/ui/login", [("email", "owner@acme.test"), ("password", TestUsers.password)])
+            #expect(bare.status == .forbidden)
+            try await browser.signIn("owner@acme.test", TestUsers.password)
+            let first = try #require(browser.cookies["faultline_session"])
+            #expect(first.count == 64)
+            let stored = try db.query("SELECT id_hash FROM user_sessions").rows.map { try $0.string("id_hash") }
+            #expect(stored == [Secrets.hash(token: first)])
+            #expect(try db.query("SELECT password_hash FROM users").first?.string("password_hash").hasPrefix("$2") == true)
+
+            // Signing in again from the same browser replaces its session.
+            try await browser.signIn("owner@acme.test", TestUsers.password)
+            let second = try #require(browser.cookies["faultline_session"])
+            #expect(second != first)
+            #expect(try Self.sessions(db, owner) == 1)
+            var replay = DashboardBrowser(client)
+            replay.cookies["faultline_session"] = first
+            #expect(try await replay.get("/ui/").status == .seeOther)
+
+            #expect(try await browser.get("/ui/").status == .ok)
+            let out = try await browser.post("/ui/logout", [])
+            #expect(out.status == .seeOther)
+            #expect(out.headers[.location] == "/ui/login")
+            #expect(try Self.sessions(db, owner) == 0)
+            replay.cookies["faultline_session"] = second
+            #expect(try await replay.get("/ui/").status == .seeOther)
+            #expect(browser.cookies["faultline_session"] == nil)
+        }
+    }
+
+    @Test func passwordChangeEndsEveryOtherSession() async throws {
+        try await Self.withDashboard { db, client in
+            let owner = try TestUsers.create(db, email: "owner@acme.test")
+            var laptop = DashboardBrowser(client)
+            var phone = DashboardBrowser(client)
+            try await laptop.signIn("owner@acme.test", TestUsers.password)
+            try await phone.signIn("owner@acme.test", TestUsers.password)
+            #expect(try Self.sessions(db, owner) == 2)
+            _ = try await laptop.get("/ui/account")
+            let wrong = try await laptop.post("/ui/account/password", [("current", "nope nope"), ("new", "a new password"),
+                                                                       ("confirm", "a new password")])
+            #expect(wrong.status == .badRequest)
+            let short = try await laptop.post("/ui/account/password", [("current", TestUsers.password), ("new", "short"),
+                                                                       ("confirm", "short")])
+            #expect(short.status == .badRequest)
+            let changed = try await laptop.post("/ui/account/password", [("current", TestUsers.password), ("new", "a new password"),
+                                                                         ("confirm", "a new password")])
+            #expect(changed.status == .seeOther)
+            #expect(try Self.sessions(db, owner) == 1)
+            #expect(try await laptop.get("/ui/").status == .ok)
+            #expect(try await phone.get("/ui/").status == .seeOther)
+            var other = DashboardBrowser(client)
+            #expect(try await other.signIn("owner@acme.test", TestUsers.password).status == .unauthorized)
+            #expect(try await other.signIn("owner@acme.test", "a new password").status == .seeOther)
+        }
+    }
+
+    @Test func aResetLinkWorksOnceAndSignsOutEverywhere() async throws {
+        try await Self.withDashboard { db, client in
+            let owner = try TestUsers.create(db, email: "owner@acme.test")
+            var old = DashboardBrowser(client)
+            try await old.signIn("owner@acme.test", TestUsers.password)
+            let token = try SessionRepository(db).createReset(userID: owner.id)
+            var browser = DashboardBrowser(client)
+            #expect(try await browser.get("/ui/reset/not-a-token").status == .notFound)
+            #expect(try await browser.get("/ui/reset/\(token)").status == .ok)
+            let differ = try await browser.post("/ui/reset/\(token)", [("new", "brand new pass"), ("confirm", "brand new pasS")])
+            #expect(differ.status == .badRequest)
+            let set = try await browser.post("/ui/reset/\(token)", [("new", "brand new pass"), ("confirm", "brand new pass")])
+            #expect(set.status == .seeOther)
+            #expect(set.headers[.location] == "/ui/login?reset=1")
+            #expect(try Self.sessions(db, owner) == 0)
+            #expect(try await old.get("/ui/").status == .seeOther)
+            #expect(try await browser.get("/ui/reset/\(token)").status == .notFound)
+            let again = try await browser.post("/ui/reset/\(token)", [("new", "another pass 2"), ("confirm", "another pass 2")])
+            #expect(again.status == .notFound)
+            #expect(try await browser.signIn("owner@acme.test", "brand new pass").status == .seeOther)
+            // An expired link is refused.
+            let expired = try SessionRepository(db).createReset(userID: owner.id, validFor: -1)
+            #expect(try await browser.get("/ui/reset/\(expired)").status == .notFound)
+        }
+    }
+
+    @Test func wrongPasswordsAreLimitedPerAccount() async throws {
+        try await Self.withDashboard { db, client in
+            try TestUsers.create(db, email: "owner@acme.test")
+            try TestUsers.create(db, email: "other@acme.test")
+            var browser = DashboardBrowser(client)
+            for _ in 0..<5 {
+                #expect(try await browser.signIn("owner@acme.test", "guess guess").status == .unauthorized)
+            }
+            // The right password is refused too while the account is blocked; another account is not.
+            let blocked = try await browser.signIn("Owner@acme.test", TestUsers.password)
+            #expect(blocked.status == .tooManyRequests)
+            #expect(browser.cookies["faultline_session"] == nil)
+            #expect(try await browser.signIn("other@acme.test", TestUsers.password).status == .seeOther)
+            // An unknown address is answered as a wrong password (no account enumeration).
+            var stranger = DashboardBrowser(client)
+            let unknown = try await stranger.signIn("nobody@acme.test", TestUsers.password)
+            #expect(unknown.status == .unauthorized)
+            #expect(String(buffer: unknown.body).contains("The email or password is wrong."))
+        }
+    }
+
+    @Test func theRoleDecidesAndARemovedMemberLosesAccessAtOnce() async throws {
+        try await Self.withDashboard { db, client in
+            let member = try TestUsers.create(db, email: "member@acme.test", role: .member)
+            let outsider = try TestUsers.create(db, email: "outsider@acme.test", organization: nil)
+            var browser = DashboardBrowser(client)
+            try await browser.signIn("member@acme.test", TestUsers.password)
+            #expect(try await browser.get("/ui/acme/web/").status == .ok)
+            let org = try #require(try AdminStore(db).organization(slug: "acme"))
+            try UserRepository(db).removeMembership(userID: member.id, organizationID: org.id)
+            #expect(try await browser.get("/ui/acme/web/").status != .ok)
+            let home = try await browser.get("/ui/")
+            #expect(String(buffer: home.body).contains("not a member of any organization"))
+            var lonely = DashboardBrowser(client)
+            try await lonely.signIn(outsider.email, TestUsers.password)
+            #expect(try await lonely.get("/ui/acme/web/").status != .ok)
+            // A deactivated user's session ends.
+            try UserRepository(db).setMembership(userID: member.id, organizationID: org.id, role: .member)
+            #expect(try await browser.get("/ui/acme/web/").status == .ok)
+            try db.query("UPDATE users SET is_active = false WHERE id = $1", [member.id])
+            #expect(try await browser.get("/ui/acme/web/").status == .seeOther)
+        }
+    }
+
+    @Test func cookiesAreSecureBehindHTTPSAndSessionsExpire() async throws {
+        try await Self.withDashboard(baseURL: "https://faultline.test") { db, client in
+            let owner = try TestUsers.create(db, email: "owner@acme.test")
+            var browser = DashboardBrowser(client)
+            let login = try await browser.signIn("owner@acme.test", TestUsers.password)
+            let cookie = try #require(login.headers[values: .setCookie].first { $0.hasPrefix("faultline_session=") })
+            #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+            #expect(cookie.contains("Max-Age=\(Int(SessionLifetime.standard.absolute))"))
+            // Idle past the limit: the session is refused and deleted.
+            let secret = try #require(browser.cookies["faultline_session"])
+            try db.query("UPDATE user_sessions SET last_seen_at = now() - interval '2 days'")
+            #expect(try await browser.get("/ui/").status == .seeOther)
+            #expect(try Self.sessions(db, owner) == 0)
+            // Past its absolute expiry, however recently used.
+            let fresh = try SessionRepository(db).create(userID: owner.id)
+            try db.query("UPDATE user_sessions SET expires_at = now() - interval '1 second'")
+            #expect(try SessionRepository(db).user(session: fresh) == nil)
+            #expect(try SessionRepository(db).user(session: secret) == nil)
+            #expect(try SessionRepository(db).deleteExpired() == 0)
+        }
+    }
+
+    @Test func adminCreatesUsersPrintsResetLinksAndBootstrapsTheOwner() async throws {
+        let executable = try TestEnvironment.executable
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let environment = ["FAULTLINE_DATABASE_URL": database.url, "FAULTLINE_PUBLIC_URL": "http://faultline.test:9000"]
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("people-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let envFile = directory.appendingPathComponent("dev.env").path
+
+            let boot = try await ChildProcess.run(executable, ["admin", "bootstrap", "--env-file", envFile], environment: environment)
+            #expect(boot.status == 0, "\(boot.stderr)")
+            let env = try String(contentsOfFile: envFile, encoding: .utf8)
+            let values = Dictionary(env.split(separator: "\n").compactMap { line -> (String, String)? in
+                let parts = line.split(separator: "=", maxSplits: 1)
+                return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+            }, uniquingKeysWith: { first, _ in first })
+            let email = try #require(values["FAULTLINE_LOGIN_EMAIL"])
+            let password = try #require(values["FAULTLINE_LOGIN_PASSWORD"])
+            #expect(PasswordPolicy.problem(password) == nil)
+            let (owner, hash) = try #require(try UserRepository(db).credentials(email: email))
+            #expect(Passwords.verify(password, hash: hash))
+            #expect(try UserRepository(db).memberships(userID: owner.id).map(\.role) == [.owner])
+            // A second run keeps the file and creates nobody.
+            let again = try await ChildProcess.run(executable, ["admin", "bootstrap", "--env-file", envFile], environment: environment)
+            #expect(again.status == 0 && again.stdout.contains("keeping"))
+            #expect(try db.query("SELECT count(*) AS n FROM users").first?.int("n") == 1)
+
+            let created = try await ChildProcess.run(executable, ["admin", "create-user", "dev@acme.test", "--org", "acme",
+                                                                  "--role", "member"], environment: environment)
+            #expect(created.status == 0, "\(created.stderr)")
+            let generated = try #require(created.stdout.split(separator: "\n").first { $0.hasPrefix("password: ") }?.dropFirst(10))
+            let dev = try #require(try UserRepository(db).credentials(email: "dev@acme.test"))
+            #expect(Passwords.verify(String(generated), hash: dev.1))
+            #expect(try UserRepository(db).memberships(userID: dev.0.id).map(\.role) == [.member])
+            let duplicate = try await ChildProcess.run(executable, ["admin", "create-user", "DEV@acme.test", "--password", "long enough"],
+                                                       environment: environment)
+            #expect(duplicate.status != 0)
+            let badRole = try await ChildProcess.run(executable, ["admin", "create-user", "x@acme.test", "--role", "god"],
+                                                     environment: environment)
+            #expect(badRole.status != 0)
+
+            let reset = try await ChildProcess.run(executable, ["admin", "reset-password", "dev@acme.test"], environment: environment)
+            #expect(reset.status == 0, "\(reset.stderr)")
+            let link = reset.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(link.hasPrefix("http://faultline.test:9000/ui/reset/"))
+            let token = String(link.dropFirst("http://faultline.test:9000/ui/reset/".count))
+            #expect(try SessionRepository(db).resetUser(token: token)?.email == "dev@acme.test")
+            #expect(try db.query("SELECT token_hash FROM password_resets").first?.string("token_hash") == Secrets.hash(token: token))
+        }
+    }
+}
