@@ -16,6 +16,7 @@ public struct APIRoutes: Sendable {
         let group = router.group("api/0").add(middleware: TokenAuthMiddleware(pool: api.pool))
         OrganizationRoutes(api: api).add(to: group)
         TokenRoutes(api: api).add(to: group)
+        MemberRoutes(api: api).add(to: group)
         IssueRoutes(api: api).add(to: group)
         EventRoutes(api: api).add(to: group)
         AggregateRoutes(api: api).add(to: group)

@@ -14,7 +14,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Manage organizations, projects, DSN keys, API tokens and users.",
         subcommands: [CreateOrg.self, CreateProject.self, CreateKey.self, CreateToken.self, SetKey.self,
-                      RevokeToken.self, CreateUser.self, ResetPassword.self, SetLimit.self, SetFilters.self, SetScrubbing.self, SetGrouping.self, Retention.self, List.self, Bootstrap.self])
+                      RevokeToken.self, CreateUser.self, ResetPassword.self, SetRole.self, RemoveMember.self, SetLimit.self, SetFilters.self, SetScrubbing.self, SetGrouping.self, Retention.self, List.self, Bootstrap.self])
 
     static func withStore<T>(_ options: ServiceOptions, _ body: (AdminStore, FaultlineConfig) throws -> T) throws -> T {
         try withConnection(options) { connection, config in try body(AdminStore(connection), config) }
@@ -337,7 +337,8 @@ struct AdminCommand: AsyncParsableCommand {
 
                         """
                 }
-                let login = try AdminCommand.withConnection(options, { db, _ in try UserRepository(db).isEmpty() }) ? try owner() : ""
+                var login = ""
+                if try AdminCommand.withConnection(options, { db, _ in try UserRepository(db).isEmpty() }) { login = try owner() }
                 try (lines + login).write(toFile: envFile, atomically: true, encoding: .utf8)
                 chmod(envFile, 0o600)
                 print("wrote \(envFile)")

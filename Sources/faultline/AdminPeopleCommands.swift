@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Postgres
 import Store
 
 /// `faultline admin create-user` and `reset-password`: people who sign in to the dashboard.
@@ -47,6 +48,55 @@ extension AdminCommand {
                 print(link)
             }
         }
+    }
+
+    struct SetRole: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-role", abstract: "Add a user to an organization with a role, or change their role there.")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument var email: String
+        @Argument(help: "member, admin, manager or owner.") var role: String
+
+        func run() async throws {
+            try await CommandRunner.run {
+                guard let role = Role(rawValue: role) else {
+                    throw StoreError.invalid("role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                try AdminCommand.withConnection(options) { db, _ in
+                    let (user, org) = try AdminCommand.userAndOrganization(db, email: email, organization: organization)
+                    try UserRepository(db).setMembership(userID: user.id, organizationID: org.id, role: role)
+                }
+                print("\(email) is \(role.rawValue) of \(organization)")
+            }
+        }
+    }
+
+    struct RemoveMember: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove-member",
+            abstract: "Remove a user from an organization: their sessions and personal tokens lose access there at once.")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument var email: String
+
+        func run() async throws {
+            try await CommandRunner.run {
+                try AdminCommand.withConnection(options) { db, _ in
+                    let (user, org) = try AdminCommand.userAndOrganization(db, email: email, organization: organization)
+                    try UserRepository(db).removeMembership(userID: user.id, organizationID: org.id)
+                }
+                print("\(email) removed from \(organization)")
+            }
+        }
+    }
+
+    static func userAndOrganization(_ db: PGConnection, email: String, organization: String) throws -> (User, Organization) {
+        guard let user = try UserRepository(db).user(email: email) else { throw StoreError.notFound("no user \(email)") }
+        guard let org = try AdminStore(db).organization(slug: organization) else {
+            throw StoreError.notFound("no organization \(organization)")
+        }
+        return (user, org)
     }
 
     /// Creates the user (and membership) in one transaction; returns the generated password, if any.

@@ -65,8 +65,10 @@ struct AccountRoutes: Sendable {
             return signInPage(csrf, error: "Too many failed sign-ins. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
                               status: .tooManyRequests)
         }
-        let credentials = email.isEmpty || email.utf8.count > 254 ? nil
-            : try await api.withConnection { try UserRepository($0).credentials(email: email) }
+        var credentials: (User, String)?
+        if !email.isEmpty, email.utf8.count <= 254 {
+            credentials = try await api.withConnection { try UserRepository($0).credentials(email: email) }
+        }
         // bcrypt runs whether or not the account exists, so the answer's timing tells nothing.
         guard try await PasswordWork.verify(password, hash: credentials?.1), let user = credentials?.0 else {
             await gate.failed(account: email, address: context.clientIP)

@@ -45,3 +45,8 @@ CREATE TABLE password_resets (
     used_at     timestamptz
 );
 CREATE INDEX password_resets_user ON password_resets (user_id);
+
+-- A personal API token belongs to a user as well as an organization: it works only while the
+-- user is an active member there, with at most the scopes of their role (`AdminStore.authenticate`).
+ALTER TABLE api_tokens ADD COLUMN user_id bigint REFERENCES users(id);
+CREATE INDEX api_tokens_user ON api_tokens (user_id) WHERE user_id IS NOT NULL;

@@ -23,3 +23,11 @@ public struct Membership: Sendable, Equatable {
         TokenGrant(tokenID: 0, organizationID: organizationID, scopes: role.scopes, userEmail: user.email, userID: user.id)
     }
 }
+
+/// A member of one organization as the members API lists them: the membership and its user.
+public struct Member: Sendable, Equatable {
+    public let id: Int64
+    public let role: Role
+    public let user: User
+    public let createdAt: Date
+}

@@ -85,6 +85,21 @@ public struct UserRepository {
         }
     }
 
+    /// The organization's members with their users, by email; `memberID` selects one.
+    public func members(organizationID: Int64, memberID: Int64? = nil) throws -> [Member] {
+        try db.query("""
+            SELECT m.id AS member_id, m.role, m.created_at AS joined_at, \(Self.userColumns)
+            FROM organization_members m JOIN users u ON u.id = m.user_id
+            WHERE m.organization_id = $1 AND ($2::bigint IS NULL OR m.id = $2)
+            ORDER BY lower(u.email)
+            """, [organizationID, memberID]).rows.map { row in
+            guard let role = Role(rawValue: try row.string("role")) else {
+                throw StoreError(.inconsistent, "membership \(try row.int("member_id")) has an unknown role")
+            }
+            return Member(id: try row.int("member_id"), role: role, user: try Self.user(row), createdAt: try row.date("joined_at"))
+        }
+    }
+
     /// Whether any user exists (the first run of `deploy/dev.sh` creates the owner).
     public func isEmpty() throws -> Bool {
         try db.query("SELECT 1 FROM users LIMIT 1").first == nil

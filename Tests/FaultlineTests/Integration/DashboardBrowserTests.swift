@@ -14,7 +14,7 @@ import Testing
     static let chromiumPresent = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
 
-    @Test(.enabled(if: chromiumPresent, "Debian's chromium and chromium-driver are not installed (deploy/lib.sh ensure_packages installs them)"))
+    @Test(.enabled(if: DashboardBrowserTests.chromiumPresent, "Debian's chromium and chromium-driver are not installed (deploy/lib.sh ensure_packages installs them)"))
     func signInResolveAndSignOutInChromium() async throws {
         let executable = try TestEnvironment.executable
         let python = try TestEnvironment.python

@@ -180,6 +180,59 @@ import Web
         }
     }
 
+    @Test func personalTokensFollowTheMembershipAndMembersAreListedInSentrysShape() async throws {
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let tenant = try TestTenant.create(db)
+            let owner = try TestUsers.create(db, email: "owner@acme.test")
+            let member = try TestUsers.create(db, email: "member@acme.test", role: .member)
+            let (personal, _) = try AdminStore(db).createToken(organization: "acme", label: "mine", userEmail: "member@acme.test")
+            let org = try #require(try AdminStore(db).organization(slug: "acme"))
+            let pool = PGPool(url: database.url, size: 2)
+            let router = Router(context: FaultlineRequestContext.self)
+            APIRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
+            try await Application(router: router).test(.router) { client in
+                func get(_ path: String, _ token: String) async throws -> TestResponse {
+                    try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(token)"])
+                }
+                let list = try await get("/api/0/organizations/acme/members/", personal)
+                #expect(list.status == .ok)
+                let members = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: list.body).utf8)) as? [[String: Any]])
+                #expect(members.map { $0["email"] as? String } == ["member@acme.test", "owner@acme.test"])
+                #expect(members.map { $0["orgRole"] as? String } == ["member", "owner"])
+                #expect(members.map { $0["roleName"] as? String } == ["Member", "Owner"])
+                #expect((members[1]["user"] as? [String: Any])?["id"] as? String == String(owner.id))
+                #expect(members[0]["pending"] as? Bool == false)
+                let memberID = try #require(members[0]["id"] as? String)
+                #expect(try await get("/api/0/organizations/acme/members/\(memberID)/", tenant.token).status == .ok)
+                #expect(try await get("/api/0/organizations/acme/members/99999999999999999999/", tenant.token).status == .notFound)
+                let me = try await get("/api/0/organizations/acme/members/me/", personal)
+                #expect(String(buffer: me.body).contains("\"id\":\"\(memberID)\""))
+                let user = try await get("/api/0/users/me/", personal)
+                #expect(user.status == .ok && String(buffer: user.body).contains("\"email\":\"member@acme.test\""))
+                // An organization token names no user.
+                #expect(try await get("/api/0/users/me/", tenant.token).status == .notFound)
+
+                // The token was created with every scope; it holds only the member role's.
+                let index = String(buffer: try await get("/api/0/", personal).body)
+                #expect(index.contains("event:write") && !index.contains("project:write") && !index.contains("org:admin"))
+                let keyPath = "/api/0/projects/acme/web/keys/\(tenant.key.publicKey)/"
+                let update: HTTPFields = [.authorization: "Bearer \(personal)", .contentType: "application/json"]
+                let refused = try await client.execute(uri: keyPath, method: .put, headers: update, body: ByteBuffer(string: #"{"name":"x"}"#))
+                #expect(refused.status == .forbidden)
+                try UserRepository(db).setMembership(userID: member.id, organizationID: org.id, role: .admin)
+                let allowed = try await client.execute(uri: keyPath, method: .put, headers: update, body: ByteBuffer(string: #"{"name":"x"}"#))
+                #expect(allowed.status == .ok)
+                // Removed from the organization: the token stops at once.
+                try UserRepository(db).removeMembership(userID: member.id, organizationID: org.id)
+                #expect(try await get("/api/0/organizations/acme/members/", personal).status == .unauthorized)
+                #expect(try await get("/api/0/organizations/acme/members/", tenant.token).status == .ok)
+            }
+            await pool.shutdown()
+        }
+    }
+
     @Test func adminCreatesUsersPrintsResetLinksAndBootstrapsTheOwner() async throws {
         let executable = try TestEnvironment.executable
         try await withTestDatabase { database in
