@@ -1,6 +1,7 @@
 """Drives the dashboard in real headless Chromium (Debian's chromium and chromium-driver, with
-selenium from PyPI): sign in with email and password, open the project and the issue, resolve
-it, sign out, and check the session cookie's attributes and that signing out ends the session.
+selenium from PyPI): sign in with email and password, open the project and the issue,
+assign it to the signed-in user, resolve it, sign out, and check the session cookie's attributes
+and that signing out ends the session.
 
     dashboard_browser.py BASE_URL EMAIL PASSWORD ISSUE_TITLE [SCREENSHOT_DIR]
 
@@ -14,7 +15,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def main():
@@ -52,17 +53,22 @@ def main():
         driver.find_element(By.CSS_SELECTOR, "a[href='/ui/acme/web/']").click()
         wait.until(ec.presence_of_element_located((By.PARTIAL_LINK_TEXT, title)))
         driver.find_element(By.PARTIAL_LINK_TEXT, title).click()
+        assign = wait.until(ec.presence_of_element_located((By.NAME, "assignee")))
+        Select(assign).select_by_visible_text(email)
+        driver.find_element(By.XPATH, "//form[@id='assign']//button").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "assignee"), "Assigned to " + email))
+        shot("3-assigned")
         resolve = wait.until(ec.element_to_be_clickable((By.XPATH, "//button[text()='Resolve']")))
         resolve.click()
         wait.until(ec.presence_of_element_located((By.XPATH, "//button[text()='Unresolve']")))
         assert "resolved" in driver.find_element(By.CLASS_NAME, "status").text, "the issue is not shown resolved"
-        shot("3-resolved")
+        shot("4-resolved")
         driver.find_element(By.ID, "sign-out").click()
         wait.until(ec.url_contains("/ui/login"))
         assert driver.get_cookie("faultline_session") is None, "the session cookie survived sign-out"
         driver.get(base + "/ui/acme/web/")
         wait.until(ec.url_contains("/ui/login"))
-        shot("4-signed-out")
+        shot("5-signed-out")
         print("dashboard browser: ok")
     finally:
         driver.quit()

@@ -31,6 +31,7 @@ public struct DashboardRoutes: Sendable {
         ui.get(":org/:project") { request, context in try await issues(request, context) }
         ui.get(":org/issues/:issue") { request, context in try await issue(request, context) }
         ui.post(":org/issues/:issue/status") { request, context in try await setStatus(request, context) }
+        ui.post(":org/issues/:issue/assign") { request, context in try await assign(request, context) }
     }
 
     /// The CSRF token of a signed-in page (the middleware let the request through with a session cookie).
@@ -105,11 +106,12 @@ public struct DashboardRoutes: Sendable {
         let grant = try context.require("event:read")
         let org = try context.parameters.require("org")
         let reference = try context.parameters.require("issue")
-        let (issue, project, event, tags) = try await api.withConnection { [api] db in
+        let (issue, project, event, tags, members) = try await api.withConnection { [api] db in
             let (issue, project) = try api.issue(grant, organization: org, reference: reference, db)
             let event = try EventStore(db: db).event(issue: issue, .latest)
             let tags = try RollupRepository(db).topTagValues(issueID: issue.id, perKey: 3).map { ($0.key, $0.value, $0.count) }
-            return (issue, project, event, tags)
+            let members = try UserRepository(db).members(organizationID: project.organizationID)
+            return (issue, project, event, tags, members)
         }
         let shortID = ShortID.format(projectSlug: project.slug, number: issue.shortID)
         let csrf = Self.csrf(request)
@@ -119,6 +121,14 @@ public struct DashboardRoutes: Sendable {
                 <form class="inline" method="post" action="/ui/\(HTML.escape(org))/issues/\(issue.id)/status">\(CSRF.hiddenField(csrf))
                 <input type="hidden" name="status" value="\($0.key)"><button>\($0.value)</button></form>
                 """ }.joined(separator: " ")
+        let assignees = members.map { member in
+            let selected = member.user.email.lowercased() == issue.assignedTo?.lowercased() ? " selected" : ""
+            return "<option value=\"\(member.user.id)\"\(selected)>\(HTML.escape(member.user.email))</option>"
+        }.joined()
+        let assignForm = """
+            <form class="inline" id="assign" method="post" action="/ui/\(HTML.escape(org))/issues/\(issue.id)/assign">\(CSRF.hiddenField(csrf))
+            Assigned to <select name="assignee"><option value="">nobody</option>\(assignees)</select> <button>Assign</button></form>
+            """
         let tagRows = tags.map { "<tr><td>\(HTML.escape($0.0))</td><td>\(HTML.escape($0.1))</td><td class=\"num\">\($0.2)</td></tr>" }.joined()
         return HTML.page(shortID, """
             <h2>\(HTML.escape(issue.title))</h2>
@@ -127,6 +137,7 @@ public struct DashboardRoutes: Sendable {
             \(issue.timesSeen) events · \(issue.userCount) users · first seen \(HTML.escape(Timestamp.format(issue.firstSeen)))
             · last seen \(HTML.escape(Timestamp.format(issue.lastSeen)))\(issue.lastRelease.map { " · release " + HTML.escape($0) } ?? "")</p>
             <p>\(actions)</p>
+            <p><span id="assignee">\(issue.assignedTo.map { "Assigned to " + HTML.escape($0) } ?? "Unassigned")</span> · \(assignForm)</p>
             \(event.map(EventHTML.render) ?? "<p class=\"muted\">No stored event.</p>")
             <h3>Tags</h3><table><tr><th>Key</th><th>Value</th><th class="num">Events</th></tr>\(tagRows)</table>
             """, csrf: csrf)
@@ -147,6 +158,24 @@ public struct DashboardRoutes: Sendable {
             try db.transaction { tx -> Int64 in
                 let (issue, _) = try api.issue(grant, organization: org, reference: reference, tx)
                 try IssueTriage(tx).setStatus(change, issueIDs: [issue.id], projectIDs: [issue.projectID])
+                return issue.id
+            }
+        }
+        return Response(status: .seeOther, headers: [.location: "/ui/\(org)/issues/\(id)/"])
+    }
+
+    /// Assigns the issue to a member (by user id; empty: nobody), as the API's `assignedTo` does.
+    private func assign(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:write")
+        let org = try context.parameters.require("org")
+        let reference = try context.parameters.require("issue")
+        let assignee = try await Self.form(request)["assignee"] ?? ""
+        let id = try await api.withConnection { [api] db in
+            try db.transaction { tx -> Int64 in
+                let (issue, _) = try api.issue(grant, organization: org, reference: reference, tx)
+                var email: String?
+                if !assignee.isEmpty { email = try IssueAssignee.resolve(assignee, projectIDs: [issue.projectID], tx).0 }
+                try IssueRepository(tx).assign(ids: [issue.id], to: email)
                 return issue.id
             }
         }

@@ -100,6 +100,20 @@ public struct UserRepository {
         }
     }
 
+    /// The organization's active member that an actor names: a user id (`42`, `user:42` without
+    /// its prefix), an email or a username (the email), as Sentry's `assignedTo` accepts them.
+    public func member(organizationID: Int64, actor: String) throws -> Member? {
+        let id = actor.utf8.count <= 18 ? Int64(actor) : nil
+        return try db.query("""
+            SELECT m.id AS member_id, m.role, m.created_at AS joined_at, \(Self.userColumns)
+            FROM organization_members m JOIN users u ON u.id = m.user_id
+            WHERE m.organization_id = $1 AND u.is_active AND (u.id = $2 OR lower(u.email) = lower($3))
+            """, [organizationID, id, actor]).rows.compactMap { row -> Member? in
+            guard let role = Role(rawValue: try row.string("role")) else { return nil }
+            return Member(id: try row.int("member_id"), role: role, user: try Self.user(row), createdAt: try row.date("joined_at"))
+        }.first
+    }
+
     /// Whether any user exists (the first run of `deploy/dev.sh` creates the owner).
     public func isEmpty() throws -> Bool {
         try db.query("SELECT 1 FROM users LIMIT 1").first == nil

@@ -9,13 +9,13 @@ import Testing
 @testable import Processor
 
 /// The dashboard in real headless Chromium against `faultline query` and real PostgreSQL:
-/// sign in, resolve an issue, sign out (Tests/compat/dashboard_browser.py, selenium).
+/// sign in, assign an issue to oneself, resolve it, sign out (Tests/compat/dashboard_browser.py, selenium).
 @Suite struct DashboardBrowserTests {
     static let chromiumPresent = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
 
     @Test(.enabled(if: DashboardBrowserTests.chromiumPresent, "Debian's chromium and chromium-driver are not installed (deploy/lib.sh ensure_packages installs them)"))
-    func signInResolveAndSignOutInChromium() async throws {
+    func signInAssignResolveAndSignOutInChromium() async throws {
         let executable = try TestEnvironment.executable
         let python = try TestEnvironment.python
         try await withTestDatabase { database in
@@ -44,6 +44,8 @@ import Testing
             #expect(run.status == 0, "\(run.stdout)\n\(run.stderr.suffix(3000))")
             #expect(run.stdout.contains("dashboard browser: ok"))
             #expect(try db.query("SELECT status FROM issues").first?.string("status") == "resolved")
+            #expect(try db.query("SELECT assigned_to FROM issues").first?.optionalString("assigned_to") == owner.email)
+            #expect(try db.query("SELECT count(*) AS n FROM issue_activities WHERE type = 'assigned'").first?.int("n") == 1)
             #expect(try SessionRepository(db).count(userID: owner.id) == 0)
         }
     }

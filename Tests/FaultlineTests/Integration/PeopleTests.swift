@@ -7,6 +7,8 @@ import Query
 import Store
 import Testing
 import Web
+@testable import Processor
+import EventModel
 
 /// Users, sessions and the dashboard's account pages against real PostgreSQL (docs/PEOPLE.md),
 /// and the `faultline admin` people commands as a process.
@@ -228,6 +230,48 @@ import Web
                 try UserRepository(db).removeMembership(userID: member.id, organizationID: org.id)
                 #expect(try await get("/api/0/organizations/acme/members/", personal).status == .unauthorized)
                 #expect(try await get("/api/0/organizations/acme/members/", tenant.token).status == .ok)
+            }
+            await pool.shutdown()
+        }
+    }
+
+    @Test func issuesAreAssignedToMembersByIDOrEmail() async throws {
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let tenant = try TestTenant.create(db)
+            let member = try TestUsers.create(db, email: "member@acme.test", role: .member)
+            let (personal, _) = try AdminStore(db).createToken(organization: "acme", label: "mine", userEmail: "member@acme.test")
+            let payload: JSON = ["platform": "python", "exception": ["values": [["type": "AssignError", "value": "x"]]]]
+            let message = IngestMessage(metadata: .init(type: "event", eventID: EventID.generate(), projectID: tenant.project.id,
+                                                        keyID: 1, received: Date().timeIntervalSince1970, clientIP: nil, sdk: nil, sentAt: nil),
+                                        payload: payload.encoded())
+            _ = try db.transaction { try EventWriter($0).write([try EventPipeline.process(message)]) }
+            let issueID = try db.query("SELECT id FROM issues").first!.int("id")
+            let pool = PGPool(url: database.url, size: 2)
+            let router = Router(context: FaultlineRequestContext.self)
+            APIRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
+            try await Application(router: router).test(.router) { client in
+                func put(_ body: String) async throws -> TestResponse {
+                    try await client.execute(uri: "/api/0/issues/\(issueID)/", method: .put,
+                                             headers: [.authorization: "Bearer \(tenant.token)", .contentType: "application/json"],
+                                             body: ByteBuffer(string: body))
+                }
+                let byID = try await put(#"{"assignedTo":"\#(member.id)"}"#)
+                #expect(byID.status == .ok)
+                #expect(String(buffer: byID.body).contains(#""id":"\#(member.id)""#))
+                #expect(try db.query("SELECT assigned_to FROM issues").first?.optionalString("assigned_to") == "member@acme.test")
+                let mine = try await client.execute(uri: "/api/0/projects/acme/web/issues/?query=assigned:me", method: .get,
+                                                    headers: [.authorization: "Bearer \(personal)"])
+                #expect(String(buffer: mine.body).contains("AssignError"))
+                #expect(try await put(#"{"assignedTo":"user:MEMBER@acme.test"}"#).status == .ok)
+                #expect(try await put(#"{"assignedTo":"424242"}"#).status == .badRequest)
+                #expect(try await put(#"{"assignedTo":"team:backend"}"#).status == .badRequest)
+                #expect(try await put(#"{"assignedTo":null}"#).status == .ok)
+                #expect(try db.query("SELECT assigned_to FROM issues").first?.optionalString("assigned_to") == nil)
+                let activities = try db.query("SELECT type FROM issue_activities WHERE type IN ('assigned', 'unassigned') ORDER BY id")
+                    .rows.map { try $0.string("type") }
+                #expect(activities == ["assigned", "assigned", "unassigned"])
             }
             await pool.shutdown()
         }
