@@ -27,7 +27,13 @@ struct AdminCommand: AsyncParsableCommand {
         return try body(connection, config)
     }
 
-    static func dsn(_ key: ProjectKey, _ config: FaultlineConfig) -> String {
+    /// Records a change made from the command line in the organization's audit log.
+    static func audit(_ db: PGConnection, organization: String, _ event: AuditEvent) throws {
+        guard let org = try AdminStore(db).organization(slug: organization) else { throw StoreError.notFound("no organization \(organization)") }
+        try AuditLogRepository(db).record(organizationID: org.id, .commandLine, event)
+    }
+
+        static func dsn(_ key: ProjectKey, _ config: FaultlineConfig) -> String {
         DSN(baseURL: config.baseURL(defaultPort: 9000), publicKey: key.publicKey, projectID: key.projectID)?.description ?? key.publicKey
     }
 
@@ -72,8 +78,13 @@ struct AdminCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandRunner.run {
-                let dsn = try AdminCommand.withStore(options) { store, config in
-                    AdminCommand.dsn(try store.createKey(organization: organization, project: project, label: label), config)
+                let dsn = try AdminCommand.withConnection(options) { db, config in
+                    try db.transaction { tx -> String in
+                        let key = try AdminStore(tx).createKey(organization: organization, project: project, label: label)
+                        try AdminCommand.audit(tx, organization: organization, AuditEvent(
+                            "projectkey.add", targetObject: key.id, data: ["public_key": .string(key.publicKey), "project": .string(project)]))
+                        return AdminCommand.dsn(key, config)
+                    }
                 }
                 print(dsn)
             }
@@ -92,8 +103,14 @@ struct AdminCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandRunner.run {
                 let list = scopes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Scope.all
-                let (token, _) = try AdminCommand.withStore(options) { store, _ in
-                    try store.createToken(organization: organization, label: label, scopes: list, userEmail: user)
+                let (token, _) = try AdminCommand.withConnection(options) { db, _ in
+                    try db.transaction { tx -> (String, APIToken) in
+                        let created = try AdminStore(tx).createToken(organization: organization, label: label, scopes: list, userEmail: user)
+                        try AdminCommand.audit(tx, organization: organization, AuditEvent(
+                            "orgauthtoken.create", targetObject: created.1.id,
+                            data: ["name": .string(label), "scopes": .array(list.map(JSON.string))]))
+                        return created
+                    }
                 }
                 print(token)
             }
@@ -109,7 +126,18 @@ struct AdminCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandRunner.run {
-                try AdminCommand.withStore(options) { store, _ in try store.setKeyActive(publicKey: publicKey, active: active) }
+                try AdminCommand.withConnection(options) { db, _ in
+                    try db.transaction { tx in
+                        let store = AdminStore(tx)
+                        guard let key = try store.key(publicKey: publicKey), let project = try store.project(id: key.projectID) else {
+                            throw StoreError.notFound("no key \(publicKey)")
+                        }
+                        try store.setKeyActive(publicKey: publicKey, active: active)
+                        try AdminCommand.audit(tx, organization: project.organizationSlug, AuditEvent(
+                            "projectkey.edit", targetObject: key.id,
+                            data: ["public_key": .string(publicKey), "project": .string(project.slug), "is_active": .bool(active)]))
+                    }
+                }
                 print("key \(publicKey) \(active ? "enabled" : "disabled")")
             }
         }
@@ -122,7 +150,14 @@ struct AdminCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandRunner.run {
-                try AdminCommand.withStore(options) { store, _ in try store.revokeToken(id: id) }
+                try AdminCommand.withConnection(options) { db, _ in
+                    try db.transaction { tx in
+                        let store = AdminStore(tx)
+                        guard let token = try store.tokens().first(where: { $0.id == id }) else { throw StoreError.notFound("no token \(id)") }
+                        try store.revokeToken(id: id)
+                        try AdminCommand.audit(tx, organization: token.organizationSlug, AuditEvent("orgauthtoken.remove", targetObject: id))
+                    }
+                }
                 print("token \(id) revoked")
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import EventModel
 import Foundation
 import Postgres
 import Store
@@ -64,8 +65,14 @@ extension AdminCommand {
                     throw StoreError.invalid("role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 try AdminCommand.withConnection(options) { db, _ in
-                    let (user, org) = try AdminCommand.userAndOrganization(db, email: email, organization: organization)
-                    try UserRepository(db).setMembership(userID: user.id, organizationID: org.id, role: role)
+                    try db.transaction { tx in
+                        let (user, org) = try AdminCommand.userAndOrganization(tx, email: email, organization: organization)
+                        let wasMember = try UserRepository(tx).memberships(userID: user.id).contains { $0.organizationID == org.id }
+                        let id = try UserRepository(tx).setMembership(userID: user.id, organizationID: org.id, role: role)
+                        try AuditLogRepository(tx).record(organizationID: org.id, .commandLine, AuditEvent(
+                            wasMember ? "member.edit" : "member.add", targetObject: id, targetUserID: user.id,
+                            data: ["email": .string(user.email), "role": .string(role.rawValue)]))
+                    }
                 }
                 print("\(email) is \(role.rawValue) of \(organization)")
             }
@@ -83,8 +90,12 @@ extension AdminCommand {
         func run() async throws {
             try await CommandRunner.run {
                 try AdminCommand.withConnection(options) { db, _ in
-                    let (user, org) = try AdminCommand.userAndOrganization(db, email: email, organization: organization)
-                    try UserRepository(db).removeMembership(userID: user.id, organizationID: org.id)
+                    try db.transaction { tx in
+                        let (user, org) = try AdminCommand.userAndOrganization(tx, email: email, organization: organization)
+                        try UserRepository(tx).removeMembership(userID: user.id, organizationID: org.id)
+                        try AuditLogRepository(tx).record(organizationID: org.id, .commandLine, AuditEvent(
+                            "member.remove", targetUserID: user.id, data: ["email": .string(user.email)]))
+                    }
                 }
                 print("\(email) removed from \(organization)")
             }
@@ -116,7 +127,10 @@ extension AdminCommand {
                     guard let org = try AdminStore(tx).organization(slug: organization) else {
                         throw StoreError.notFound("no organization \(organization)")
                     }
-                    try UserRepository(tx).setMembership(userID: user.id, organizationID: org.id, role: role)
+                    let id = try UserRepository(tx).setMembership(userID: user.id, organizationID: org.id, role: role)
+                    try AuditLogRepository(tx).record(organizationID: org.id, .commandLine, AuditEvent(
+                        "member.add", targetObject: id, targetUserID: user.id,
+                        data: ["email": .string(user.email), "role": .string(role.rawValue)]))
                 }
                 return user
             }

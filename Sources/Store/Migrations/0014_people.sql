@@ -50,3 +50,19 @@ CREATE INDEX password_resets_user ON password_resets (user_id);
 -- user is an active member there, with at most the scopes of their role (`AdminStore.authenticate`).
 ALTER TABLE api_tokens ADD COLUMN user_id bigint REFERENCES users(id);
 CREATE INDEX api_tokens_user ON api_tokens (user_id) WHERE user_id IS NOT NULL;
+
+-- The audit log (Sentry's audit-logs endpoint): who changed membership, roles, API tokens and DSN
+-- keys, and when. `actor_label` names the actor even after its user or token is gone.
+CREATE TABLE audit_log_entries (
+    id               bigserial PRIMARY KEY,
+    organization_id  bigint NOT NULL REFERENCES organizations(id),
+    actor_user_id    bigint,
+    actor_label      text NOT NULL,
+    event            text NOT NULL,
+    target_object    bigint,
+    target_user_id   bigint,
+    ip_address       text,
+    data             jsonb NOT NULL DEFAULT '{}',
+    created_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX audit_log_entries_organization ON audit_log_entries (organization_id, id);

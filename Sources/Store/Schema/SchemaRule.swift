@@ -40,6 +40,7 @@ public enum SchemaRule {
         "user_sessions": .perUser,
         "password_resets": .perUser,
         "organization_members": .organizationLevel,
+        "audit_log_entries": .organizationLevel,
     ]
 
     /// What the catalog says about one table (partitions excluded).
