@@ -221,11 +221,30 @@ import EventModel
                 #expect(index.contains("event:write") && !index.contains("project:write") && !index.contains("org:admin"))
                 let keyPath = "/api/0/projects/acme/web/keys/\(tenant.key.publicKey)/"
                 let update: HTTPFields = [.authorization: "Bearer \(personal)", .contentType: "application/json"]
-                let refused = try await client.execute(uri: keyPath, method: .put, headers: update, body: ByteBuffer(string: #"{"name":"x"}"#))
+                let refused = try await client.execute(uri: keyPath, method: .put, headers: update, body: ByteBuffer(string: #"{"isActive":true}"#))
                 #expect(refused.status == .forbidden)
                 try UserRepository(db).setMembership(userID: member.id, organizationID: org.id, role: .admin)
-                let allowed = try await client.execute(uri: keyPath, method: .put, headers: update, body: ByteBuffer(string: #"{"name":"x"}"#))
+                let allowed = try await client.execute(uri: keyPath, method: .put, headers: update, body: ByteBuffer(string: #"{"isActive":true}"#))
                 #expect(allowed.status == .ok)
+                // Token and key changes through the API are in the audit log, with the caller.
+                let (ownerToken, _) = try AdminStore(db).createToken(organization: "acme", label: "owner's", userEmail: "owner@acme.test")
+                let created = try await client.execute(uri: "/api/0/organizations/acme/org-auth-tokens/", method: .post,
+                                                       headers: [.authorization: "Bearer \(ownerToken)", .contentType: "application/json"],
+                                                       body: ByteBuffer(string: #"{"name":"ci","scopes":["project:read"]}"#))
+                #expect(created.status == .created)
+                #expect(try await get("/api/0/organizations/acme/audit-logs/", personal).status == .forbidden)
+                let log = try await get("/api/0/organizations/acme/audit-logs/", ownerToken)
+                #expect(log.status == .ok)
+                let audit = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: log.body).utf8)) as? [String: Any])
+                let rows = try #require(audit["rows"] as? [[String: Any]])
+                #expect(rows.map { $0["event"] as? String } == ["orgauthtoken.create", "projectkey.edit"])
+                #expect((rows[0]["actor"] as? [String: Any])?["email"] as? String == "owner@acme.test")
+                #expect((rows[1]["actor"] as? [String: Any])?["email"] as? String == "member@acme.test")
+                #expect((rows[1]["data"] as? [String: Any])?["public_key"] as? String == tenant.key.publicKey)
+                #expect((audit["options"] as? [String])?.contains("member.remove") == true)
+                let filtered = String(buffer: try await get("/api/0/organizations/acme/audit-logs/?event=projectkey.edit", ownerToken).body)
+                #expect(filtered.contains("projectkey.edit") && !filtered.contains("orgauthtoken.create"))
+
                 // Removed from the organization: the token stops at once.
                 try UserRepository(db).removeMembership(userID: member.id, organizationID: org.id)
                 #expect(try await get("/api/0/organizations/acme/members/", personal).status == .unauthorized)
@@ -319,6 +338,19 @@ import EventModel
             let badRole = try await ChildProcess.run(executable, ["admin", "create-user", "x@acme.test", "--role", "god"],
                                                      environment: environment)
             #expect(badRole.status != 0)
+
+            for arguments in [["set-role", "acme", "dev@acme.test", "admin"], ["remove-member", "acme", "dev@acme.test"],
+                              ["create-token", "acme", "--label", "ci"]] {
+                let run = try await ChildProcess.run(executable, ["admin"] + arguments, environment: environment)
+                #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            }
+            let org = try #require(try AdminStore(db).organization(slug: "acme"))
+            let audit = try AuditLogRepository(db).entries(organizationID: org.id)
+            // Newest first: bootstrap's owner, then dev's membership changes and the token.
+            #expect(audit.map(\.event) == ["orgauthtoken.create", "member.remove", "member.edit", "member.add", "member.add"])
+            #expect(audit.allSatisfy { $0.actorLabel == "faultline admin" && $0.actorUserID == nil })
+            #expect(audit[2].data["role"]?.string == "admin" && audit[2].targetUserID == dev.0.id)
+            #expect(try UserRepository(db).memberships(userID: dev.0.id).isEmpty)
 
             let reset = try await ChildProcess.run(executable, ["admin", "reset-password", "dev@acme.test"], environment: environment)
             #expect(reset.status == 0, "\(reset.stderr)")
