@@ -14,7 +14,7 @@ import EventModel
 /// and the `faultline admin` people commands as a process.
 @Suite struct PeopleTests {
     static func withDashboard(baseURL: String = "http://faultline.test", lifetime: SessionLifetime = .standard,
-                              _ body: (PGConnection, any TestClientProtocol) async throws -> Void) async throws {
+                              _ body: @Sendable (PGConnection, any TestClientProtocol) async throws -> Void) async throws {
         try await withTestDatabase { database in
             let db = try database.connect()
             defer { db.close() }
@@ -22,7 +22,8 @@ import EventModel
             let pool = PGPool(url: database.url, size: 2)
             let router = Router(context: FaultlineRequestContext.self)
             DashboardRoutes(pool: pool, baseURL: baseURL, lifetime: lifetime).add(to: router)
-            try await Application(router: router).test(.router) { client in try await body(db, client) }
+            let shared = SharedConnection(db: db)
+            try await Application(router: router).test(.router) { client in try await body(shared.db, client) }
             await pool.shutdown()
         }
     }
@@ -194,7 +195,9 @@ import EventModel
             let pool = PGPool(url: database.url, size: 2)
             let router = Router(context: FaultlineRequestContext.self)
             APIRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
+            let shared = SharedConnection(db: db)
             try await Application(router: router).test(.router) { client in
+                let db = shared.db
                 func get(_ path: String, _ token: String) async throws -> TestResponse {
                     try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(token)"])
                 }
@@ -243,7 +246,7 @@ import EventModel
                 #expect((rows[1]["data"] as? [String: Any])?["public_key"] as? String == tenant.key.publicKey)
                 #expect((audit["options"] as? [String])?.contains("member.remove") == true)
                 let filtered = String(buffer: try await get("/api/0/organizations/acme/audit-logs/?event=projectkey.edit", ownerToken).body)
-                #expect(filtered.contains("projectkey.edit") && !filtered.contains("orgauthtoken.create"))
+                #expect(filtered.contains(#""event":"projectkey.edit""#) && !filtered.contains(#""event":"orgauthtoken.create""#))
 
                 // Removed from the organization: the token stops at once.
                 try UserRepository(db).removeMembership(userID: member.id, organizationID: org.id)
@@ -270,7 +273,9 @@ import EventModel
             let pool = PGPool(url: database.url, size: 2)
             let router = Router(context: FaultlineRequestContext.self)
             APIRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
+            let shared = SharedConnection(db: db)
             try await Application(router: router).test(.router) { client in
+                let db = shared.db
                 func put(_ body: String) async throws -> TestResponse {
                     try await client.execute(uri: "/api/0/issues/\(issueID)/", method: .put,
                                              headers: [.authorization: "Bearer \(tenant.token)", .contentType: "application/json"],

@@ -152,6 +152,7 @@ import Web
             let router = Router(context: FaultlineRequestContext.self)
             APIRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
             DashboardRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
+            try TestUsers.create(db, email: "owner@acme.test")
             try await Application(router: router).test(.router) { client in
                 let auth: HTTPFields = [.authorization: "Bearer \(tenant.token)"]
                 for path in ["/api/0/projects/acme/web/issues/", "/api/0/issues/\(issueID)/", "/api/0/issues/\(issueID)/events/latest/",
@@ -166,7 +167,6 @@ import Web
                     #expect(Self.strings(in: json).contains { $0.contains(script) }, "\(path)")
                 }
 
-                try TestUsers.create(db, email: "owner@acme.test")
                 var browser = DashboardBrowser(client)
                 #expect(try await browser.signIn("owner@acme.test", TestUsers.password).status == .seeOther)
                 let session = browser.cookieHeader
