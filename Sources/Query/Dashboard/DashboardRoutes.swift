@@ -127,7 +127,7 @@ public struct DashboardRoutes: Sendable {
         }.joined()
         let assignForm = """
             <form class="inline" id="assign" method="post" action="/ui/\(HTML.escape(org))/issues/\(issue.id)/assign">\(CSRF.hiddenField(csrf))
-            Assigned to <select name="assignee"><option value="">nobody</option>\(assignees)</select> <button>Assign</button></form>
+            <label>Assign to <select name="assignee"><option value="">nobody</option>\(assignees)</select></label> <button>Assign</button></form>
             """
         let tagRows = tags.map { "<tr><td>\(HTML.escape($0.0))</td><td>\(HTML.escape($0.1))</td><td class=\"num\">\($0.2)</td></tr>" }.joined()
         return HTML.page(shortID, """
@@ -137,7 +137,7 @@ public struct DashboardRoutes: Sendable {
             \(issue.timesSeen) events · \(issue.userCount) users · first seen \(HTML.escape(Timestamp.format(issue.firstSeen)))
             · last seen \(HTML.escape(Timestamp.format(issue.lastSeen)))\(issue.lastRelease.map { " · release " + HTML.escape($0) } ?? "")</p>
             <p>\(actions)</p>
-            <p><span id="assignee">\(issue.assignedTo.map { "Assigned to " + HTML.escape($0) } ?? "Unassigned")</span> · \(assignForm)</p>
+            <div><span id="assignee">\(issue.assignedTo.map { "Assigned to " + HTML.escape($0) } ?? "Unassigned")</span> · \(assignForm)</div>
             \(event.map(EventHTML.render) ?? "<p class=\"muted\">No stored event.</p>")
             <h3>Tags</h3><table><tr><th>Key</th><th>Value</th><th class="num">Events</th></tr>\(tagRows)</table>
             """, csrf: csrf)
