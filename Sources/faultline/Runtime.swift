@@ -80,7 +80,7 @@ enum Runtime {
 
     /// The singleton jobs processors run (one leader across all of them).
     static func jobServices(_ config: FaultlineConfig, logger: Logger) -> [any Service] {
-        var jobs: [PeriodicJob] = [.receipts()]
+        var jobs: [PeriodicJob] = [.receipts(), .sessions()]
         if config.retentionDays > 0 { jobs.append(.retention(keepDays: config.retentionDays)) }
         return [JobRunnerService(JobRunner(settings: .init(databaseURL: config.databaseURL), jobs: jobs, logger: logger))]
     }

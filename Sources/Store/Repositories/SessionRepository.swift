@@ -76,6 +76,13 @@ public struct SessionRepository {
             """, [Secrets.hash(token: token), now]).first.map(UserRepository.user)
     }
 
+    /// Deletes reset links used or expired more than a day ago (housekeeping).
+    @discardableResult
+    public func deleteExpiredResets(now: Date = Date()) throws -> Int {
+        try db.query("DELETE FROM password_resets WHERE expires_at <= $1 OR used_at <= $1",
+                     [now.addingTimeInterval(-86_400)]).affected
+    }
+
     /// Marks the token used; false when it was already used or expired (so two concurrent
     /// submissions set the password once).
     public func consumeReset(token: String, now: Date = Date()) throws -> Bool {

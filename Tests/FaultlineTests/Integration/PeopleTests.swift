@@ -180,6 +180,13 @@ import EventModel
             #expect(try SessionRepository(db).user(session: fresh) == nil)
             #expect(try SessionRepository(db).user(session: secret) == nil)
             #expect(try SessionRepository(db).deleteExpired() == 0)
+            // The hourly job deletes what nobody presents again.
+            _ = try SessionRepository(db).create(userID: owner.id)
+            _ = try SessionRepository(db).create(userID: owner.id, now: Date().addingTimeInterval(-20 * 86_400))
+            _ = try SessionRepository(db).createReset(userID: owner.id, now: Date().addingTimeInterval(-3 * 86_400))
+            _ = try SessionRepository(db).createReset(userID: owner.id)
+            #expect(try PeriodicJob.sessions().run(db) == "deleted 1 sessions, 1 reset links")
+            #expect(try Self.sessions(db, owner) == 1)
         }
     }
 
