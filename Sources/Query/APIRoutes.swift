@@ -17,6 +17,7 @@ public struct APIRoutes: Sendable {
         OrganizationRoutes(api: api).add(to: group)
         TokenRoutes(api: api).add(to: group)
         MemberRoutes(api: api).add(to: group)
+        TeamRoutes(api: api).add(to: group)
         AuditLogRoutes(api: api).add(to: group)
         IssueRoutes(api: api).add(to: group)
         EventRoutes(api: api).add(to: group)

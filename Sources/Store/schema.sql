@@ -281,6 +281,14 @@ TABLE project_keys
     CONSTRAINT project_keys_public_key_key UNIQUE (public_key)
     CREATE INDEX project_keys_project ON public.project_keys USING btree (project_id)
 
+TABLE project_teams
+    project_id bigint NOT NULL
+    team_id bigint NOT NULL
+    CONSTRAINT project_teams_pkey PRIMARY KEY (project_id, team_id)
+    CONSTRAINT project_teams_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
+    CONSTRAINT project_teams_team_id_fkey FOREIGN KEY (team_id) REFERENCES teams(id) ON DELETE CASCADE
+    CREATE INDEX project_teams_team ON public.project_teams USING btree (team_id)
+
 TABLE projects
     id bigint NOT NULL DEFAULT nextval('projects_id_seq'::regclass)
     organization_id bigint NOT NULL
@@ -357,6 +365,24 @@ TABLE spool_releases
     released bigint NOT NULL
     updated_at timestamp with time zone NOT NULL DEFAULT now()
     CONSTRAINT spool_releases_pkey PRIMARY KEY (spool_id)
+
+TABLE team_members
+    team_id bigint NOT NULL
+    user_id bigint NOT NULL
+    CONSTRAINT team_members_pkey PRIMARY KEY (team_id, user_id)
+    CONSTRAINT team_members_team_id_fkey FOREIGN KEY (team_id) REFERENCES teams(id) ON DELETE CASCADE
+    CONSTRAINT team_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
+    CREATE INDEX team_members_user ON public.team_members USING btree (user_id)
+
+TABLE teams
+    id bigint NOT NULL DEFAULT nextval('teams_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    slug text NOT NULL
+    name text NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT teams_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
+    CONSTRAINT teams_organization_id_slug_key UNIQUE (organization_id, slug)
+    CONSTRAINT teams_pkey PRIMARY KEY (id)
 
 TABLE user_sessions
     id_hash text NOT NULL

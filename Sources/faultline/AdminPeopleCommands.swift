@@ -102,6 +102,64 @@ extension AdminCommand {
         }
     }
 
+    struct CreateTeam: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create-team", abstract: "Create a team in an organization.")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument(help: "Slug (a-z, 0-9, -, _).") var slug: String
+        @Option var name: String?
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let team = try AdminCommand.withConnection(options) { db, _ in
+                    try db.transaction { tx -> Team in
+                        guard let org = try AdminStore(tx).organization(slug: organization) else {
+                            throw StoreError.notFound("no organization \(organization)")
+                        }
+                        let team = try TeamRepository(tx).create(organizationID: org.id, slug: slug, name: name)
+                        try AuditLogRepository(tx).record(organizationID: org.id, .commandLine, AuditEvent(
+                            "team.create", targetObject: team.id, data: ["slug": .string(slug)]))
+                        return team
+                    }
+                }
+                print("team \(organization)/\(team.slug) id=\(team.id)")
+            }
+        }
+    }
+
+    struct AddToTeam: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-to-team", abstract: "Add a member (by email) or a project (--project) to a team.")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument var team: String
+        @Option(help: "A member's email.") var member: String?
+        @Option(help: "A project slug: the team owns it.") var project: String?
+
+        func run() async throws {
+            try await CommandRunner.run {
+                guard (member == nil) != (project == nil) else { throw StoreError.invalid("give one of --member or --project") }
+                try AdminCommand.withConnection(options) { db, _ in
+                    guard let org = try AdminStore(db).organization(slug: organization),
+                          let found = try TeamRepository(db).team(organizationID: org.id, slug: team) else {
+                        throw StoreError.notFound("no team \(organization)/\(team)")
+                    }
+                    if let member {
+                        let (user, _) = try AdminCommand.userAndOrganization(db, email: member, organization: organization)
+                        try TeamRepository(db).addMember(teamID: found.id, userID: user.id)
+                    }
+                    if let project {
+                        guard let owned = try AdminStore(db).project(organization: organization, slug: project) else {
+                            throw StoreError.notFound("no project \(organization)/\(project)")
+                        }
+                        try TeamRepository(db).addProject(teamID: found.id, projectID: owned.id)
+                    }
+                }
+                print("added \(member ?? project ?? "") to \(organization)/\(team)")
+            }
+        }
+    }
+
     static func userAndOrganization(_ db: PGConnection, email: String, organization: String) throws -> (User, Organization) {
         guard let user = try UserRepository(db).user(email: email) else { throw StoreError.notFound("no user \(email)") }
         guard let org = try AdminStore(db).organization(slug: organization) else {

@@ -66,3 +66,25 @@ CREATE TABLE audit_log_entries (
     created_at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX audit_log_entries_organization ON audit_log_entries (organization_id, id);
+
+-- Teams (Sentry's model): members belong to teams, teams own projects.
+CREATE TABLE teams (
+    id               bigserial PRIMARY KEY,
+    organization_id  bigint NOT NULL REFERENCES organizations(id),
+    slug             text NOT NULL,
+    name             text NOT NULL,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (organization_id, slug)
+);
+CREATE TABLE team_members (
+    team_id  bigint NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+    user_id  bigint NOT NULL REFERENCES users(id),
+    PRIMARY KEY (team_id, user_id)
+);
+CREATE INDEX team_members_user ON team_members (user_id);
+CREATE TABLE project_teams (
+    project_id  bigint NOT NULL REFERENCES projects(id),
+    team_id     bigint NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+    PRIMARY KEY (project_id, team_id)
+);
+CREATE INDEX project_teams_team ON project_teams (team_id);

@@ -31,3 +31,14 @@ public struct Member: Sendable, Equatable {
     public let user: User
     public let createdAt: Date
 }
+
+/// A team of an organization: its members and the projects it owns.
+public struct Team: Sendable, Equatable {
+    public let id: Int64
+    public let organizationID: Int64
+    public let slug: String
+    public let name: String
+    public let createdAt: Date
+    public let memberCount: Int64
+    public let projectIDs: [Int64]
+}

@@ -62,7 +62,9 @@ public struct UserRepository {
         return id
     }
 
+    /// Removes the membership and the user's places in the organization's teams.
     public func removeMembership(userID: Int64, organizationID: Int64) throws {
+        try TeamRepository(db).removeFromTeams(userID: userID, organizationID: organizationID)
         let rows = try db.query("DELETE FROM organization_members WHERE organization_id = $1 AND user_id = $2",
                                 [organizationID, userID])
         if rows.affected == 0 { throw StoreError.notFound("user \(userID) is not a member of organization \(organizationID)") }

@@ -41,6 +41,8 @@ public enum SchemaRule {
         "password_resets": .perUser,
         "organization_members": .organizationLevel,
         "audit_log_entries": .organizationLevel,
+        "teams": .organizationLevel,
+        "team_members": .organizationLevel,
     ]
 
     /// What the catalog says about one table (partitions excluded).

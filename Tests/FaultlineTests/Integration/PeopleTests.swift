@@ -308,6 +308,51 @@ import EventModel
         }
     }
 
+    @Test func teamsOwnProjectsAndAreListedInSentrysShape() async throws {
+        try await withTestDatabase { database in
+            let db = try database.connect()
+            defer { db.close() }
+            let tenant = try TestTenant.create(db)
+            _ = try AdminStore(db).createProject(organization: "acme", slug: "api")
+            let member = try TestUsers.create(db, email: "member@acme.test", role: .member)
+            let outsider = try TestUsers.create(db, email: "outsider@acme.test", organization: nil)
+            let (personal, _) = try AdminStore(db).createToken(organization: "acme", label: "mine", userEmail: "member@acme.test")
+            let org = try #require(try AdminStore(db).organization(slug: "acme"))
+            let teams = TeamRepository(db)
+            let backend = try teams.create(organizationID: org.id, slug: "backend", name: "Backend")
+            _ = try teams.create(organizationID: org.id, slug: "web-team")
+            #expect(throws: StoreError.self) { try teams.create(organizationID: org.id, slug: "backend") }
+            #expect(throws: StoreError.self) { try teams.create(organizationID: org.id, slug: "Bad Slug") }
+            try teams.addMember(teamID: backend.id, userID: member.id)
+            #expect(throws: StoreError.self) { try teams.addMember(teamID: backend.id, userID: outsider.id) }
+            try teams.addProject(teamID: backend.id, projectID: tenant.project.id)
+            let pool = PGPool(url: database.url, size: 2)
+            let router = Router(context: FaultlineRequestContext.self)
+            APIRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
+            let shared = SharedConnection(db: db)
+            try await Application(router: router).test(.router) { client in
+                let db = shared.db
+                func get(_ path: String, _ token: String) async throws -> [[String: Any]] {
+                    let response = try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(token)"])
+                    #expect(response.status == .ok, "\(path)")
+                    return (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [[String: Any]]) ?? []
+                }
+                let list = try await get("/api/0/organizations/acme/teams/", personal)
+                #expect(list.map { $0["slug"] as? String } == ["backend", "web-team"])
+                #expect(list.map { $0["isMember"] as? Bool } == [true, false])
+                #expect(list.map { $0["memberCount"] as? Int } == [1, 0])
+                #expect(((list[0]["projects"] as? [[String: Any]]) ?? []).map { $0["slug"] as? String } == ["web"])
+                let owners = try await get("/api/0/projects/acme/web/teams/", tenant.token)
+                #expect(owners.map { $0["slug"] as? String } == ["backend"])
+                #expect(try await get("/api/0/projects/acme/api/teams/", tenant.token).isEmpty)
+                // Leaving the organization leaves its teams.
+                try UserRepository(db).removeMembership(userID: member.id, organizationID: org.id)
+                #expect(try TeamRepository(db).teams(organizationID: org.id).first?.memberCount == 0)
+            }
+            await pool.shutdown()
+        }
+    }
+
     @Test func adminCreatesUsersPrintsResetLinksAndBootstrapsTheOwner() async throws {
         let executable = try TestEnvironment.executable
         try await withTestDatabase { database in
@@ -363,6 +408,15 @@ import EventModel
             #expect(audit.allSatisfy { $0.actorLabel == "faultline admin" && $0.actorUserID == nil })
             #expect(audit[2].data["role"]?.string == "admin" && audit[2].targetUserID == dev.0.id)
             #expect(try UserRepository(db).memberships(userID: dev.0.id).isEmpty)
+            for arguments in [["create-team", "acme", "ops"], ["set-role", "acme", "dev@acme.test", "member"],
+                              ["add-to-team", "acme", "ops", "--member", "dev@acme.test"], ["add-to-team", "acme", "ops", "--project", "web"]] {
+                let run = try await ChildProcess.run(executable, ["admin"] + arguments, environment: environment)
+                #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            }
+            let ops = try #require(try TeamRepository(db).team(organizationID: org.id, slug: "ops"))
+            #expect(ops.memberCount == 1 && ops.projectIDs.count == 1)
+            let both = try await ChildProcess.run(executable, ["admin", "add-to-team", "acme", "ops"], environment: environment)
+            #expect(both.status != 0)
 
             let reset = try await ChildProcess.run(executable, ["admin", "reset-password", "dev@acme.test"], environment: environment)
             #expect(reset.status == 0, "\(reset.stderr)")
