@@ -298,11 +298,23 @@ import EventModel
                 #expect(try await put(#"{"assignedTo":"user:MEMBER@acme.test"}"#).status == .ok)
                 #expect(try await put(#"{"assignedTo":"424242"}"#).status == .badRequest)
                 #expect(try await put(#"{"assignedTo":"team:backend"}"#).status == .badRequest)
+                let org = try #require(try AdminStore(db).organization(slug: "acme"))
+                _ = try TeamRepository(db).create(organizationID: org.id, slug: "backend")
+                let team = try await put(#"{"assignedTo":"team:Backend"}"#)
+                #expect(team.status == .ok)
+                #expect(String(buffer: team.body).contains(#""type":"team""#))
+                #expect(try db.query("SELECT assigned_to FROM issues").first?.optionalString("assigned_to") == "team:backend")
+                let byTeam = try await client.execute(uri: "/api/0/projects/acme/web/issues/?query=assigned:%23backend", method: .get,
+                                                      headers: [.authorization: "Bearer \(personal)"])
+                #expect(String(buffer: byTeam.body).contains("AssignError"))
+                let otherTeam = try await client.execute(uri: "/api/0/projects/acme/web/issues/?query=assigned:%23frontend", method: .get,
+                                                         headers: [.authorization: "Bearer \(personal)"])
+                #expect(!String(buffer: otherTeam.body).contains("AssignError"))
                 #expect(try await put(#"{"assignedTo":null}"#).status == .ok)
                 #expect(try db.query("SELECT assigned_to FROM issues").first?.optionalString("assigned_to") == nil)
                 let activities = try db.query("SELECT type FROM issue_activities WHERE type IN ('assigned', 'unassigned') ORDER BY id")
                     .rows.map { try $0.string("type") }
-                #expect(activities == ["assigned", "assigned", "unassigned"])
+                #expect(activities == ["assigned", "assigned", "assigned", "unassigned"])
             }
             await pool.shutdown()
         }
