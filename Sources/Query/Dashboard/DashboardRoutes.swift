@@ -28,6 +28,7 @@ public struct DashboardRoutes: Sendable {
         let ui = router.group("ui").add(middleware: session)
         AccountRoutes(api: api, session: session, gate: gate).add(to: ui)
         ui.get("") { request, context in try await projects(request, context) }
+        ui.get(":org/members") { request, context in try await members(request, context) }
         ui.get(":org/:project") { request, context in try await issues(request, context) }
         ui.get(":org/issues/:issue") { request, context in try await issue(request, context) }
         ui.post(":org/issues/:issue/status") { request, context in try await setStatus(request, context) }
@@ -57,6 +58,7 @@ public struct DashboardRoutes: Sendable {
         }.joined()
         return HTML.page(org, """
             <table><tr><th>Project</th><th class="num">Unresolved issues</th></tr>\(list)</table>
+            <p><a href="/ui/\(HTML.escape(org))/members">Members and teams</a></p>
             """, csrf: Self.csrf(request))
     }
 
@@ -162,6 +164,31 @@ public struct DashboardRoutes: Sendable {
             }
         }
         return Response(status: .seeOther, headers: [.location: "/ui/\(org)/issues/\(id)/"])
+    }
+
+    /// The organization's members with their roles, and its teams with the projects they own.
+    private func members(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("member:read")
+        let slug = try context.parameters.require("org")
+        let (members, teams, projects) = try await api.withConnection { [api] db in
+            let organization = try api.organization(grant, slug: slug, db)
+            let projects = Dictionary(try api.projects(of: organization, db).map { ($0.id, $0.slug) }, uniquingKeysWith: { first, _ in first })
+            return (try UserRepository(db).members(organizationID: organization.id),
+                    try TeamRepository(db).teams(organizationID: organization.id), projects)
+        }
+        let memberRows = members.map { member in
+            "<tr><td>\(HTML.escape(member.user.email))</td><td>\(HTML.escape(member.role.name))</td>"
+                + "<td class=\"muted\">\(HTML.escape(Timestamp.format(member.createdAt)))</td></tr>"
+        }.joined()
+        let teamRows = teams.map { team in
+            let owned = team.projectIDs.compactMap { projects[$0] }.map(HTML.escape).joined(separator: ", ")
+            return "<tr><td>#\(HTML.escape(team.slug))</td><td class=\"num\">\(team.memberCount)</td><td>\(owned)</td></tr>"
+        }.joined()
+        return HTML.page("\(slug) members", """
+            <h3>Members</h3><table id="members"><tr><th>Email</th><th>Role</th><th>Joined</th></tr>\(memberRows)</table>
+            <h3>Teams</h3><table id="teams"><tr><th>Team</th><th class="num">Members</th><th>Projects</th></tr>
+            \(teams.isEmpty ? "<tr><td colspan=\"3\" class=\"muted\">No teams yet (faultline admin create-team).</td></tr>" : teamRows)</table>
+            """, csrf: Self.csrf(request))
     }
 
     /// Assigns the issue to a member (by user id; empty: nobody), as the API's `assignedTo` does.
