@@ -7,7 +7,7 @@ import Web
 
 /// The dashboard's sign-in state and its guards, for every `/ui/` request:
 /// - A session is a random secret in the `faultline_session` cookie (HttpOnly, SameSite=Lax,
-///   Secure when the dashboard is served over HTTPS), stored hashed (`SessionRepository`) with
+///   Path=/ui, Secure when the dashboard is served over HTTPS), stored hashed (`SessionRepository`) with
 ///   idle and absolute expiry (`SessionLifetime`). It names a user; the user's membership of the
 ///   organization in the path (else their first) is the request's grant: the role's scopes
 ///   (`Role.scopes`), checked by the routes exactly as an API token's. A removed member or a
@@ -94,8 +94,9 @@ struct DashboardSession: RouterMiddleware {
     }
 
     /// The session cookie holding `secret` for the session's absolute lifetime; nil clears it.
+    /// Path /ui, as the token cookie before it: the new one replaces an old one in the browser.
     func sessionCookie(_ secret: String?, _ request: Request) -> Cookie {
-        Cookie(name: Self.cookie, value: secret ?? "", maxAge: secret == nil ? 0 : Int(lifetime.absolute), path: "/",
+        Cookie(name: Self.cookie, value: secret ?? "", maxAge: secret == nil ? 0 : Int(lifetime.absolute), path: "/ui",
                secure: isSecure(request), httpOnly: true, sameSite: .lax)
     }
 

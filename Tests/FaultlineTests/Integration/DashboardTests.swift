@@ -44,6 +44,7 @@ import Web
                 #expect(login.status == .seeOther)
                 let cookie = try #require(login.headers[values: .setCookie].first { $0.hasPrefix("faultline_session=") })
                 #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"))
+                #expect(cookie.contains("Path=/ui"))
 
                 let home = try await browser.get("/ui/")
                 #expect(home.status == .ok)
