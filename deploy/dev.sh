@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole Faultline stack on this machine: installs what is missing, builds in release
 # mode, starts a private PostgreSQL under .faultline/, migrates, creates org `acme`, project
-# `web`, a DSN key and an API token on first run, and runs `faultline dev` in the foreground.
+# `web`, a DSN key, an API token and the org's owner (a dashboard sign-in) on first run, and runs
+# `faultline dev` in the foreground.
 #   ./deploy/dev.sh [--port N] [other `faultline dev` flags]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -32,8 +33,12 @@ cat <<MSG
   Faultline is starting.
     DSN    $FAULTLINE_DSN
     URL    $FAULTLINE_URL
-    Token  $FAULTLINE_TOKEN
-    (also in .faultline/dev.env)
+    Token  $FAULTLINE_TOKEN  (API only)
+
+  Sign in at $FAULTLINE_URL/ui/
+    Email     ${FAULTLINE_LOGIN_EMAIL:-(a user exists already: faultline admin reset-password EMAIL)}
+    Password  ${FAULTLINE_LOGIN_PASSWORD:-}
+    (all in .faultline/dev.env)
 
 MSG
 export FAULTLINE_SPOOL_DIR="${FAULTLINE_SPOOL_DIR:-$STATE/spool}"

@@ -25,7 +25,12 @@ enum IssueJSON {
             "type": .string(issue.type),
             "metadata": .object(issue.metadata),
             "numComments": 0,
-            "assignedTo": issue.assignedTo.map { JSON.object(["type": "user", "id": .string($0), "name": .string($0), "email": .string($0)]) } ?? .null,
+            // A team assignee is stored as `team:slug` (IssueAssignee); Sentry's actor then names the team.
+            "assignedTo": issue.assignedTo.map { name in
+                name.hasPrefix("team:")
+                    ? JSON.object(["type": "team", "id": .string(String(name.dropFirst(5))), "name": .string(String(name.dropFirst(5)))])
+                    : JSON.object(["type": "user", "id": .string(name), "name": .string(name), "email": .string(name)])
+            } ?? .null,
             "isBookmarked": false,
             "isSubscribed": false,
             "hasSeen": false,

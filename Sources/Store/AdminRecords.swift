@@ -49,11 +49,14 @@ public struct TokenGrant: Sendable, Equatable {
     public let scopes: Set<String>
     /// The person the token belongs to, if it names one (`assigned:me`).
     public let userEmail: String?
+    /// The signed-in user (a dashboard session); nil for an organization token.
+    public let userID: Int64?
 
-    public init(tokenID: Int64, organizationID: Int64, scopes: Set<String>, userEmail: String? = nil) {
+    public init(tokenID: Int64, organizationID: Int64, scopes: Set<String>, userEmail: String? = nil, userID: Int64? = nil) {
         self.tokenID = tokenID
         self.organizationID = organizationID
         self.scopes = scopes
         self.userEmail = userEmail
+        self.userID = userID
     }
 }

@@ -13,9 +13,27 @@ TABLE api_tokens
     created_at timestamp with time zone NOT NULL DEFAULT now()
     revoked_at timestamp with time zone
     user_email text
+    user_id bigint
     CONSTRAINT api_tokens_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
     CONSTRAINT api_tokens_pkey PRIMARY KEY (id)
     CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash)
+    CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
+    CREATE INDEX api_tokens_user ON public.api_tokens USING btree (user_id) WHERE (user_id IS NOT NULL)
+
+TABLE audit_log_entries
+    id bigint NOT NULL DEFAULT nextval('audit_log_entries_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    actor_user_id bigint
+    actor_label text NOT NULL
+    event text NOT NULL
+    target_object bigint
+    target_user_id bigint
+    ip_address text
+    data jsonb NOT NULL DEFAULT '{}'::jsonb
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT audit_log_entries_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
+    CONSTRAINT audit_log_entries_pkey PRIMARY KEY (id)
+    CREATE INDEX audit_log_entries_organization ON public.audit_log_entries USING btree (organization_id, id)
 
 TABLE artifact_bundles
     id bigint NOT NULL DEFAULT nextval('artifact_bundles_id_seq'::regclass)
@@ -268,6 +286,19 @@ TABLE job_runs
     runner text
     CONSTRAINT job_runs_pkey PRIMARY KEY (name)
 
+TABLE organization_members
+    id bigint NOT NULL DEFAULT nextval('organization_members_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    user_id bigint NOT NULL
+    role text NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT organization_members_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
+    CONSTRAINT organization_members_organization_id_user_id_key UNIQUE (organization_id, user_id)
+    CONSTRAINT organization_members_pkey PRIMARY KEY (id)
+    CONSTRAINT organization_members_role_check CHECK ((role = ANY (ARRAY['member'::text, 'admin'::text, 'manager'::text, 'owner'::text])))
+    CONSTRAINT organization_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
+    CREATE INDEX organization_members_user ON public.organization_members USING btree (user_id)
+
 TABLE organizations
     id bigint NOT NULL DEFAULT nextval('organizations_id_seq'::regclass)
     slug text NOT NULL
@@ -295,6 +326,16 @@ TABLE outcomes_hourly
     CONSTRAINT outcomes_hourly_pkey PRIMARY KEY (project_id, hour, category, outcome, reason, key_id)
     CREATE INDEX outcomes_hourly_organization ON public.outcomes_hourly USING btree (organization_id, hour)
 
+TABLE password_resets
+    token_hash text NOT NULL
+    user_id bigint NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    expires_at timestamp with time zone NOT NULL
+    used_at timestamp with time zone
+    CONSTRAINT password_resets_pkey PRIMARY KEY (token_hash)
+    CONSTRAINT password_resets_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
+    CREATE INDEX password_resets_user ON public.password_resets USING btree (user_id)
+
 TABLE project_hourly
     project_id bigint NOT NULL
     hour timestamp with time zone NOT NULL
@@ -312,6 +353,14 @@ TABLE project_keys
     CONSTRAINT project_keys_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
     CONSTRAINT project_keys_public_key_key UNIQUE (public_key)
     CREATE INDEX project_keys_project ON public.project_keys USING btree (project_id)
+
+TABLE project_teams
+    project_id bigint NOT NULL
+    team_id bigint NOT NULL
+    CONSTRAINT project_teams_pkey PRIMARY KEY (project_id, team_id)
+    CONSTRAINT project_teams_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
+    CONSTRAINT project_teams_team_id_fkey FOREIGN KEY (team_id) REFERENCES teams(id) ON DELETE CASCADE
+    CREATE INDEX project_teams_team ON public.project_teams USING btree (team_id)
 
 TABLE projects
     id bigint NOT NULL DEFAULT nextval('projects_id_seq'::regclass)
@@ -441,6 +490,45 @@ TABLE spool_releases
     released bigint NOT NULL
     updated_at timestamp with time zone NOT NULL DEFAULT now()
     CONSTRAINT spool_releases_pkey PRIMARY KEY (spool_id)
+
+TABLE team_members
+    team_id bigint NOT NULL
+    user_id bigint NOT NULL
+    CONSTRAINT team_members_pkey PRIMARY KEY (team_id, user_id)
+    CONSTRAINT team_members_team_id_fkey FOREIGN KEY (team_id) REFERENCES teams(id) ON DELETE CASCADE
+    CONSTRAINT team_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
+    CREATE INDEX team_members_user ON public.team_members USING btree (user_id)
+
+TABLE teams
+    id bigint NOT NULL DEFAULT nextval('teams_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    slug text NOT NULL
+    name text NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT teams_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
+    CONSTRAINT teams_organization_id_slug_key UNIQUE (organization_id, slug)
+    CONSTRAINT teams_pkey PRIMARY KEY (id)
+
+TABLE user_sessions
+    id_hash text NOT NULL
+    user_id bigint NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    last_seen_at timestamp with time zone NOT NULL DEFAULT now()
+    expires_at timestamp with time zone NOT NULL
+    CONSTRAINT user_sessions_pkey PRIMARY KEY (id_hash)
+    CONSTRAINT user_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
+    CREATE INDEX user_sessions_user ON public.user_sessions USING btree (user_id)
+
+TABLE users
+    id bigint NOT NULL DEFAULT nextval('users_id_seq'::regclass)
+    email text NOT NULL
+    name text NOT NULL DEFAULT ''::text
+    password_hash text NOT NULL
+    is_active boolean NOT NULL DEFAULT true
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    password_changed_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT users_pkey PRIMARY KEY (id)
+    CREATE UNIQUE INDEX users_email ON public.users USING btree (lower(email))
 
 VIEW daily_events_by_project AS
  SELECT o.slug AS organization,

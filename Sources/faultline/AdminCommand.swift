@@ -12,9 +12,9 @@ import Store
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Manage organizations, projects, DSN keys and API tokens.",
+        abstract: "Manage organizations, projects, DSN keys, API tokens and users.",
         subcommands: [CreateOrg.self, CreateProject.self, CreateKey.self, CreateToken.self, SetKey.self,
-                      RevokeToken.self, SetLimit.self, SetFilters.self, SetScrubbing.self, SetGrouping.self, Retention.self, List.self, Bootstrap.self])
+                      RevokeToken.self, CreateUser.self, ResetPassword.self, SetRole.self, RemoveMember.self, CreateTeam.self, AddToTeam.self, SetLimit.self, SetFilters.self, SetScrubbing.self, SetGrouping.self, Retention.self, List.self, Bootstrap.self])
 
     static func withStore<T>(_ options: ServiceOptions, _ body: (AdminStore, FaultlineConfig) throws -> T) throws -> T {
         try withConnection(options) { connection, config in try body(AdminStore(connection), config) }
@@ -27,7 +27,13 @@ struct AdminCommand: AsyncParsableCommand {
         return try body(connection, config)
     }
 
-    static func dsn(_ key: ProjectKey, _ config: FaultlineConfig) -> String {
+    /// Records a change made from the command line in the organization's audit log.
+    static func audit(_ db: PGConnection, organization: String, _ event: AuditEvent) throws {
+        guard let org = try AdminStore(db).organization(slug: organization) else { throw StoreError.notFound("no organization \(organization)") }
+        try AuditLogRepository(db).record(organizationID: org.id, .commandLine, event)
+    }
+
+        static func dsn(_ key: ProjectKey, _ config: FaultlineConfig) -> String {
         DSN(baseURL: config.baseURL(defaultPort: 9000), publicKey: key.publicKey, projectID: key.projectID)?.description ?? key.publicKey
     }
 
@@ -72,8 +78,13 @@ struct AdminCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandRunner.run {
-                let dsn = try AdminCommand.withStore(options) { store, config in
-                    AdminCommand.dsn(try store.createKey(organization: organization, project: project, label: label), config)
+                let dsn = try AdminCommand.withConnection(options) { db, config in
+                    try db.transaction { tx -> String in
+                        let key = try AdminStore(tx).createKey(organization: organization, project: project, label: label)
+                        try AdminCommand.audit(tx, organization: organization, AuditEvent(
+                            "projectkey.add", targetObject: key.id, data: ["public_key": .string(key.publicKey), "project": .string(project)]))
+                        return AdminCommand.dsn(key, config)
+                    }
                 }
                 print(dsn)
             }
@@ -92,8 +103,14 @@ struct AdminCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandRunner.run {
                 let list = scopes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Scope.all
-                let (token, _) = try AdminCommand.withStore(options) { store, _ in
-                    try store.createToken(organization: organization, label: label, scopes: list, userEmail: user)
+                let (token, _) = try AdminCommand.withConnection(options) { db, _ in
+                    try db.transaction { tx -> (String, APIToken) in
+                        let created = try AdminStore(tx).createToken(organization: organization, label: label, scopes: list, userEmail: user)
+                        try AdminCommand.audit(tx, organization: organization, AuditEvent(
+                            "orgauthtoken.create", targetObject: created.1.id,
+                            data: ["name": .string(label), "scopes": .array(list.map(JSON.string))]))
+                        return created
+                    }
                 }
                 print(token)
             }
@@ -109,7 +126,18 @@ struct AdminCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandRunner.run {
-                try AdminCommand.withStore(options) { store, _ in try store.setKeyActive(publicKey: publicKey, active: active) }
+                try AdminCommand.withConnection(options) { db, _ in
+                    try db.transaction { tx in
+                        let store = AdminStore(tx)
+                        guard let key = try store.key(publicKey: publicKey), let project = try store.project(id: key.projectID) else {
+                            throw StoreError.notFound("no key \(publicKey)")
+                        }
+                        try store.setKeyActive(publicKey: publicKey, active: active)
+                        try AdminCommand.audit(tx, organization: project.organizationSlug, AuditEvent(
+                            "projectkey.edit", targetObject: key.id,
+                            data: ["public_key": .string(publicKey), "project": .string(project.slug), "is_active": .bool(active)]))
+                    }
+                }
                 print("key \(publicKey) \(active ? "enabled" : "disabled")")
             }
         }
@@ -122,7 +150,14 @@ struct AdminCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandRunner.run {
-                try AdminCommand.withStore(options) { store, _ in try store.revokeToken(id: id) }
+                try AdminCommand.withConnection(options) { db, _ in
+                    try db.transaction { tx in
+                        let store = AdminStore(tx)
+                        guard let token = try store.tokens().first(where: { $0.id == id }) else { throw StoreError.notFound("no token \(id)") }
+                        try store.revokeToken(id: id)
+                        try AdminCommand.audit(tx, organization: token.organizationSlug, AuditEvent("orgauthtoken.remove", targetObject: id))
+                    }
+                }
                 print("token \(id) revoked")
             }
         }
@@ -333,17 +368,31 @@ struct AdminCommand: AsyncParsableCommand {
     struct Bootstrap: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bootstrap",
-            abstract: "Create an organization, project, DSN key and API token unless the env file exists, and write them to it.")
+            abstract: "Create an organization, project, DSN key, API token and owner unless the env file exists, and write them to it.",
+            discussion: "An env file written before users existed gets the owner's sign-in added, when no user exists yet.")
         @OptionGroup var options: ServiceOptions
         @Option var org: String = "acme"
         @Option var project: String = "web"
-        @Option(help: "Where to write FAULTLINE_DSN, FAULTLINE_URL, FAULTLINE_TOKEN, FAULTLINE_ORG, FAULTLINE_PROJECT.")
+        @Option(help: "The owner's sign-in email.") var ownerEmail: String = "owner@faultline.test"
+        @Option(help: """
+            Where to write FAULTLINE_DSN, FAULTLINE_URL, FAULTLINE_TOKEN, FAULTLINE_ORG, FAULTLINE_PROJECT, \
+            FAULTLINE_LOGIN_EMAIL, FAULTLINE_LOGIN_PASSWORD.
+            """)
         var envFile: String
 
         func run() async throws {
             try await CommandRunner.run {
                 if FileManager.default.fileExists(atPath: envFile) {
-                    print("keeping \(envFile)")
+                    let existing = try String(contentsOfFile: envFile, encoding: .utf8)
+                    guard !existing.contains("FAULTLINE_LOGIN_EMAIL="),
+                          try AdminCommand.withConnection(options, { db, _ in try UserRepository(db).isEmpty() }) else {
+                        print("keeping \(envFile)")
+                        return
+                    }
+                    let login = try owner()
+                    try (existing + (existing.hasSuffix("\n") || existing.isEmpty ? "" : "\n") + login).write(toFile: envFile, atomically: true, encoding: .utf8)
+                    chmod(envFile, 0o600)
+                    print("added the owner's sign-in to \(envFile)")
                     return
                 }
                 let lines = try AdminCommand.withStore(options) { store, config -> String in
@@ -362,10 +411,19 @@ struct AdminCommand: AsyncParsableCommand {
 
                         """
                 }
-                try lines.write(toFile: envFile, atomically: true, encoding: .utf8)
+                var login = ""
+                if try AdminCommand.withConnection(options, { db, _ in try UserRepository(db).isEmpty() }) { login = try owner() }
+                try (lines + login).write(toFile: envFile, atomically: true, encoding: .utf8)
                 chmod(envFile, 0o600)
                 print("wrote \(envFile)")
             }
+        }
+
+        /// The owner of `org` with a generated password, as env lines.
+        func owner() throws -> String {
+            let (user, password) = try AdminCommand.createUser(options, email: ownerEmail, password: nil, name: "Owner",
+                                                               organization: org, role: Role.owner.rawValue)
+            return "FAULTLINE_LOGIN_EMAIL=\(user.email)\nFAULTLINE_LOGIN_PASSWORD=\(password ?? "")\n"
         }
     }
 }

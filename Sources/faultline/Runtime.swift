@@ -88,7 +88,7 @@ enum Runtime {
 
     /// The singleton jobs processors run (one leader across all of them).
     static func jobServices(_ config: FaultlineConfig, logger: Logger) -> [any Service] {
-        var jobs: [PeriodicJob] = [.receipts(), .blobs(artifactRetentionDays: config.retentionDays)]
+        var jobs: [PeriodicJob] = [.receipts(), .blobs(artifactRetentionDays: config.retentionDays), .sessions()]
         if config.retentionDays > 0 { jobs.append(.retention(keepDays: config.retentionDays)) }
         return [JobRunnerService(JobRunner(settings: .init(databaseURL: config.databaseURL), jobs: jobs, logger: logger))]
     }

@@ -3,7 +3,14 @@ import NIOCore
 import Web
 
 extension HTML {
-    static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok) -> Response {
+    /// A page; `csrf` (a signed-in page's CSRF token) adds the account link and the sign-out button.
+    static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, csrf: String? = nil) -> Response {
+        let account = csrf.map {
+            """
+            <span class="spacer"></span><a href="/ui/account">Account</a>
+            <form class="inline" method="post" action="/ui/logout">\(CSRF.hiddenField($0))<button id="sign-out">Sign out</button></form>
+            """
+        } ?? ""
         let html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -20,10 +27,11 @@ extension HTML {
             .status{font-size:12px;padding:1px 6px;border-radius:8px;background:#eee}
             .frame{font-family:ui-monospace,monospace;font-size:12px;padding:4px 8px;border-bottom:1px solid #f0f0f0}
             .app{background:#fffbea}.ctx{white-space:pre;color:#444}
-            form.inline{display:inline}button{cursor:pointer}
+            form.inline{display:inline}button{cursor:pointer}.spacer{flex:1}
+            .error{color:#b00}.notice{color:#070}
             input[type=text],input[type=password]{padding:5px;width:320px}
             </style></head>
-            <body><header><a href="/ui/">Faultline</a><span>\(escape(title))</span></header><main>\(body)</main></body></html>
+            <body><header><a href="/ui/">Faultline</a><span>\(escape(title))</span>\(account)</header><main>\(body)</main></body></html>
             """
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8",
                                                   // No framing (clickjacking of the triage buttons); X-Frame-Options for browsers without CSP 2.

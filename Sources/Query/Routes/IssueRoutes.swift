@@ -186,7 +186,12 @@ struct IssueRoutes {
             try IssueTriage(db).setStatus(status, issueIDs: ids, projectIDs: projectIDs)
         }
         if let assignment = update.assignment {
-            let assignee: String? = if case .assign(let name) = assignment { name } else { nil }
+            var assignee: String?
+            if case .assign(let name) = assignment {
+                let resolved = try IssueAssignee.resolve(name, projectIDs: projectIDs, db)
+                assignee = resolved.0
+                echo["assignedTo"] = resolved.1
+            }
             try IssueRepository(db).assign(ids: ids, to: assignee)
         }
         if update.merge {

@@ -133,9 +133,15 @@ struct OrganizationRoutes {
         let body = try await RequestBody.object(request)
         let label = body["name"]?.string ?? "Default"
         let baseURL = api.baseURL
+        let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
         let key = try await api.withConnection { [api] db in
-            let project = try api.project(grant, organization: org, project: slug, db)
-            return ProjectKeyJSON(try AdminStore(db).createKey(organization: org, project: project.slug, label: label), baseURL: baseURL)
+            try db.transaction { tx -> ProjectKeyJSON in
+                let project = try api.project(grant, organization: org, project: slug, tx)
+                let key = try AdminStore(tx).createKey(organization: org, project: project.slug, label: label)
+                try AuditLogRepository(tx).record(organizationID: project.organizationID, actor, AuditEvent(
+                    "projectkey.add", targetObject: key.id, data: ["public_key": .string(key.publicKey), "project": .string(project.slug)]))
+                return ProjectKeyJSON(key, baseURL: baseURL)
+            }
         }
         return JSONResponse.make(.created, key)
     }
@@ -147,12 +153,20 @@ struct OrganizationRoutes {
                                       try context.parameters.require("key"))
         let body = try await RequestBody.object(request)
         let baseURL = api.baseURL
+        let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
         let key = try await api.withConnection { [api] db in
-            let project = try api.project(grant, organization: org, project: slug, db)
-            let store = AdminStore(db)
-            guard let key = try store.key(publicKey: publicKey), key.projectID == project.id else { throw QueryError.notFound }
-            if let active = body["isActive"]?.bool { try store.setKeyActive(publicKey: publicKey, active: active) }
-            return ProjectKeyJSON(try store.key(publicKey: publicKey) ?? key, baseURL: baseURL)
+            try db.transaction { tx -> ProjectKeyJSON in
+                let project = try api.project(grant, organization: org, project: slug, tx)
+                let store = AdminStore(tx)
+                guard let key = try store.key(publicKey: publicKey), key.projectID == project.id else { throw QueryError.notFound }
+                if let active = body["isActive"]?.bool {
+                    try store.setKeyActive(publicKey: publicKey, active: active)
+                    try AuditLogRepository(tx).record(organizationID: project.organizationID, actor, AuditEvent(
+                        "projectkey.edit", targetObject: key.id,
+                        data: ["public_key": .string(publicKey), "project": .string(project.slug), "is_active": .bool(active)]))
+                }
+                return ProjectKeyJSON(try store.key(publicKey: publicKey) ?? key, baseURL: baseURL)
+            }
         }
         return JSONResponse.make(.ok, key)
     }

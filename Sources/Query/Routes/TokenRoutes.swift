@@ -37,9 +37,16 @@ struct TokenRoutes {
             throw QueryError(.badRequest, "scopes: unknown scope")
         }
         guard Set(scopes).isSubset(of: grant.scopes) else { throw QueryError.forbidden }
+        let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
         let (token, record) = try await api.withConnection { [api] db in
-            _ = try api.organization(grant, slug: org, db)
-            return try AdminStore(db).createToken(organization: org, label: name, scopes: scopes)
+            try db.transaction { tx -> (String, APIToken) in
+                let organization = try api.organization(grant, slug: org, tx)
+                let created = try AdminStore(tx).createToken(organization: org, label: name, scopes: scopes)
+                try AuditLogRepository(tx).record(organizationID: organization.id, actor, AuditEvent(
+                    "orgauthtoken.create", targetObject: created.1.id,
+                    data: ["name": .string(name), "scopes": .array(scopes.map(JSON.string))]))
+                return created
+            }
         }
         var json = Self.json(record).object ?? [:]
         json["token"] = .string(token)
@@ -50,12 +57,16 @@ struct TokenRoutes {
         let grant = try context.require("org:admin")
         let org = try context.parameters.require("org")
         guard let id = Int64(try context.parameters.require("token")) else { throw QueryError.notFound }
+        let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
         try await api.withConnection { [api] db in
-            let organization = try api.organization(grant, slug: org, db)
-            let store = AdminStore(db)
-            guard try store.tokens(organization: org).contains(where: { $0.id == id && $0.organizationID == organization.id && $0.revokedAt == nil })
-            else { throw QueryError.notFound }
-            try store.revokeToken(id: id)
+            try db.transaction { tx in
+                let organization = try api.organization(grant, slug: org, tx)
+                let store = AdminStore(tx)
+                guard try store.tokens(organization: org).contains(where: { $0.id == id && $0.organizationID == organization.id && $0.revokedAt == nil })
+                else { throw QueryError.notFound }
+                try store.revokeToken(id: id)
+                try AuditLogRepository(tx).record(organizationID: organization.id, actor, AuditEvent("orgauthtoken.remove", targetObject: id))
+            }
         }
         return Response(status: .noContent)
     }

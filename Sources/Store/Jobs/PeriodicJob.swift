@@ -32,6 +32,15 @@ extension PeriodicJob {
             "deleted \(try IngestReceiptRepository(db).deleteUnneeded(maxAgeDays: maxAgeDays)) receipts"
         }
     }
+
+    /// Deletes dashboard sessions past their idle or absolute expiry and reset links past theirs,
+    /// hourly: abandoned sessions (a browser closed without signing out) would otherwise pile up.
+    public static func sessions(lifetime: SessionLifetime = .standard) -> PeriodicJob {
+        PeriodicJob(name: "sessions", schedule: JobSchedule(interval: 3_600)) { db in
+            let repository = SessionRepository(db)
+            return "deleted \(try repository.deleteExpired(lifetime: lifetime)) sessions, \(try repository.deleteExpiredResets()) reset links"
+        }
+    }
 }
 
 extension PeriodicJob {

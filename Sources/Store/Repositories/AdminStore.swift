@@ -104,6 +104,8 @@ public struct AdminStore {
     }
 
     /// Creates a token and returns it in clear text together with its record; only the hash is stored.
+    /// A token naming a user who has an account (`userEmail`) is that user's personal token: it
+    /// works only while they are an active member of the organization (`authenticate`).
     public func createToken(organization: String, label: String = "", scopes: [String] = Scope.all,
                             userEmail: String? = nil) throws -> (String, APIToken) {
         guard let org = try self.organization(slug: organization) else { throw StoreError.notFound("no organization \(organization)") }
@@ -111,8 +113,8 @@ public struct AdminStore {
         if !unknown.isEmpty { throw StoreError.invalid("unknown scopes: \(unknown.sorted().joined(separator: ", "))") }
         let token = Secrets.apiToken()
         let rows = try db.query("""
-            INSERT INTO api_tokens (organization_id, token_hash, token_prefix, label, scopes, user_email)
-            VALUES ($1, $2, $3, $4, $5::text[], $6)
+            INSERT INTO api_tokens (organization_id, token_hash, token_prefix, label, scopes, user_email, user_id)
+            VALUES ($1, $2, $3, $4, $5::text[], $6, (SELECT id FROM users WHERE lower(email) = lower($6)))
             RETURNING id
             """, [org.id, Secrets.hash(token: token), String(token.prefix(12)), label, PGArray(scopes), userEmail])
         guard let id = try rows.first?.int("id"), let record = try tokens(organization: organization).first(where: { $0.id == id }) else {
@@ -142,16 +144,29 @@ public struct AdminStore {
         if rows.affected == 0 { throw StoreError.notFound("no active token \(id)") }
     }
 
-    /// The organization and scopes of a valid, unrevoked token; nil otherwise.
+    /// The organization and scopes of a valid, unrevoked token; nil otherwise. A personal token
+    /// (one with a user) is valid only while its user is active and a member of the organization,
+    /// and grants no scope beyond the member's role: removing the member or lowering the role
+    /// takes effect on the next request.
     public func authenticate(token: String) throws -> TokenGrant? {
         let rows = try db.query("""
-            SELECT id, organization_id, array_to_string(scopes, ' ') AS scopes, user_email FROM api_tokens
-            WHERE token_hash = $1 AND revoked_at IS NULL
+            SELECT t.id, t.organization_id, array_to_string(t.scopes, ' ') AS scopes, t.user_email, t.user_id,
+                   m.role, u.email AS member_email
+            FROM api_tokens t
+            LEFT JOIN users u ON u.id = t.user_id AND u.is_active
+            LEFT JOIN organization_members m ON m.user_id = u.id AND m.organization_id = t.organization_id
+            WHERE t.token_hash = $1 AND t.revoked_at IS NULL
             """, [Secrets.hash(token: token)])
         guard let row = rows.first else { return nil }
+        var scopes = Set(try row.string("scopes").split(separator: " ").map(String.init))
+        guard let userID = try row.optionalString("user_id").flatMap({ Int64($0) }) else {
+            return TokenGrant(tokenID: try row.int("id"), organizationID: try row.int("organization_id"),
+                              scopes: scopes, userEmail: try row.optionalString("user_email"))
+        }
+        guard let role = try row.optionalString("role").flatMap(Role.init(rawValue:)) else { return nil }
+        scopes.formIntersection(role.scopes)
         return TokenGrant(tokenID: try row.int("id"), organizationID: try row.int("organization_id"),
-                          scopes: Set(try row.string("scopes").split(separator: " ").map(String.init)),
-                          userEmail: try row.optionalString("user_email"))
+                          scopes: scopes, userEmail: try row.optionalString("member_email"), userID: userID)
     }
 
     /// The key a relay authenticates an SDK request with.

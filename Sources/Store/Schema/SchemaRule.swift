@@ -16,6 +16,8 @@ public enum SchemaRule {
         case perRelease = "per-release"
         /// Rows of one rate limit, keyed by `limit_id` (the limit holds `project_id`).
         case perRateLimit = "per-rate-limit"
+        /// A person and what belongs to them (a user can belong to several organizations).
+        case perUser = "per-user"
     }
 
     /// The tables not keyed by project. Add a table here only when it cannot hold `project_id`.
@@ -43,6 +45,13 @@ public enum SchemaRule {
         "release_commits": .perRelease,
         "release_head_commits": .perRelease,
         "quota_usage": .perRateLimit,
+        "users": .perUser,
+        "user_sessions": .perUser,
+        "password_resets": .perUser,
+        "organization_members": .organizationLevel,
+        "audit_log_entries": .organizationLevel,
+        "teams": .organizationLevel,
+        "team_members": .organizationLevel,
     ]
 
     /// What the catalog says about one table (partitions excluded).

@@ -61,6 +61,8 @@ private struct SearchSQLCompiler {
                     conditions.append("\(i).assigned_to IS NULL")
                 case .email(let email):
                     conditions.append("\(i).assigned_to ILIKE \(bind(email.likePattern)) \(Self.escape)")
+                case .team(let slug):
+                    conditions.append("lower(\(i).assigned_to) = \(bind("team:" + slug))")
                 }
             }
             return anyOf(conditions)

@@ -17,7 +17,7 @@ enum SearchFilter: Equatable, Sendable {
     case substatus([SearchIssueSubstatus])
     /// `is:assigned` (true) and `is:unassigned` (false).
     case isAssigned(Bool)
-    /// `assigned:me|none|<email>`; any of the listed assignees.
+    /// `assigned:me|none|#team|<email>`; any of the listed assignees.
     case assignedTo([SearchAssignee])
     /// `level:`: the issue's level (its latest event's), or the event's.
     case level([SearchValue])
@@ -57,6 +57,8 @@ enum SearchAssignee: Equatable, Sendable {
     case none
     /// Compared case-insensitively; `*` wildcards allowed.
     case email(SearchValue)
+    /// `#slug`: issues assigned to the team (stored as `team:slug`).
+    case team(String)
 }
 
 enum SearchRelease: Equatable, Sendable {

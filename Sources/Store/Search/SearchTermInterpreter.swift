@@ -93,6 +93,7 @@ enum SearchTermInterpreter {
         switch value.text.lowercased() {
         case "me": return .me
         case "none": return .none
+        case let text where text.hasPrefix("#") && text.count > 1: return .team(String(text.dropFirst()))
         default: return .email(SearchValue(pattern: value.text))
         }
     }

@@ -53,6 +53,7 @@ import Web
         try await withTestDatabase { database in
             let db = try database.connect()
             let tenant = try TestTenant.create(db)
+            try TestUsers.create(db, email: "owner@acme.test")
             let project = tenant.project.id
             var events = [try processed(project, type: "Ordinary")]
             events += try Self.payloads.indices.map { try processed(project, type: "Hostile\($0)") }
@@ -91,12 +92,15 @@ import Web
         #expect(String(buffer: response.body).contains("Ordinary"), "after \(what)")
     }
 
+    /// A signed-in browser (the stack's owner).
+    static func browser(_ client: some TestClientProtocol, _ stack: Stack) async throws -> DashboardBrowser {
+        var browser = DashboardBrowser(client)
+        #expect(try await browser.signIn("owner@acme.test", TestUsers.password).status == .seeOther)
+        return browser
+    }
+
     static func session(_ client: some TestClientProtocol, _ stack: Stack) async throws -> HTTPFields {
-        let login = try await client.execute(uri: "/ui/login", method: .post,
-                                             headers: [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost"],
-                                             body: ByteBuffer(string: "token=\(stack.tenant.token)"))
-        #expect(login.status == .seeOther)
-        return [.cookie: String(try #require(login.headers[.setCookie]).split(separator: ";")[0])]
+        try await browser(client, stack).cookieHeader
     }
 
     @Test func storedEventsRenderWhateverTheyHold() async throws {
@@ -199,37 +203,39 @@ import Web
     @Test func dashboardFormsFromAnotherOriginAreRefused() async throws {
         try await Self.withStack { stack, client in
             let issue = stack.hostile[0].1
-            let session = try await Self.session(client, stack)
-            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let signedIn = try await Self.browser(client, stack)
             // The live test client addresses the server as http://localhost.
             let refused: [(String?, String?)] = [
                 ("https://localhost", nil), ("http://localhost:8080", nil), ("http://evil.example", nil),
                 ("http://localhost.evil.example", nil), ("null", nil), (nil, nil), (nil, "http://evil.example/ui/"),
                 ("http://evil.example", "http://localhost/ui/"),
             ]
+            var anonymous = DashboardBrowser(client)
+            _ = try await anonymous.get("/ui/login")
             for (origin, referer) in refused {
-                var headers = form
-                if let origin { headers[.origin] = origin }
-                if let referer { headers[.referer] = referer }
-                let login = try await client.execute(uri: "/ui/login", method: .post, headers: headers,
-                                                     body: ByteBuffer(string: "token=\(stack.tenant.token)"))
-                #expect(login.status == .forbidden, "login from \(origin ?? "-") / \(referer ?? "-")")
-                #expect(login.headers[.setCookie] == nil)
-                var triage = headers
-                triage[.cookie] = session[.cookie]
-                let status = try await client.execute(uri: "/ui/acme/issues/\(issue)/status", method: .post, headers: triage,
-                                                      body: ByteBuffer(string: "status=resolved"))
-                #expect(status.status == .forbidden, "triage from \(origin ?? "-") / \(referer ?? "-")")
-                let logout = try await client.execute(uri: "/ui/logout", method: .post, headers: triage)
-                #expect(logout.status == .forbidden)
+                // Each form carries a valid CSRF token: the origin check alone refuses it.
+                for (browser, path, fields) in [(anonymous, "/ui/login", [("email", "owner@acme.test"), ("password", TestUsers.password)]),
+                                                (signedIn, "/ui/acme/issues/\(issue)/status", [("status", "resolved")]),
+                                                (signedIn, "/ui/logout", [])] {
+                    var headers = browser.cookieHeader
+                    headers[.contentType] = "application/x-www-form-urlencoded"
+                    if let origin { headers[.origin] = origin }
+                    if let referer { headers[.referer] = referer }
+                    let body = (fields + [("csrf", browser.csrf ?? "")]).map { "\($0.0)=\(DashboardBrowser.encode($0.1))" }.joined(separator: "&")
+                    let response = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+                    #expect(response.status == .forbidden, "\(path) from \(origin ?? "-") / \(referer ?? "-")")
+                    #expect(response.headers[.setCookie] == nil)
+                }
                 try await Self.stillServes(client, stack, after: "a cross-site form")
             }
             #expect(try stack.db.query("SELECT status FROM issues WHERE id = $1", [issue]).first?.string("status") == "unresolved")
-            var sameSite = form
-            sameSite[.cookie] = session[.cookie]
-            sameSite[.referer] = "http://localhost/ui/acme/issues/\(issue)/"
-            let resolved = try await client.execute(uri: "/ui/acme/issues/\(issue)/status", method: .post, headers: sameSite,
-                                                    body: ByteBuffer(string: "status=resolved"))
+            var sameSite = signedIn
+            _ = try await sameSite.get("/ui/acme/issues/\(issue)/")
+            var headers = sameSite.cookieHeader
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            headers[.referer] = "http://localhost/ui/acme/issues/\(issue)/"
+            let resolved = try await client.execute(uri: "/ui/acme/issues/\(issue)/status", method: .post, headers: headers,
+                                                    body: ByteBuffer(string: "status=resolved&csrf=\(sameSite.csrf ?? "")"))
             #expect(resolved.status == .seeOther)
             #expect(try stack.db.query("SELECT status FROM issues WHERE id = $1", [issue]).first?.string("status") == "resolved")
             let page = try await client.execute(uri: "/ui/login", method: .get)

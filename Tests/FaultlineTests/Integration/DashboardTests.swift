@@ -28,54 +28,48 @@ import Web
             let pool = PGPool(url: database.url, size: 2)
             let router = Router(context: FaultlineRequestContext.self)
             DashboardRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
-            let token = tenant.token
+            try TestUsers.create(db, email: "owner@acme.test")
             try await Application(router: router).test(.router) { client in
-                let anonymous = try await client.execute(uri: "/ui/", method: .get)
+                var browser = DashboardBrowser(client)
+                let anonymous = try await browser.get("/ui/")
                 #expect(anonymous.status == .seeOther)
                 #expect(anonymous.headers[.location] == "/ui/login")
-                // The router test's requests are addressed to http://localhost.
-                let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost"]
-                let wrong = try await client.execute(uri: "/ui/login", method: .post, headers: form,
-                                                     body: ByteBuffer(string: "token=flt_nope"))
+                let wrong = try await browser.signIn("owner@acme.test", "not the password")
                 #expect(wrong.status == .unauthorized)
-                // Bracketed keys nest in the form decoder: refused as not a token, however deep.
-                let nested = "token" + String(repeating: "[a]", count: 5000) + "=\(token)"
-                for body in [nested, "token%5Bx%5D=\(token)", "token[]=\(token)"] {
-                    let refused = try await client.execute(uri: "/ui/login", method: .post, headers: form, body: ByteBuffer(string: body))
-                    #expect(refused.status == .unauthorized)
-                    #expect(refused.headers[.setCookie] == nil)
-                }
-                let login = try await client.execute(uri: "/ui/login", method: .post, headers: form,
-                                                     body: ByteBuffer(string: "token=\(token)"))
+                #expect(browser.cookies["faultline_session"] == nil)
+                // An API token is no password: the token sign-in is gone.
+                let token = try await browser.post("/ui/login", [("token", tenant.token)])
+                #expect(token.status == .unauthorized)
+                let login = try await browser.signIn("OWNER@acme.test", TestUsers.password)
                 #expect(login.status == .seeOther)
-                let cookie = try #require(login.headers[.setCookie])
-                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
-                let session: HTTPFields = [.cookie: String(cookie.split(separator: ";")[0])]
+                let cookie = try #require(login.headers[values: .setCookie].first { $0.hasPrefix("faultline_session=") })
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"))
+                #expect(cookie.contains("Path=/ui"))
 
-                let home = try await client.execute(uri: "/ui/", method: .get, headers: session)
+                let home = try await browser.get("/ui/")
                 #expect(home.status == .ok)
                 #expect(String(buffer: home.body).contains("/ui/acme/web/"))
-                let list = String(buffer: try await client.execute(uri: "/ui/acme/web/", method: .get, headers: session).body)
+                let list = String(buffer: try await browser.get("/ui/acme/web/").body)
                 #expect(list.contains("XSSError: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"))
                 #expect(!list.contains("<script>"))
-                let detail = try await client.execute(uri: "/ui/acme/issues/\(issueID)/", method: .get, headers: session)
+                let detail = try await browser.get("/ui/acme/issues/\(issueID)/")
                 #expect(detail.status == .ok)
                 let page = String(buffer: detail.body)
                 #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;"))
                 #expect(!page.contains("<img"))
                 #expect(detail.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
 
-                var crossSite = session
-                crossSite[.origin] = "https://evil.example"
-                crossSite[.contentType] = "application/x-www-form-urlencoded"
-                let refused = try await client.execute(uri: "/ui/acme/issues/\(issueID)/status", method: .post, headers: crossSite,
-                                                       body: ByteBuffer(string: "status=resolved"))
+                var crossSite = browser
+                crossSite.origin = "https://evil.example"
+                let refused = try await crossSite.post("/ui/acme/issues/\(issueID)/status", [("status", "resolved")])
                 #expect(refused.status == .forbidden)
-                var sameSite = session
-                sameSite[.contentType] = "application/x-www-form-urlencoded"
-                sameSite[.origin] = "http://localhost"
-                let resolved = try await client.execute(uri: "/ui/acme/issues/\(issueID)/status", method: .post, headers: sameSite,
-                                                        body: ByteBuffer(string: "status=resolved"))
+                // Same origin but no (or another) CSRF token: refused too.
+                for csrf in ["", "00", String(repeating: "a", count: 64)] {
+                    let noToken = try await browser.post("/ui/acme/issues/\(issueID)/status", [("status", "resolved")], csrf: csrf)
+                    #expect(noToken.status == .forbidden)
+                }
+                _ = try await browser.get("/ui/acme/issues/\(issueID)/")
+                let resolved = try await browser.post("/ui/acme/issues/\(issueID)/status", [("status", "resolved")])
                 #expect(resolved.status == .seeOther)
             }
             #expect(try db.query("SELECT status FROM issues").first?.string("status") == "resolved")

@@ -5,6 +5,7 @@ import FoundationNetworking
 #if canImport(Glibc)
 import Glibc
 #endif
+@testable import Query
 import Store
 import Testing
 
@@ -31,6 +32,7 @@ import Testing
             let wrongToken = "flt_wrong\(marker)"
             let cookie = "sessioncookie\(marker)"
             let secrets = [tenant.token, dsnSecret, password, bearer, wrongToken, cookie]
+            let csrfToken = CSRF.token(secret: cookie)
 
             let base = "http://127.0.0.1:\(port)"
             let event = """
@@ -50,10 +52,14 @@ import Testing
             // The API with the real token, a wrong one, and the dashboard's login form.
             #expect(try await Self.request("\(base)/api/0/organizations/acme/", headers: ["Authorization": "Bearer \(tenant.token)"]) == 200)
             #expect(try await Self.request("\(base)/api/0/organizations/acme/", headers: ["Authorization": "Bearer \(wrongToken)"]) == 401)
-            _ = try await Self.request("\(base)/ui/login", method: "POST", body: "token=\(wrongToken)",
-                                       headers: ["Content-Type": "application/x-www-form-urlencoded", "Origin": base])
-            _ = try await Self.request("\(base)/ui/login", method: "POST", body: "token=\(tenant.token)",
-                                       headers: ["Content-Type": "application/x-www-form-urlencoded", "Origin": base])
+            // The sign-in form with a wrong and the right password (a CSRF cookie and token of its own).
+            try TestUsers.create(db, email: "owner@acme.test", password: password)
+            for attempt in [wrongToken, password] {
+                _ = try await Self.request("\(base)/ui/login", method: "POST",
+                                           body: "email=owner%40acme.test&password=\(attempt)&csrf=\(csrfToken)",
+                                           headers: ["Content-Type": "application/x-www-form-urlencoded", "Origin": base,
+                                                     "Cookie": "faultline_csrf=\(cookie)"])
+            }
 
             // Wait until the processor wrote the event, so its logging ran too.
             var processed = false

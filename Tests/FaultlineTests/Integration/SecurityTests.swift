@@ -152,6 +152,7 @@ import Web
             let router = Router(context: FaultlineRequestContext.self)
             APIRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
             DashboardRoutes(pool: pool, baseURL: "http://faultline.test").add(to: router)
+            try TestUsers.create(db, email: "owner@acme.test")
             try await Application(router: router).test(.router) { client in
                 let auth: HTTPFields = [.authorization: "Bearer \(tenant.token)"]
                 for path in ["/api/0/projects/acme/web/issues/", "/api/0/issues/\(issueID)/", "/api/0/issues/\(issueID)/events/latest/",
@@ -166,10 +167,9 @@ import Web
                     #expect(Self.strings(in: json).contains { $0.contains(script) }, "\(path)")
                 }
 
-                let login = try await client.execute(uri: "/ui/login", method: .post,
-                                                     headers: [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost"],
-                                                     body: ByteBuffer(string: "token=\(tenant.token)"))
-                let session: HTTPFields = [.cookie: String(try #require(login.headers[.setCookie]).split(separator: ";")[0])]
+                var browser = DashboardBrowser(client)
+                #expect(try await browser.signIn("owner@acme.test", TestUsers.password).status == .seeOther)
+                let session = browser.cookieHeader
                 for path in ["/ui/acme/web/", "/ui/acme/issues/\(issueID)/", "/ui/acme/web/?query=\(SecurityTests.encoded(script))"] {
                     let response = try await client.execute(uri: path, method: .get, headers: session)
                     #expect(response.status == .ok, "\(path)")

@@ -92,6 +92,7 @@ import Testing
         #expect(try filters("assigned:none") == [.assignedTo([.none])])
         #expect(try filters("assigned:Alice@Example.com") == [.assignedTo([.email(SearchValue("Alice@Example.com"))])])
         #expect(try filters("assigned:[me, none]") == [.assignedTo([.me, .none])])
+        #expect(try filters("assigned:#Backend") == [.assignedTo([.team("backend")])])
         #expect(try terms("!assigned:me").first?.negated == true)
     }
 
