@@ -20,21 +20,6 @@ TABLE api_tokens
     CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
     CREATE INDEX api_tokens_user ON public.api_tokens USING btree (user_id) WHERE (user_id IS NOT NULL)
 
-TABLE audit_log_entries
-    id bigint NOT NULL DEFAULT nextval('audit_log_entries_id_seq'::regclass)
-    organization_id bigint NOT NULL
-    actor_user_id bigint
-    actor_label text NOT NULL
-    event text NOT NULL
-    target_object bigint
-    target_user_id bigint
-    ip_address text
-    data jsonb NOT NULL DEFAULT '{}'::jsonb
-    created_at timestamp with time zone NOT NULL DEFAULT now()
-    CONSTRAINT audit_log_entries_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
-    CONSTRAINT audit_log_entries_pkey PRIMARY KEY (id)
-    CREATE INDEX audit_log_entries_organization ON public.audit_log_entries USING btree (organization_id, id)
-
 TABLE artifact_bundles
     id bigint NOT NULL DEFAULT nextval('artifact_bundles_id_seq'::regclass)
     organization_id bigint NOT NULL
@@ -68,6 +53,21 @@ TABLE artifact_files
     CREATE INDEX artifact_files_debug_id ON public.artifact_files USING btree (project_id, debug_id, kind) WHERE (debug_id IS NOT NULL)
     CREATE INDEX artifact_files_release_url ON public.artifact_files USING btree (project_id, release, dist, url)
     CREATE INDEX artifact_files_sha1 ON public.artifact_files USING btree (sha1)
+
+TABLE audit_log_entries
+    id bigint NOT NULL DEFAULT nextval('audit_log_entries_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    actor_user_id bigint
+    actor_label text NOT NULL
+    event text NOT NULL
+    target_object bigint
+    target_user_id bigint
+    ip_address text
+    data jsonb NOT NULL DEFAULT '{}'::jsonb
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT audit_log_entries_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
+    CONSTRAINT audit_log_entries_pkey PRIMARY KEY (id)
+    CREATE INDEX audit_log_entries_organization ON public.audit_log_entries USING btree (organization_id, id)
 
 TABLE blob_usage
     organization_id bigint NOT NULL
