@@ -20,7 +20,8 @@ as_root() {
 # Installs the Debian packages that are missing (PostgreSQL server, libpq and librdkafka headers).
 ensure_packages() {
     local missing=()
-    for pkg in postgresql libpq-dev librdkafka-dev libbrotli-dev libzstd-dev pkg-config python3-venv; do
+    # esbuild, nodejs and a JDK build the real bundles and Java program the symbolication tests use.
+    for pkg in postgresql libpq-dev librdkafka-dev libbrotli-dev libzstd-dev pkg-config python3-venv esbuild nodejs default-jdk-headless; do
         dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
     done
     if [ "${#missing[@]}" -gt 0 ]; then
@@ -90,9 +91,9 @@ ensure_venv() {
         log "creating Python venv in $venv"
         python3 -m venv "$venv"
     fi
-    if ! "$venv/bin/python" -c 'import sentry_sdk, brotli, sentry_relay' 2>/dev/null || [ ! -x "$venv/bin/sentry-cli" ]; then
-        log "installing sentry-sdk, sentry-cli and sentry-relay from PyPI"
-        "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli brotli 'sentry-relay==0.10.1'
+    if ! "$venv/bin/python" -c 'import sentry_sdk, brotli, sentry_relay, symbolic' 2>/dev/null || [ ! -x "$venv/bin/sentry-cli" ]; then
+        log "installing sentry-sdk, sentry-cli, sentry-relay and symbolic (bench/symbolication.sh's reference) from PyPI"
+        "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli brotli 'sentry-relay==0.10.1' symbolic
     fi
     echo "$venv/bin/python"
 }
