@@ -68,7 +68,7 @@ func event(_ index: Int) -> JSON {
         return ["abs_path": .string(url), "filename": .string(url), "function": "a", "lineno": .int(Int64(line)), "colno": .int(Int64(column)), "in_app": true]
     }
     return ["platform": "javascript", "release": "bench@1",
-            "exception": ["values": [["type": "Error", "value": "boom \(index % 7)", "stacktrace": ["frames": .array(frames)]]]],
+            "exception": ["values": [["type": "Error", "value": .string("boom \(index % 7)"), "stacktrace": ["frames": .array(frames)]]]],
             "debug_meta": ["images": [["type": "sourcemap", "code_file": .string(url), "debug_id": .string(debugID)]]]]
 }
 let batch = (0..<100).map { index in

@@ -134,6 +134,7 @@ import Testing
     com.example.Util -> b:
         5:5:void com.example.Main.inlinedHere():40:40 -> c
         5:5:void util():7 -> c
+        5:5:void access$lambda():3 -> c
     # {"id":"com.android.tools.r8.synthesized"}
     broken line without arrow
         also broken -> 
@@ -149,7 +150,7 @@ import Testing
         ])
         #expect(remapper.remap(className: "a", method: "a", line: 3) == [.init(className: "com.example.Main", method: "other", line: 31, sourceFile: "Main.kt")])
         #expect(remapper.remap(className: "a", method: "b", line: nil).map(\.method) == ["noLines"])
-        // Inlined from another class: that class's name and source file.
+        // Inlined from another class: that class's name and source file; the synthesized frame is dropped.
         #expect(remapper.remap(className: "b", method: "c", line: 5).map { "\($0.className).\($0.method):\($0.line ?? -1)" } ==
                 ["com.example.Main.inlinedHere:40", "com.example.Util.util:7"])
         #expect(remapper.remap(className: "b", method: "c", line: 5).first?.sourceFile == "Main.kt")
