@@ -14,6 +14,12 @@ enum Base64VLQ {
     /// bad digit, a truncated number or one that does not fit 32 bits.
     @inline(__always)
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int) -> Int64? {
+        digits.withUnsafeBufferPointer { decode(bytes, &position, $0) }
+    }
+
+    /// As above with the digit table at hand (the parser's loop passes it once for all numbers).
+    @inline(__always)
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int, _ digits: UnsafeBufferPointer<Int8>) -> Int64? {
         var result: Int64 = 0
         var shift: Int64 = 0
         while position < bytes.count {

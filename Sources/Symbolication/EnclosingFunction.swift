@@ -5,7 +5,11 @@
 /// Bounded to `window` bytes before the position, so it is linear and cannot run away.
 public enum EnclosingFunction {
     public static func name(in source: String, line: Int, column: Int, window: Int = 32 * 1024) -> String? {
-        let bytes = Array(source.utf8)
+        var source = source
+        return source.withUTF8 { name(in: $0, line: line, column: column, window: window) }
+    }
+
+    static func name(in bytes: UnsafeBufferPointer<UInt8>, line: Int, column: Int, window: Int) -> String? {
         guard let offset = byteOffset(bytes, line: line, utf16Column: column) else { return nil }
         let floor = max(0, offset - window)
         var depth = 0
@@ -31,7 +35,7 @@ public enum EnclosingFunction {
     }
 
     /// The function name of a block opened at `brace`, if that block is a function body.
-    static func header(_ bytes: [UInt8], before brace: Int, floor: Int) -> String? {
+    static func header(_ bytes: UnsafeBufferPointer<UInt8>, before brace: Int, floor: Int) -> String? {
         var index = skipSpace(bytes, brace - 1, floor)
         // `=> {`
         if index >= floor + 1, bytes[index] == UInt8(ascii: ">"), bytes[index - 1] == UInt8(ascii: "=") {
@@ -65,13 +69,13 @@ public enum EnclosingFunction {
     }
 
     /// `name =` / `name:` / `.name =` before `index` (which points at the end of what precedes).
-    static func assignedName(_ bytes: [UInt8], _ index: Int, _ floor: Int) -> String? {
+    static func assignedName(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, _ floor: Int) -> String? {
         guard index >= floor, bytes[index] == UInt8(ascii: "=") || bytes[index] == UInt8(ascii: ":") else { return nil }
         let nameEnd = skipSpace(bytes, index - 1, floor)
         return identifier(bytes, nameEnd, floor)?.text
     }
 
-    static func matchingParen(_ bytes: [UInt8], _ close: Int, _ floor: Int) -> Int? {
+    static func matchingParen(_ bytes: UnsafeBufferPointer<UInt8>, _ close: Int, _ floor: Int) -> Int? {
         var depth = 0
         var index = close
         while index >= floor {
@@ -85,7 +89,7 @@ public enum EnclosingFunction {
         return nil
     }
 
-    static func skipSpace(_ bytes: [UInt8], _ start: Int, _ floor: Int) -> Int {
+    static func skipSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ floor: Int) -> Int {
         var index = start
         while index >= floor, bytes[index] == 32 || bytes[index] == 9 || bytes[index] == 10 || bytes[index] == 13 { index -= 1 }
         return index
@@ -95,14 +99,14 @@ public enum EnclosingFunction {
         (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 95 || byte == 36 || byte >= 128
     }
 
-    static func skipIdentifier(_ bytes: [UInt8], _ end: Int, _ floor: Int) -> (start: Int, next: Int) {
+    static func skipIdentifier(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int, _ floor: Int) -> (start: Int, next: Int) {
         var index = end
         while index >= floor, isIdentifierByte(bytes[index]) { index -= 1 }
         return (index + 1, index)
     }
 
     /// The identifier ending at `end`, and where it starts.
-    static func identifier(_ bytes: [UInt8], _ end: Int, _ floor: Int) -> (text: String, start: Int)? {
+    static func identifier(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int, _ floor: Int) -> (text: String, start: Int)? {
         guard end >= floor, isIdentifierByte(bytes[end]) else { return nil }
         let (start, _) = skipIdentifier(bytes, end, floor)
         guard !(bytes[start] >= 48 && bytes[start] <= 57) else { return nil }
@@ -110,7 +114,7 @@ public enum EnclosingFunction {
     }
 
     /// The byte offset of 0-based `line` and UTF-16 `utf16Column`.
-    static func byteOffset(_ bytes: [UInt8], line: Int, utf16Column: Int) -> Int? {
+    static func byteOffset(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, utf16Column: Int) -> Int? {
         var index = 0, current = 0
         while current < line {
             guard let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }

@@ -8,30 +8,30 @@ public struct SourceContext: Sendable, Equatable {
     /// Context for 0-based `line` and 0-based UTF-16 `column` of `source`; nil past its end.
     public static func around(_ source: String, line: Int, column: Int, lines count: Int = 5) -> SourceContext? {
         guard line >= 0 else { return nil }
-        var utf8 = source.utf8[...]
-        // As Python's `splitlines`, a final newline ends the last line instead of starting one.
-        if utf8.last == UInt8(ascii: "\n") { utf8 = utf8.dropLast() }
-        var index = 0
-        var pre: [Substring] = []
-        var current: Substring?
-        var post: [String] = []
-        while true {
-            let newline = utf8.firstIndex(of: UInt8(ascii: "\n"))
-            let text = Substring(utf8[..<(newline ?? utf8.endIndex)])
-            if index >= line - count && index < line {
-                pre.append(text)
-            } else if index == line {
-                current = text
-            } else if index > line {
-                post.append(trim(text, column: 0))
-                if post.count == count { break }
+        var source = source
+        return source.withUTF8 { bytes -> SourceContext? in
+            var end = bytes.count
+            // As Python's `splitlines`, a final newline ends the last line instead of starting one.
+            if end > 0, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+            var start = 0, index = 0
+            var pre: [String] = [], current: String?, post: [String] = []
+            // Only the wanted lines become strings; the others are skipped byte by byte.
+            while true {
+                var stop = start
+                while stop < end && bytes[stop] != UInt8(ascii: "\n") { stop += 1 }
+                if index >= line - count {
+                    let text = Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self))
+                    if index < line { pre.append(trim(text, column: 0)) }
+                    else if index == line { current = trim(text, column: column) }
+                    else { post.append(trim(text, column: 0)) }
+                }
+                if stop >= end || index >= line + count { break }
+                start = stop + 1
+                index += 1
             }
-            guard let newline else { break }
-            utf8 = utf8[utf8.index(after: newline)...]
-            index += 1
+            guard let current else { return nil }
+            return SourceContext(pre: pre, line: current, post: post)
         }
-        guard let current else { return nil }
-        return SourceContext(pre: pre.map { trim($0, column: 0) }, line: trim(current, column: column), post: post)
     }
 
     /// Sentry's `trim_line`: lines up to 150 characters stay whole; longer ones keep 140
@@ -39,6 +39,8 @@ public struct SourceContext: Sendable, Equatable {
     public static func trim(_ text: Substring, column: Int) -> String {
         var text = text
         if text.hasSuffix("\r") { text = text.dropLast() }
+        // At most 150 bytes is at most 150 characters: nothing to cut.
+        if text.utf8.count <= 150 { return String(text) }
         let scalars = Array(text.unicodeScalars)
         let length = scalars.count
         guard length > 150 else { return String(text) }

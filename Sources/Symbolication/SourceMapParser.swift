@@ -66,6 +66,8 @@ public enum SourceMapParser {
             names += ownNames
             contents += ownSources.indices.map { $0 < ownContents.count ? ownContents[$0].string : nil }
             let countBefore = mappings.count
+            // One mapping per segment, and a segment takes at least a byte and a comma.
+            mappings.reserveCapacity(mappings.count + encoded.utf8.count / 5)
             let failure: String? = encoded.withUTF8 { bytes in
                 decode(bytes, sourceCount: Int64(ownSources.count), nameCount: Int64(ownNames.count),
                        sourceBase: sourceBase, nameBase: nameBase, lineOffset: lineOffset, columnOffset: columnOffset)
@@ -87,6 +89,8 @@ public enum SourceMapParser {
             var lineStart = mappings.count
             var lastColumn: Int64 = -1
             let limit = Int64(UInt32.max)
+            let table = Base64VLQ.digits
+            return table.withUnsafeBufferPointer { digits in
             // A field sum is clamped so a run of huge deltas cannot overflow Int64.
             func add(_ value: inout Int64, _ delta: Int64) { value = min(max(value &+ delta, -limit), limit) }
             while position < bytes.count {
@@ -103,12 +107,12 @@ public enum SourceMapParser {
                     continue
                 }
                 if byte == UInt8(ascii: ",") { position += 1; continue }
-                guard let delta = Base64VLQ.decode(bytes, &position) else { return "invalid VLQ in mappings at byte \(position)" }
+                guard let delta = Base64VLQ.decode(bytes, &position, digits) else { return "invalid VLQ in mappings at byte \(position)" }
                 add(&column, delta)
                 var fields = (Int64(0), Int64(0), Int64(0), Int64(0))
                 var count = 0
                 while position < bytes.count, bytes[position] != UInt8(ascii: ","), bytes[position] != UInt8(ascii: ";") {
-                    guard count < 4, let value = Base64VLQ.decode(bytes, &position) else {
+                    guard count < 4, let value = Base64VLQ.decode(bytes, &position, digits) else {
                         return "invalid segment in mappings at byte \(position)"
                     }
                     switch count {
@@ -143,6 +147,7 @@ public enum SourceMapParser {
             }
             if !lineSorted { sortLine(from: lineStart) }
             return nil
+            }
         }
 
         private mutating func sortLine(from start: Int) {

@@ -19,7 +19,7 @@ public final class ArtifactCache: @unchecked Sendable {
     private let lock = NSLock()
     private let missingTTL: Duration
 
-    /// `capacityBytes`: what parsed artifacts may hold (`FAULTLINE_SYMBOLICATION_CACHE_MB`).
+    /// `capacityBytes`: what parsed artifacts may hold in memory, by their own estimate.
     public init(source: any ArtifactSource, capacityBytes: Int = 256 << 20, missingTTL: Duration = .seconds(30)) {
         self.source = source
         lru = ByteBoundedLRU(capacity: capacityBytes)

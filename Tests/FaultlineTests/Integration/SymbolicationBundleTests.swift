@@ -248,6 +248,29 @@ import Testing
         #expect(app.last?["context_line"]?.string == "    throw new TypeError(\"no separator in \" + text);")
     }
 
+    /// `faultline sourcemap lookup` and `faultline proguard lookup` answer from the same parsers.
+    @Test func lookupCommandsPrintOriginalPositions() throws {
+        let esbuild = try Self.tool("esbuild"), faultline = try TestEnvironment.executable
+        let work = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try Self.run(esbuild, ["src/entry.js", "--bundle", "--minify", "--sourcemap", "--format=iife", "--outfile=dist/app.min.js"], in: work)
+        // The minified column of `new Error` in the one-line bundle, 1-based.
+        let minified = String(decoding: try Self.read(work.appendingPathComponent("dist/app.min.js")), as: UTF8.self)
+        let range = try #require(minified.range(of: "new Error"))
+        let column = minified.utf16.distance(from: minified.startIndex, to: range.lowerBound) + 1
+        let line = try Self.run(faultline, ["sourcemap", "lookup", "dist/app.min.js.map", "1", String(column)], in: work)
+        #expect(try JSON.parse(line.trimmingCharacters(in: .whitespacesAndNewlines)) ==
+                ["source": "../src/util.js", "line": 5, "column": 11, "name": .null])
+        let mapping = Self.fixtures.appendingPathComponent("java/mapping.txt").path
+        let frames = try Self.run(faultline, ["proguard", "lookup", mapping, "b", "a", "7"], in: work)
+        #expect(frames.split(separator: "\n").map { try? JSON.parse(String($0)) } == [
+            ["class": "com.example.Parser", "method": "checkSeparator", "line": 207, "source_file": "Parser.java"],
+            ["class": "com.example.Parser", "method": "parse", "line": 50, "source_file": "Parser.java"],
+        ])
+        #expect(try Self.run(faultline, ["proguard", "lookup", mapping, "c"], in: work).contains(#""class":"com.example.ConfigException""#))
+        #expect(throws: TestSetupError.self) { try Self.run(faultline, ["sourcemap", "lookup", mapping, "1", "1"], in: work) }
+    }
+
     /// A Java program compiled with `javac` under obfuscated names, its stack trace deobfuscated
     /// with a mapping that has inlined frames and R8 source file metadata.
     @Test func javaStackTraceIsDeobfuscated() throws {
