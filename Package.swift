@@ -52,6 +52,8 @@ let package = Package(
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        // Source maps and ProGuard/R8 mappings applied to frames (pure; the processor's SymbolicateStage wires it).
+        .target(name: "Symbolication", dependencies: ["EventModel"]),
         .target(name: "Grouping", dependencies: [
             "EventModel", "GlobEngine",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -103,7 +105,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "Processor", dependencies: [
-            "Core", "EventModel", "Grouping", "Kafka", "Postgres", "Store", "Scrubbing", "Quotas", "Artifacts",
+            "Core", "EventModel", "Grouping", "Kafka", "Postgres", "Store", "Scrubbing", "Quotas", "Artifacts", "Symbolication",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -117,7 +119,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "faultline", dependencies: [
-            "Core", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing", "Spool", "Artifacts",
+            "Core", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing", "Spool", "Artifacts", "Symbolication",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -148,12 +150,15 @@ let package = Package(
         // Test tool: appends to a spool and prints each acknowledged sequence, to be killed -9 (SpoolCrashTests).
         .executableTarget(name: "spool-crash-probe", dependencies: ["Spool"]),
 
+        // Benchmark tool: source map parse, lookups and the symbolication stage (bench/symbolication.sh).
+        .executableTarget(name: "bench-symbolication", dependencies: ["EventModel", "Processor", "Symbolication"]),
+
         // Benchmark tool: spool appends against a plain write+fdatasync loop (bench/spool.sh).
         .executableTarget(name: "bench-spool", dependencies: ["Spool"]),
 
         .testTarget(name: "FaultlineTests", dependencies: [
             "Core", "Spool", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
-            "GlobEngine", "Artifacts",
+            "GlobEngine", "Artifacts", "Symbolication",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),

@@ -20,8 +20,9 @@ as_root() {
 # Installs the Debian packages that are missing (PostgreSQL server, libpq and librdkafka headers).
 ensure_packages() {
     local missing=()
-    # chromium and chromium-driver: the dashboard's browser test (Tests/…/DashboardBrowserTests).
-    for pkg in postgresql libpq-dev librdkafka-dev libbrotli-dev libzstd-dev pkg-config python3-venv chromium chromium-driver; do
+    # chromium and chromium-driver: the dashboard's browser test (Tests/…/DashboardBrowserTests);
+    # esbuild, nodejs and a JDK build the real bundles and Java program the symbolication tests use.
+    for pkg in postgresql libpq-dev librdkafka-dev libbrotli-dev libzstd-dev pkg-config python3-venv chromium chromium-driver esbuild nodejs default-jdk-headless; do
         dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
     done
     if [ "${#missing[@]}" -gt 0 ]; then
@@ -91,9 +92,9 @@ ensure_venv() {
         log "creating Python venv in $venv"
         python3 -m venv "$venv"
     fi
-    if ! "$venv/bin/python" -c 'import sentry_sdk, brotli, sentry_relay, selenium' 2>/dev/null || [ ! -x "$venv/bin/sentry-cli" ]; then
-        log "installing sentry-sdk, sentry-cli, sentry-relay and selenium from PyPI"
-        "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli brotli 'sentry-relay==0.10.1' 'selenium>=4,<5'
+    if ! "$venv/bin/python" -c 'import sentry_sdk, brotli, sentry_relay, selenium, symbolic' 2>/dev/null || [ ! -x "$venv/bin/sentry-cli" ]; then
+        log "installing sentry-sdk, sentry-cli, sentry-relay, selenium and symbolic (bench/symbolication.sh's reference) from PyPI"
+        "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli brotli 'sentry-relay==0.10.1' 'selenium>=4,<5' symbolic
     fi
     # sentry-cli 2.x beside it (its own venv: one package, two versions) for the legacy
     # release-files path (ArtifactUploadTests finds it at ../venv-cli2/bin/sentry-cli).

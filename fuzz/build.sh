@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets into fuzz/.build/<target>: swiftc over the sources each one
 # needs, instrumented for libFuzzer and AddressSanitizer. Not part of Package.swift, so the
 # package's build and CI never see these files.
-#   fuzz/build.sh [TARGET…]   (default: envelope event decompress search process render)
+#   fuzz/build.sh [TARGET…]   (default: envelope event decompress search process render symbolication)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/.build
@@ -31,7 +31,7 @@ build() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(envelope event decompress search process render)
+[ ${#targets[@]} -gt 0 ] || targets=(envelope event decompress search process render symbolication)
 for target in "${targets[@]}"; do
     case $target in
     envelope|event) build "$target" Sources/EventModel/*.swift ;;
@@ -71,13 +71,19 @@ for target in "${targets[@]}"; do
         module Quotas Sources/Quotas/*.swift
         module Scrubbing Sources/Scrubbing/*.swift
         module Grouping Sources/Grouping/*.swift
+        module Symbolication Sources/Symbolication/*.swift
         sources=()
         for file in Sources/Processor/*.swift Sources/Processor/Stages/*.swift; do
-            if ! grep -E '^import ' "$file" | grep -qvE '^import (Foundation|EventModel|Quotas|Scrubbing|Grouping)$'; then
+            if ! grep -E '^import ' "$file" | grep -qvE '^import (Foundation|EventModel|Quotas|Scrubbing|Grouping|Symbolication)$'; then
                 sources+=("$file")
             fi
         done
-        build "$target" -I "$modules" "${sources[@]}" -L "$modules" -lGrouping -lScrubbing -lQuotas -lGlobEngine -lCrypto -lEventModel ;;
+        build "$target" -I "$modules" "${sources[@]}" -L "$modules" -lGrouping -lScrubbing -lQuotas -lGlobEngine -lCrypto -lSymbolication -lEventModel ;;
+    symbolication)
+        # Uploaded artifacts: source maps (and index maps), minified files' comments, ProGuard/R8
+        # mappings, and the original-source scan for function names.
+        module EventModel Sources/EventModel/*.swift
+        build "$target" -I "$modules" Sources/Symbolication/*.swift -L "$modules" -lEventModel ;;
     render)
         # Reading a stored event: the API's EventJSON and the dashboard's EventHTML, with the pure
         # files they use.

@@ -12,6 +12,7 @@ dict=()
 case $target in
     event|process|render) max_len=65536; dict=(-dict=fuzz/json.dict) ;;
     envelope) max_len=65536 ;;
+    symbolication) max_len=65536; dict=(-dict=fuzz/json.dict) ;;
     decompress) max_len=16384 ;;
     search) max_len=2048 ;;   # queries over 1,000 characters are refused up front
     *) echo "unknown target $target" >&2; exit 2 ;;

@@ -119,7 +119,8 @@ enum EventJSON {
             "type": value["type"] ?? .null, "value": value["value"] ?? .null, "module": value["module"] ?? .null,
             "mechanism": value["mechanism"] ?? .null, "threadId": value["thread_id"] ?? .null,
             "stacktrace": value["stacktrace"].map(stacktraceJSON) ?? .null,
-            "rawStacktrace": .null,
+            // The minified/obfuscated original the symbolication stage kept (docs/SYMBOLICATION.md).
+            "rawStacktrace": value["raw_stacktrace"].map(stacktraceJSON) ?? .null,
         ])
     }
 
@@ -127,6 +128,7 @@ enum EventJSON {
         .object([
             "id": value["id"] ?? .null, "name": value["name"] ?? .null, "crashed": value["crashed"] ?? .bool(false),
             "current": value["current"] ?? .bool(false), "stacktrace": value["stacktrace"].map(stacktraceJSON) ?? .null,
+            "rawStacktrace": value["raw_stacktrace"].map(stacktraceJSON) ?? .null,
         ])
     }
 

@@ -7,5 +7,5 @@ struct Faultline: AsyncParsableCommand {
         abstract: "Self-hosted, Sentry-compatible error tracking on Kafka and PostgreSQL.",
         subcommands: [DevCommand.self, RelayCommand.self, ProcessorCommand.self, QueryCommand.self,
                       BrokerCommand.self, MigrateCommand.self, AdminCommand.self, GroupCommand.self,
-                      ReprocessCommand.self])
+                      ReprocessCommand.self, SourceMapCommand.self, ProguardCommand.self])
 }

@@ -19,11 +19,16 @@ public final class EventsHandler: TopicHandler {
     public func handle(_ messages: [KafkaMessage], database: DatabaseSession) -> TopicWrite {
         let decoded = messages.map { message in Result { try IngestMessage.decode(message.value) } }
         let context = pipeline.prepare(projects: Set(decoded.compactMap { try? $0.get().metadata.projectID }))
+        let ingested = decoded.compactMap { try? $0.get() }
+        var results = pipeline.process(batch: ingested, context).makeIterator()
         var events: [ProcessedEvent] = []
         var deadLetters: [DeadLetter] = []
         for (message, ingest) in zip(messages, decoded) {
             do {
-                events.append(try pipeline.process(try ingest.get(), context))
+                _ = try ingest.get()
+                // One result per decoded message, in order.
+                guard let result = results.next() else { throw EventFailure.undecodable("internal: no result for the message") }
+                events.append(try result.get())
             } catch {
                 deadLetters.append(DeadLetter(
                     topic: message.topic, partition: message.partition, offset: message.offset,

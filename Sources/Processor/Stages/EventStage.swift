@@ -2,6 +2,7 @@ import EventModel
 import Foundation
 import Grouping
 import Scrubbing
+import Symbolication
 
 /// One step of turning an ingest message into a stored event. `run` is pure over the event and
 /// the batch's context; anything a stage needs from outside (project settings and rules today;
@@ -11,12 +12,17 @@ import Scrubbing
 public protocol EventStage {
     /// I/O for the whole batch, before any event runs: fill `context` for `projects`.
     func prepare(_ context: inout EventBatchContext, projects: Set<Int64>)
+    /// I/O that depends on the events themselves (symbolication: the artifacts their frames
+    /// name): runs once per batch, after the stages before this one ran over every event, with
+    /// the events as they left them.
+    func prepare(_ context: inout EventBatchContext, events: [WorkingEvent])
     /// Pure: advance one event. Throwing makes the message a dead letter.
     func run(_ event: inout WorkingEvent, _ context: EventBatchContext) throws(EventFailure)
 }
 
 extension EventStage {
     public func prepare(_ context: inout EventBatchContext, projects: Set<Int64>) {}
+    public func prepare(_ context: inout EventBatchContext, events: [WorkingEvent]) {}
 }
 
 /// A project's settings as the stages use them: scrubbing (and its rules compiled), and the
@@ -80,6 +86,8 @@ public struct EventBatchContext: Sendable {
     }
     public private(set) var defaultScrubber: EventScrubber = .default
     public var defaultGrouping: GroupingConfig = .default
+    /// The artifacts the batch's frames need, as `SymbolicateStage.prepare` found them.
+    public var symbolication = SymbolicationArtifacts()
 
     public init() {}
 

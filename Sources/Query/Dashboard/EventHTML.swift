@@ -9,11 +9,10 @@ enum EventHTML {
         let exceptions = event.payload["exception"]?["values"]?.array ?? event.payload["exception"]?.array ?? []
         for exception in exceptions.reversed() {
             html += "<p><b>\(HTML.escape(exception["type"]?.string ?? "Error"))</b>: \(HTML.escape(exception["value"]?.string ?? ""))</p>"
-            for frame in (exception["stacktrace"]?["frames"]?.array ?? []).reversed() {
-                let location = frame["filename"]?.string ?? frame["module"]?.string ?? frame["abs_path"]?.string ?? "?"
-                let line = frame["lineno"]?.int.map { ":\($0)" } ?? ""
-                let context = frame["context_line"]?.string.map { "<div class=\"ctx\">\(HTML.escape($0))</div>" } ?? ""
-                html += "<div class=\"frame\(frame["in_app"]?.bool == true ? " app" : "")\">\(HTML.escape(location))\(line) in <b>\(HTML.escape(frame["function"]?.string ?? "?"))</b>\(context)</div>"
+            html += frames(exception["stacktrace"])
+            // Symbolicated: the minified/obfuscated frames as they arrived, one click away.
+            if let raw = exception["raw_stacktrace"], raw["frames"]?.array != nil {
+                html += "<details><summary class=\"muted\">Raw stack trace (as sent, before symbolication)</summary>\(frames(raw))</details>"
             }
         }
         if let message = EventJSON.message(event.payload), exceptions.isEmpty { html += "<p>\(HTML.escape(message))</p>" }
@@ -24,6 +23,19 @@ enum EventHTML {
                 html += "<tr><td>\(HTML.escape(crumb["category"]?.string ?? ""))</td><td>\(HTML.escape(crumb["message"]?.string ?? ""))</td><td>\(HTML.escape(crumb["level"]?.string ?? ""))</td></tr>"
             }
             html += "</table>"
+        }
+        return html
+    }
+
+    /// A stack trace's frames, innermost first.
+    static func frames(_ stacktrace: JSON?) -> String {
+        var html = ""
+        for frame in (stacktrace?["frames"]?.array ?? []).reversed() {
+            let location = frame["filename"]?.string ?? frame["module"]?.string ?? frame["abs_path"]?.string ?? "?"
+            let line = frame["lineno"]?.int.map { ":\($0)" } ?? ""
+            let column = frame["colno"]?.int.map { ":\($0)" } ?? ""
+            let context = frame["context_line"]?.string.map { "<div class=\"ctx\">\(HTML.escape($0))</div>" } ?? ""
+            html += "<div class=\"frame\(frame["in_app"]?.bool == true ? " app" : "")\">\(HTML.escape(location))\(line)\(column) in <b>\(HTML.escape(frame["function"]?.string ?? "?"))</b>\(context)</div>"
         }
         return html
     }

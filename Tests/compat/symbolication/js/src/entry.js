@@ -1,0 +1,2 @@
+import { main } from "./app.js";
+globalThis.runApp = main;
