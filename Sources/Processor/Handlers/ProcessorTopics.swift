@@ -9,7 +9,11 @@ public enum ProcessorTopics {
     static var entries: [(topic: KeyPath<Topics, String>, handler: @Sendable (String, DatabaseSession, Logger) -> any TopicHandler)] {
         [
             (\.events, { topic, database, logger in
-                EventsHandler(topic: topic, pipeline: .standard(settings: ProjectSettingsCache(database: database, logger: logger)))
+                // Each worker reads artifacts through its own connection, so each keeps its own cache.
+                let artifacts = ArtifactCache(source: StoredArtifactSource(database: database, logger: logger),
+                                              capacityBytes: ArtifactCache.workerCapacityBytes)
+                return EventsHandler(topic: topic, pipeline: .standard(settings: ProjectSettingsCache(database: database, logger: logger),
+                                                                       artifacts: artifacts))
             }),
             (\.outcomes, { topic, _, logger in OutcomesHandler(topic: topic, logger: logger) }),
         ]

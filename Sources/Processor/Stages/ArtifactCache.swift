@@ -1,7 +1,7 @@
 import Foundation
 import Symbolication
 
-/// Parsed artifacts shared by the processor's workers: source maps, minified files' comments and
+/// Parsed artifacts of one processor worker (each reads through its own connection): source maps, minified files' comments and
 /// ProGuard mappings, read through an `ArtifactSource` and kept in a byte-bounded LRU, so a hot
 /// release's map is fetched and parsed once per process, not once per event or batch. An
 /// artifact found missing is remembered for `missingTTL` only: uploads often land after the
@@ -13,6 +13,9 @@ public final class ArtifactCache: @unchecked Sendable {
         case proguard(ProguardRemapper)
         case missing(until: ContinuousClock.Instant)
     }
+
+    /// What one processor worker's cache may hold (`ProcessorTopics`).
+    public static let workerCapacityBytes = 128 << 20
 
     public let source: any ArtifactSource
     private let lru: ByteBoundedLRU<String, Entry>

@@ -150,6 +150,36 @@ import Testing
                 #expect(committer["author"]?["email"]?.string == "ada@example.com")
                 #expect(committer["commits"]?.array?.first?["message"]?.string?.contains("fix checkout total") == true)
 
+                // The whole path: a minified frame of the uploaded bundle, sent through the relay, is
+                // symbolicated by the processor from what sentry-cli uploaded, and the API shows both.
+                let minifiedText = String(decoding: minified, as: UTF8.self)
+                let throwSite = try #require(minifiedText.range(of: "Error(\"empty cart\")") ?? minifiedText.range(of: "empty cart"))
+                let linesBefore = minifiedText[..<throwSite.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+                let minLine = linesBefore.count, minColumn = (linesBefore.last.map { $0.utf16.count } ?? 0) + 1
+                let symbolicatedID = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+                let minifiedEvent = #"{"event_id":"\#(symbolicatedID)","platform":"javascript","release":"web@1.0","exception":{"values":[{"type":"Error","value":"empty cart","stacktrace":{"frames":[{"abs_path":"https://shop.example.com/app.min.js","filename":"app.min.js","function":"n","lineno":\#(minLine),"colno":\#(minColumn)}]}}]},"debug_meta":{"images":[{"type":"sourcemap","code_file":"https://shop.example.com/app.min.js","debug_id":"\#(debugID)"}]}}"#
+                #expect(try await stack.postEnvelope(client, "{\"event_id\":\"\(symbolicatedID)\"}\n{\"type\":\"event\"}\n\(minifiedEvent)\n") == .ok)
+                var symbolicated: JSON = .null
+                let symbolicatedDeadline = Date().addingTimeInterval(20)
+                while Date() < symbolicatedDeadline {
+                    let response = try await client.execute(uri: "/api/0/projects/acme/web/events/\(symbolicatedID)/", method: .get,
+                                                            headers: [.authorization: "Bearer \(stack.token)"])
+                    if response.status == .ok {
+                        symbolicated = try JSON.parse(Array(response.body.readableBytesView))
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                let exceptionEntry = try #require(symbolicated["entries"]?.array?.first { $0["type"] == "exception" }, "\(symbolicated)")
+                let value = exceptionEntry["data"]?["values"]?.array?.first
+                let frame = try #require(value?["stacktrace"]?["frames"]?.array?.last, "\(exceptionEntry)")
+                #expect(frame["filename"]?.string?.hasSuffix("src/app.js") == true, "\(frame)")
+                #expect(frame["lineNo"]?.int == 3, "\(frame)")
+                #expect(frame["context"]?.array?.contains { $0.array?.last?.string?.contains("throw new Error('empty cart')") == true } == true,
+                        "\(frame)")
+                let rawFrame = value?["rawStacktrace"]?["frames"]?.array?.last
+                #expect(rawFrame?["filename"]?.string == "app.min.js" && rawFrame?["lineNo"]?.int == Int64(minLine), "\(value ?? .null)")
+
                 // events list: the project's events.
                 let events = try await sh("'\(binary)' events list")
                 // sentry-cli prints the id as a hyphenated UUID.
