@@ -42,8 +42,12 @@ public struct EventScrubber: Sendable {
 
     /// Scrubs `event`, recording what the rules change in `meta` (Sentry's remarks).
     public func scrub(_ event: inout [String: JSON], meta: inout EventMeta) {
-        for config in advanced { PiiProcessor(config).process(&event, meta: &meta) }
-        if let defaults { event = defaults.scrub(event, meta: &meta) }
-        if let derived { PiiProcessor(derived).process(&event, meta: &meta) }
+        // The rules count offsets in Unicode scalars among themselves; Sentry reports UTF-8 offsets.
+        var remarks = EventMeta()
+        for config in advanced { PiiProcessor(config).process(&event, meta: &remarks) }
+        if let defaults { event = defaults.scrub(event, meta: &remarks) }
+        if let derived { PiiProcessor(derived).process(&event, meta: &remarks) }
+        remarks.convertRangesToUTF8(in: .object(event))
+        meta.merge(remarks)
     }
 }

@@ -49,7 +49,8 @@ struct TextChanges: Sendable, Equatable {
         return changes[0].rule
     }
 
-    /// Sentry's remarks for `text` (the changed value): ranges in Unicode scalar offsets.
+    /// The remarks for `text` (the changed value), ranges in Unicode scalar offsets, the unit the
+    /// PII processor works in; `EventScrubber` turns them into Sentry's UTF-8 offsets at the end.
     func remarks(in text: String) -> [EventMeta.Remark] {
         guard !changes.isEmpty else { return [] }
         var remarks: [EventMeta.Remark] = []

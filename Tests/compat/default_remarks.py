@@ -40,7 +40,7 @@ LOCATIONS = {
     "headers": lambda text: {"request": {"headers": [["X-Note", text], ["Authorization", "Basic abc"]]}},
     "cookies": lambda text: {"request": {"cookies": [["theme", text], ["sessionid", "s1"], ["secret", "x"]]}},
     "extra": lambda text: {"extra": {"value": text, "nested": {"passwd": 12, "flag": {"auth": True}}, "list": [text]}},
-    "contexts": lambda text: {"contexts": {"app": {"type": "app", "app_name": text, "api_key": "k"}}},
+    "contexts": lambda text: {"contexts": {"custom": {"type": "custom", "detail": text, "api_key": "k"}}},
     "frame-vars": lambda text: {"exception": {"values": [{"type": "E", "value": text, "stacktrace": {"frames": [
         {"function": "f", "filename": "a.py", "vars": {"arg": text, "token": "t", "items": [text]}}]}}]}},
     "breadcrumbs": lambda text: {"breadcrumbs": {"values": [{"message": text, "data": {"detail": text, "secret": "s"}}]}},
@@ -54,7 +54,8 @@ def cases():
         for rule, text in TEXTS.items():
             out.append((f"{location}/{rule}", {}, build(text)))
     out.append(("user-ip/scrub-ip", {"scrubIpAddresses": True},
-                {"user": {"ip_address": "10.1.2.3", "id": "u1"}, "extra": {"from": "connected from 192.168.0.1"}}))
+                {"user": {"ip_address": "10.1.2.3", "id": "u1"},
+                 "extra": {"from": "connected from 192.168.0.1", "wide": "😀€ 192.168.0.1 4111111111111111"}}))
     out.append(("sensitive-fields/case", {"sensitiveFields": ["note", "Order"]},
                 {"extra": {"note": "x", "Note": "y", "NOTE": "z", "my_note": "w", "order": "o", "Order_id": "p",
                            "text": "note=1", "Text": "Note=1"},

@@ -45,32 +45,35 @@ import Testing
         #expect(cases.count > 80)
         for scrubCase in cases {
             let actual = scrub(scrubCase)
-            #expect(actual["_meta"] == scrubCase.expected["_meta"],
-                    "\(scrubCase.name) _meta: \(actual["_meta"]?.encodedString() ?? "nil") != \(scrubCase.expected["_meta"]?.encodedString() ?? "nil")")
+            let actualMeta = actual["_meta"]?.encodedString() ?? "nil", expectedMeta = scrubCase.expected["_meta"]?.encodedString() ?? "nil"
+            #expect(actualMeta == expectedMeta, "\(scrubCase.name) _meta")
             for (key, value) in scrubCase.expected.object ?? [:] where key != "_meta" {
-                #expect(actual[key] == value, "\(scrubCase.name) \(key): \(actual[key]?.encodedString() ?? "nil") != \(value.encodedString())")
+                let actualValue = actual[key]?.encodedString() ?? "nil", expectedValue = value.encodedString()
+                #expect(actualValue == expectedValue, "\(scrubCase.name) \(key)")
             }
         }
     }
 
     @Test func recordedRemarksMatchSentryRelay() throws {
         let path = TestEnvironment.packageRoot.appendingPathComponent("Tests/compat/default_remarks.json").path
-        check(try Self.cases(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)))
+        Self.check(try Self.cases(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)))
     }
 
     @Test func liveRemarksMatchSentryRelay() async throws {
         let run = try await ChildProcess.run(try TestEnvironment.python, [TestEnvironment.compatScript("default_remarks.py")])
         #expect(run.status == 0, "\(run.stderr)")
-        check(try Self.cases(run.stdout))
+        Self.check(try Self.cases(run.stdout))
     }
 
-    /// Ranges count Unicode scalars of the new value; several rules in one text are in text order.
-    @Test func rangesAreInScalarsOfTheNewValue() {
+    /// Ranges are UTF-8 offsets in the new value (as the package reports them), `len` counts
+    /// characters; several rules in one text are in text order.
+    @Test func rangesAreUTF8OffsetsInTheNewValue() {
         var meta = EventMeta()
-        let event = Scrubber(.default).scrub(["extra": ["v": "é 4111111111111111 ü 123-45-6789"]], meta: &meta)
+        var event: [String: JSON] = ["extra": ["v": "é 4111111111111111 ü 123-45-6789"]]
+        EventScrubber.default.scrub(&event, meta: &meta)
         #expect(event["extra"]?["v"] == "é [Filtered] ü [Filtered]")
-        #expect(meta[["extra", "v"]].entry.remarks == [EventMeta.Remark("@creditcard:filter", .substituted, range: 2..<12),
-                                                        EventMeta.Remark("@usssn:filter", .substituted, range: 15..<25)])
+        #expect(meta[["extra", "v"]].entry.remarks == [EventMeta.Remark("@creditcard:filter", .substituted, range: 3..<13),
+                                                        EventMeta.Remark("@usssn:filter", .substituted, range: 17..<27)])
         #expect(meta[["extra", "v"]].entry.originalLength == 32)
     }
 }
