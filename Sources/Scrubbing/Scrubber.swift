@@ -170,8 +170,9 @@ public struct Scrubber: Sendable {
 
     /// Sentry's `@password` check of a string value (as `sentry-relay` 0.10.1 answers it): the
     /// text names a secret (`password`, `secret`, `auth`, …) anywhere, is exactly `otp` or
-    /// `two_factor`, or holds a `name=` whose name has `token` in it or is one of the project's
-    /// sensitive fields (`?token=…`). One forward pass: at a byte that starts one of the words,
+    /// `two_factor`, or holds a `name=` whose name has `token` in it (`?token=…`); else Sentry's
+    /// `strip-fields` check: the text holds one of the project's sensitive fields, as written
+    /// (`open ~/notes.txt` for `note`). One forward pass: at a byte that starts one of the words,
     /// only the words starting with it are compared (static strings, so the scan does no
     /// reference counting). Answers the rule that matched.
     func sensitiveTextRule(_ text: String) -> String? {
@@ -198,19 +199,16 @@ public struct Scrubber: Sendable {
                 index += 1
             }
             return nil
-        }
+        } ?? (customFields.contains(where: { ASCIISearch.contains(text.utf8, exactly: $0) }) ? Self.fieldsRule : nil)
     }
 
     func isSensitiveText(_ text: String) -> Bool { sensitiveTextRule(text) != nil }
 
     static let tokenWord = Array("token".utf8)
 
-    /// A `name=` inside a text is sensitive when the name holds `token` (any case) or one of the
-    /// project's fields (as written).
+    /// A `name=` inside a text is sensitive when the name holds `token` (any case).
     func sensitiveNameRule(_ name: String) -> String? {
-        if ASCIISearch.contains(name.utf8, lowercased: Self.tokenWord) { return Self.passwordRule }
-        if customFields.contains(where: { ASCIISearch.contains(name.utf8, exactly: $0) }) { return Self.fieldsRule }
-        return nil
+        ASCIISearch.contains(name.utf8, lowercased: Self.tokenWord) ? Self.passwordRule : nil
     }
     /// One of `sensitiveWords` (any case) at `index`.
     @inline(__always) static func startsSensitiveWord(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {

@@ -58,7 +58,8 @@ def cases():
                  "extra": {"from": "connected from 192.168.0.1", "wide": "😀€ 192.168.0.1 4111111111111111"}}))
     out.append(("sensitive-fields/case", {"sensitiveFields": ["note", "Order"]},
                 {"extra": {"note": "x", "Note": "y", "NOTE": "z", "my_note": "w", "order": "o", "Order_id": "p",
-                           "text": "note=1", "Text": "Note=1"},
+                           "text": "note=1", "Text": "Note=1", "path": "open /home/u/notes.txt", "Path": "my Notes",
+                           "both": "password notes", "card": "notes 4111111111111111"},
                  "request": {"headers": [["Note", "h"], ["X-Order", "o"]]}}))
     out.append(("message/plain", {}, {"message": f"card {CARD} from a@b.com"}))
     return out
