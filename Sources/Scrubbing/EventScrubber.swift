@@ -40,10 +40,14 @@ public struct EventScrubber: Sendable {
         derived = DataScrubbingConversion.piiConfig(settings).flatMap { try? CompiledPiiConfig($0) }
     }
 
-    /// Scrubs `event`, recording what the PII rules change in `meta`.
+    /// Scrubs `event`, recording what the rules change in `meta` (Sentry's remarks).
     public func scrub(_ event: inout [String: JSON], meta: inout EventMeta) {
-        for config in advanced { PiiProcessor(config).process(&event, meta: &meta) }
-        if let defaults { event = defaults.scrub(event) }
-        if let derived { PiiProcessor(derived).process(&event, meta: &meta) }
+        // The rules count offsets in Unicode scalars among themselves; Sentry reports UTF-8 offsets.
+        var remarks = EventMeta()
+        for config in advanced { PiiProcessor(config).process(&event, meta: &remarks) }
+        if let defaults { event = defaults.scrub(event, meta: &remarks) }
+        if let derived { PiiProcessor(derived).process(&event, meta: &remarks) }
+        remarks.convertRangesToUTF8(in: .object(event))
+        meta.merge(remarks)
     }
 }

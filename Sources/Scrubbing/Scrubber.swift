@@ -11,7 +11,9 @@ import EventModel
 /// - the formatted message (`logentry.formatted`, a plain `message`) is masked instead, with
 ///   Sentry's texts: `[email]`, `[creditcard]`, `[iban]`, `[us-ssn]`, `Bearer [token]`;
 /// - exception values, frame file names and the `User-Agent` header are kept, as Sentry keeps them.
-/// Pure; linear in the event (every scanner reads its text forward once).
+/// Each change is recorded in `_meta` as Sentry's relay records it (rule id, kind, range in the new
+/// value, original length), at the path of the changed value.
+/// Pure; linear in the event (every scanner reads its text forward once; the path is a stack).
 public struct Scrubber: Sendable {
     public static let filtered = "[Filtered]"
     public static let defaultSensitiveFields = [
@@ -28,8 +30,17 @@ public struct Scrubber: Sendable {
     /// check): password, passwd, secret, api_key, apikey, api-key, auth, credentials, mysql_pwd,
     /// privatekey, private_key — matched by `startsSensitiveWord`.
 
+    /// Sentry's rule ids in `_meta`: the default rules' password rule, the project's sensitive
+    /// fields, the session-cookie rule.
+    static let passwordRule = "@password:filter"
+    static let fieldsRule = "strip-fields"
+    static let cookieRule = "@anything:filter"
+    /// Where `[Filtered]` is in itself.
+    static let filteredRange = 0..<filtered.unicodeScalars.count
+
     let settings: ScrubbingSettings
     let fields: [[UInt8]]
+    /// The project's own sensitive fields, as written: Sentry matches them case-sensitively.
     let customFields: [[UInt8]]
     /// Safe fields (Sentry's `!field` exclusions): the value under such a key is kept, its
     /// members are still scrubbed.
@@ -38,27 +49,58 @@ public struct Scrubber: Sendable {
     public init(_ settings: ScrubbingSettings) {
         self.settings = settings
         safeKeys = Set(settings.safeFields.map { $0.lowercased() })
-        customFields = settings.sensitiveFields.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
-        fields = Self.defaultSensitiveFields.map { Array($0.utf8) } + customFields
+        customFields = settings.sensitiveFields.map { Array($0.utf8) }.filter { !$0.isEmpty }
+        fields = Self.defaultSensitiveFields.map { Array($0.utf8) }
+    }
+
+    /// The path of the value being scrubbed (a stack, pushed and popped on the way down) and the
+    /// remarks recorded so far.
+    struct Recorder {
+        var path: [String] = []
+        var meta = EventMeta()
+
+        mutating func record(_ remarks: [EventMeta.Remark], originalLength: Int?) {
+            guard !remarks.isEmpty else { return }
+            meta.withEntry(at: path) { entry in
+                entry.remarks += remarks
+                if entry.originalLength == nil { entry.originalLength = originalLength }
+            }
+        }
+
+        /// A value `rule` replaced by `[Filtered]` whole.
+        mutating func filtered(_ text: String, rule: String) {
+            record([EventMeta.Remark(rule, .substituted, range: Scrubber.filteredRange)], originalLength: text.unicodeScalars.count)
+        }
     }
 
     public func scrub(_ event: [String: JSON]) -> [String: JSON] {
+        var meta = EventMeta()
+        return scrub(event, meta: &meta)
+    }
+
+    /// Scrubs `event`, adding Sentry's remarks for what changed to `meta`.
+    public func scrub(_ event: [String: JSON], meta: inout EventMeta) -> [String: JSON] {
         var result = event
+        var recorder = Recorder()
+        swap(&recorder.meta, &meta)
+        defer { swap(&recorder.meta, &meta) }
         if settings.scrubData {
             // Tags are not scrubbed by Sentry's default rules (a tag value with a line break, as a PEM
             // key has, is dropped by the normalizer).
             for (key, value) in event where !Self.structural.contains(key) && key != "tags" {
+                recorder.path.append(key)
+                defer { recorder.path.removeLast() }
                 switch key {
                 case "message":
-                    if case .string(let text) = value { result[key] = .string(SecretPatterns.scrub(text, style: .replace)) } else {
-                        result[key] = scrubMessage(value)
+                    if case .string(let text) = value { result[key] = .string(mask(text, &recorder)) } else {
+                        result[key] = scrubMessage(value, &recorder)
                     }
                 case "logentry":
-                    result[key] = scrubMessage(value)
+                    result[key] = scrubMessage(value, &recorder)
                 default:
                     let place: Place = key == "exception" || key == "threads" || key == "stacktrace" ? .stack
                         : Self.isPairList(key) ? .pairList : .general
-                    result[key] = scrub(value, key: key, place: place)
+                    result[key] = scrub(value, key: key, place: place, &recorder)
                 }
             }
         }
@@ -79,14 +121,24 @@ public struct Scrubber: Sendable {
     /// Where a value is, for the few places Sentry's rules leave alone.
     enum Place { case general, stack, pairList }
 
+    /// The formatted message: secrets masked with Sentry's texts (`@…:replace`).
+    func mask(_ text: String, _ recorder: inout Recorder) -> String {
+        var changes = TextChanges()
+        let masked = SecretPatterns.scrub(text, style: .replace, changes: &changes)
+        if !changes.isEmpty { recorder.record(changes.remarks(in: masked), originalLength: text.unicodeScalars.count) }
+        return masked
+    }
+
     /// A message object: the formatted text masked, the template and params scrubbed.
-    func scrubMessage(_ value: JSON) -> JSON {
-        guard case .object(var members) = value else { return scrub(value, key: nil, place: .general) }
+    func scrubMessage(_ value: JSON, _ recorder: inout Recorder) -> JSON {
+        guard case .object(var members) = value else { return scrub(value, key: nil, place: .general, &recorder) }
         for (name, member) in members {
+            recorder.path.append(name)
+            defer { recorder.path.removeLast() }
             if name == "formatted", case .string(let text) = member {
-                members[name] = .string(SecretPatterns.scrub(text, style: .replace))
+                members[name] = .string(mask(text, &recorder))
             } else {
-                members[name] = scrub(member, key: name, place: .general)
+                members[name] = scrub(member, key: name, place: .general, &recorder)
             }
         }
         return .object(members)
@@ -106,32 +158,39 @@ public struct Scrubber: Sendable {
     // `$frame.abs_path`): `value`, `filename`, `abs_path` (see `scrub(_:key:place:)`).
     static let userAgent = Array("user-agent".utf8)
 
-    func isSensitive(_ key: String) -> Bool {
-        fields.contains { ASCIISearch.contains(key.utf8, lowercased: $0) }
+    /// The rule that filters the value under `key`: a default field (any case) or one of the
+    /// project's (as written).
+    func sensitiveRule(_ key: String) -> String? {
+        if fields.contains(where: { ASCIISearch.contains(key.utf8, lowercased: $0) }) { return Self.passwordRule }
+        if customFields.contains(where: { ASCIISearch.contains(key.utf8, exactly: $0) }) { return Self.fieldsRule }
+        return nil
     }
+
+    func isSensitive(_ key: String) -> Bool { sensitiveRule(key) != nil }
 
     /// Sentry's `@password` check of a string value (as `sentry-relay` 0.10.1 answers it): the
     /// text names a secret (`password`, `secret`, `auth`, …) anywhere, is exactly `otp` or
-    /// `two_factor`, or holds a `name=` whose name has `token` in it or is one of the project's
-    /// sensitive fields (`?token=…`). One forward pass: at a byte that starts one of the words,
+    /// `two_factor`, or holds a `name=` whose name has `token` in it (`?token=…`); else Sentry's
+    /// `strip-fields` check: the text holds one of the project's sensitive fields, as written
+    /// (`open ~/notes.txt` for `note`). One forward pass: at a byte that starts one of the words,
     /// only the words starting with it are compared (static strings, so the scan does no
-    /// reference counting).
-    func isSensitiveText(_ text: String) -> Bool {
+    /// reference counting). Answers the rule that matched.
+    func sensitiveTextRule(_ text: String) -> String? {
         if text.utf8.count <= 10 {
             let lowered = text.lowercased()
-            if lowered == "otp" || lowered == "two_factor" || lowered == "two-factor" { return true }
+            if lowered == "otp" || lowered == "two_factor" || lowered == "two-factor" { return Self.passwordRule }
         }
         var copy = text
-        return copy.withUTF8 { bytes in
+        return copy.withUTF8 { bytes -> String? in
             var nameStart = 0
             var index = 0
             while index < bytes.count {
                 let byte = bytes[index]
-                if Self.startsSensitiveWord(bytes, at: index) { return true }
+                if Self.startsSensitiveWord(bytes, at: index) { return Self.passwordRule }
                 if byte == UInt8(ascii: "=") {
                     if index > nameStart, index - nameStart <= 64,
-                       isSensitiveName(String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<index]), as: UTF8.self)) {
-                        return true
+                       let rule = sensitiveNameRule(String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<index]), as: UTF8.self)) {
+                        return rule
                     }
                     nameStart = index + 1
                 } else if !(TextScanners.isWord(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")) {
@@ -139,18 +198,18 @@ public struct Scrubber: Sendable {
                 }
                 index += 1
             }
-            return false
-        }
+            return nil
+        } ?? (customFields.contains(where: { ASCIISearch.contains(text.utf8, exactly: $0) }) ? Self.fieldsRule : nil)
     }
+
+    func isSensitiveText(_ text: String) -> Bool { sensitiveTextRule(text) != nil }
 
     static let tokenWord = Array("token".utf8)
 
-    /// A `name=` inside a text is sensitive when the name holds `token` or one of the project's fields.
-    func isSensitiveName(_ name: String) -> Bool {
-        ASCIISearch.contains(name.utf8, lowercased: Self.tokenWord)
-            || customFields.contains { ASCIISearch.contains(name.utf8, lowercased: $0) }
+    /// A `name=` inside a text is sensitive when the name holds `token` (any case).
+    func sensitiveNameRule(_ name: String) -> String? {
+        ASCIISearch.contains(name.utf8, lowercased: Self.tokenWord) ? Self.passwordRule : nil
     }
-
     /// One of `sensitiveWords` (any case) at `index`.
     @inline(__always) static func startsSensitiveWord(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         switch ASCIISearch.lower(bytes[index]) {
@@ -174,48 +233,88 @@ public struct Scrubber: Sendable {
         return true
     }
 
-    func scrubText(_ text: String) -> JSON {
-        if isSensitiveText(text) { return .string(Self.filtered) }
+    /// A value filtered whole by `rule` (a sensitive key or text). When Sentry's other default
+    /// rules already replace all of it (a card number under `password`), theirs is the remark: the
+    /// password rule finds no text left.
+    func filterWhole(_ text: String, rule: String, _ recorder: inout Recorder) -> JSON {
+        var changes = TextChanges()
+        let scrubbed = SecretPatterns.scrub(text, style: .filter, changes: &changes)
+        recorder.filtered(text, rule: changes.wholeRule(of: scrubbed) ?? rule)
+        return .string(Self.filtered)
+    }
+
+    func scrubText(_ text: String, _ recorder: inout Recorder) -> JSON {
+        if let rule = sensitiveTextRule(text) { return filterWhole(text, rule: rule, &recorder) }
         // A form body, query string or URL hides its secrets behind percent-encoding (`Bearer%20…`,
         // `wire%20to%20DE89…`): Sentry reads those as pairs; a text whose decoded form holds a secret
         // is filtered whole here.
         if let decoded = PercentDecoding.decode(text) {
             // Pairs apart, so a value ends where Sentry's pair parsing would end it.
             let values = String(String.UnicodeScalarView(decoded.unicodeScalars.map { $0 == "&" || $0 == "=" ? " " : $0 }))
-            if isSensitiveText(decoded) || SecretPatterns.scrub(values) != values { return .string(Self.filtered) }
+            var changes = TextChanges()
+            if let rule = sensitiveTextRule(decoded) ?? {
+                _ = SecretPatterns.scrub(values, style: .filter, changes: &changes)
+                return changes.changes.first?.rule
+            }() {
+                recorder.filtered(text, rule: rule)
+                return .string(Self.filtered)
+            }
         }
-        return .string(SecretPatterns.scrub(text))
+        var changes = TextChanges()
+        let scrubbed = SecretPatterns.scrub(text, style: .filter, changes: &changes)
+        if !changes.isEmpty { recorder.record(changes.remarks(in: scrubbed), originalLength: text.unicodeScalars.count) }
+        return .string(scrubbed)
     }
 
     /// Cookies (pairs or an object): session and CSRF cookies by name, then the ordinary rules.
-    func scrubCookies(_ cookies: JSON) -> JSON {
-        func one(_ name: String, _ value: JSON) -> JSON {
+    func scrubCookies(_ cookies: JSON, _ recorder: inout Recorder) -> JSON {
+        func one(_ name: String, _ value: JSON, _ recorder: inout Recorder) -> JSON {
             // Sentry's session-cookie rule is its own application: safe fields do not exempt from it.
-            Self.sessionCookies.contains(name.lowercased()) && !value.isNull ? .string(Self.filtered) : scrub(value, key: name, place: .general)
+            if Self.sessionCookies.contains(name.lowercased()), !value.isNull {
+                if case .string(let text) = value { recorder.filtered(text, rule: Self.cookieRule) } else {
+                    recorder.record([EventMeta.Remark(Self.cookieRule, .substituted, range: Self.filteredRange)], originalLength: nil)
+                }
+                return .string(Self.filtered)
+            }
+            return scrub(value, key: name, place: .general, &recorder)
         }
         switch cookies {
         case .object(let members):
             var result: [String: JSON] = [:]
-            for (name, value) in members { result[name] = one(name, value) }
+            for (name, value) in members {
+                recorder.path.append(name)
+                defer { recorder.path.removeLast() }
+                result[name] = one(name, value, &recorder)
+            }
             return .object(result)
         case .array(let items):
-            return .array(items.map { item in
-                guard case .array(let pair) = item, pair.count == 2, let name = pair[0].string else { return scrub(item, key: nil, place: .general) }
-                return .array([pair[0], one(name, pair[1])])
+            return .array(items.enumerated().map { index, item in
+                recorder.path.append(String(index))
+                defer { recorder.path.removeLast() }
+                guard case .array(let pair) = item, pair.count == 2, let name = pair[0].string else {
+                    return scrub(item, key: nil, place: .general, &recorder)
+                }
+                recorder.path.append("1")
+                defer { recorder.path.removeLast() }
+                return .array([pair[0], one(name, pair[1], &recorder)])
             })
         default:
-            return scrub(cookies, key: "cookies", place: .general)
+            return scrub(cookies, key: "cookies", place: .general, &recorder)
         }
     }
 
     /// A `Cookie` header left among the headers (the normalizer moves it into `cookies`): filtered
-    /// whole when one of its cookies would be.
-    func scrubCookieHeader(_ header: String) -> JSON {
+    /// whole when one of its cookies would be, with that cookie's rule.
+    func scrubCookieHeader(_ header: String, _ recorder: inout Recorder) -> JSON {
         for part in header.split(separator: ";") {
             let piece = part.drop(while: { $0 == " " })
             let name = String(piece.prefix(while: { $0 != "=" }))
             let value = String(piece.dropFirst(name.count + 1))
-            if scrubCookies(.array([.array([.string(name), .string(value)])])) != .array([.array([.string(name), .string(value)])]) {
+            var cookie = Recorder()
+            let pair: JSON = .array([.array([.string(name), .string(value)])])
+            if scrubCookies(pair, &cookie) != pair {
+                let rule = cookie.meta[["0", "1"]].entry.remarks.first?.ruleID ?? Self.cookieRule
+                recorder.filtered(header, rule: rule)
                 return .string(Self.filtered)
             }
         }
@@ -227,39 +326,58 @@ public struct Scrubber: Sendable {
         return safeKeys.contains(key.lowercased())
     }
 
-    func scrub(_ value: JSON, key: String?, place: Place) -> JSON {
+    func scrub(_ value: JSON, key: String?, place: Place, _ recorder: inout Recorder) -> JSON {
         let safe = isSafe(key)
-        if let key, !safe, isSensitive(key), !value.isNull { return .string(Self.filtered) }
+        if let key, !safe, let rule = sensitiveRule(key) {
+            switch value {
+            // Sentry's rules replace strings and remove other values (booleans say nothing).
+            case .null, .bool: return value
+            case .string(let text): return filterWhole(text, rule: rule, &recorder)
+            default:
+                recorder.record([EventMeta.Remark(rule, .removed)], originalLength: nil)
+                return .null
+            }
+        }
         switch value {
         case .string(let text):
             if safe { return value }
             if place == .stack, let key, key == "value" || key == "filename" || key == "abs_path" { return value }
             if let key, key.utf8.count == Self.userAgent.count, ASCIISearch.contains(key.utf8, lowercased: Self.userAgent) { return value }
-            return scrubText(text)
+            return scrubText(text, &recorder)
         case .array(let items):
             if place == .pairList {
-                return .array(items.map { item in
+                return .array(items.enumerated().map { index, item in
+                    recorder.path.append(String(index))
+                    defer { recorder.path.removeLast() }
                     // `[name, value]`: judged by its name; the name itself is not scrubbed.
                     if case .array(let pair) = item, pair.count == 2, let name = pair[0].string {
+                        recorder.path.append("1")
+                        defer { recorder.path.removeLast() }
                         if name.utf8.count == 6, name.lowercased() == "cookie", case .string(let header) = pair[1] {
-                            return .array([pair[0], scrubCookieHeader(header)])
+                            return .array([pair[0], scrubCookieHeader(header, &recorder)])
                         }
-                        return .array([pair[0], scrub(pair[1], key: name, place: .general)])
+                        return .array([pair[0], scrub(pair[1], key: name, place: .general, &recorder)])
                     }
-                    return scrub(item, key: nil, place: .general)
+                    return scrub(item, key: nil, place: .general, &recorder)
                 })
             }
-            return .array(items.map { scrub($0, key: nil, place: place == .pairList ? .general : place) })
+            return .array(items.enumerated().map { index, item in
+                recorder.path.append(String(index))
+                defer { recorder.path.removeLast() }
+                return scrub(item, key: nil, place: place == .pairList ? .general : place, &recorder)
+            })
         case .object(let members):
             var result: [String: JSON] = [:]
             result.reserveCapacity(members.count)
             for (name, member) in members {
+                recorder.path.append(name)
+                defer { recorder.path.removeLast() }
                 let inner: Place = Self.isPairList(name) ? .pairList : (place == .pairList ? .general : place)
                 if name == "cookies" {
-                    result[name] = scrubCookies(member)
+                    result[name] = scrubCookies(member, &recorder)
                     continue
                 }
-                result[name] = scrub(member, key: name, place: inner)
+                result[name] = scrub(member, key: name, place: inner, &recorder)
             }
             return .object(result)
         default:

@@ -10,6 +10,8 @@ enum SecretStyle {
     var card: String { self == .filter ? Scrubber.filtered : "[creditcard]" }
     var iban: String { self == .filter ? Scrubber.filtered : "[iban]" }
     var ssn: String { self == .filter ? Scrubber.filtered : "[us-ssn]" }
+    /// Sentry's rule id for the rule `name` in this style (its remarks in `_meta`).
+    func rule(_ name: String) -> String { "@\(name):\(self == .filter ? "filter" : "replace")" }
 }
 
 /// Recognizes secrets inside free text: card numbers (13–19 digits, spaces or dashes allowed,
@@ -18,7 +20,18 @@ enum SecretStyle {
 /// replaces e-mail addresses. Each is one forward scan of the text.
 enum SecretPatterns {
     static func scrub(_ text: String, style: SecretStyle = .filter) -> String {
+        var changes = TextChanges()
+        return scrub(text, style: style, changes: &changes)
+    }
+
+    /// Scrubs `text`, reporting each replacement in `changes` (for the remarks in `_meta`).
+    static func scrub(_ text: String, style: SecretStyle, changes: inout TextChanges) -> String {
         var result = text
+        var edits: [TextChanges.Edit] = []
+        func record(_ rule: String) {
+            changes.apply(edits, rule: style.rule(rule))
+            edits.removeAll(keepingCapacity: true)
+        }
         // Cheap byte scans first: most strings can hold neither a card number nor an IBAN. A card
         // number is 13 or more digits in one run of digits, spaces and dashes (timestamps, with
         // their many digits split by letters and colons, are not).
@@ -39,18 +52,23 @@ enum SecretPatterns {
                 previous = (previous.1, previous.2, byte)
             }
         }
-        if cardCandidate { result = replaceCards(result, with: style.card) }
-        if ibanStart { result = replaceIBANs(result, with: style.iban) }
-        if TextScanners.containsSSN(result) { result = TextScanners.replaceSSNs(result, with: style.ssn) }
-        if ASCIISearch.contains(result.utf8, lowercased: bearer) { result = replaceBearer(result, style: style) }
+        if cardCandidate { result = replaceCards(result, with: style.card, edits: &edits); record("creditcard") }
+        if ibanStart { result = replaceIBANs(result, with: style.iban, edits: &edits); record("iban") }
+        if TextScanners.containsSSN(result) { result = TextScanners.replaceSSNs(result, with: style.ssn, edits: &edits); record("usssn") }
+        if ASCIISearch.contains(result.utf8, lowercased: bearer) { result = replaceBearer(result, style: style, edits: &edits); record("bearer") }
         switch style {
         case .filter:
             if result.utf8.contains(UInt8(ascii: "@")), ASCIISearch.contains(result.utf8, lowercased: TextScanners.schemeSeparator) {
-                result = TextScanners.replaceURLPasswords(result)
+                result = TextScanners.replaceURLPasswords(result, edits: &edits)
+                changes.apply(edits, rule: "@urlauth:legacy")  // Sentry's id for this rule
+                edits.removeAll(keepingCapacity: true)
             }
-            if ASCIISearch.contains(result.utf8, lowercased: TextScanners.pemBegin) { result = TextScanners.replacePEMBodies(result) }
+            if ASCIISearch.contains(result.utf8, lowercased: TextScanners.pemBegin) {
+                result = TextScanners.replacePEMBodies(result, edits: &edits)
+                record("pemkey")
+            }
         case .replace:
-            if result.utf8.contains(UInt8(ascii: "@")) { result = TextScanners.replaceEmails(result) }
+            if result.utf8.contains(UInt8(ascii: "@")) { result = TextScanners.replaceEmails(result, edits: &edits); record("email") }
         }
         return result
     }
@@ -67,6 +85,11 @@ enum SecretPatterns {
     static let cardRegex = try? LinearRegex(PiiBuiltinRules.patterns["creditcard"]?.pattern ?? "")
 
     static func replaceCards(_ text: String, with replacement: String = Scrubber.filtered) -> String {
+        var edits: [TextChanges.Edit] = []
+        return replaceCards(text, with: replacement, edits: &edits)
+    }
+
+    static func replaceCards(_ text: String, with replacement: String, edits: inout [TextChanges.Edit]) -> String {
         guard let cardRegex else { return text }
         // Every brand prefix is three digits in a row starting with 3–6: most digit runs
         // (`1 1 1 …`, dates, versions) have none, and skip the regex.
@@ -83,9 +106,19 @@ enum SecretPatterns {
         guard !matches.isEmpty else { return text }
         var output = String.UnicodeScalarView()
         var copied = 0
+        var inputBytes = 0, outputBytes = 0  // UTF-8 offsets of `copied` in the text and in `output`
+        let replacementBytes = replacement.utf8.count
         for match in matches {
-            output.append(contentsOf: scalars[copied..<match.range.lowerBound])
+            let kept = scalars[copied..<match.range.lowerBound]
+            output.append(contentsOf: kept)
+            let keptBytes = kept.reduce(0) { $0 + UTF8.width($1) }
+            inputBytes += keptBytes
+            outputBytes += keptBytes
+            let matchBytes = scalars[match.range].reduce(0) { $0 + UTF8.width($1) }
             output.append(contentsOf: replacement.unicodeScalars)
+            edits.append(.init(input: inputBytes..<(inputBytes + matchBytes), output: outputBytes..<(outputBytes + replacementBytes)))
+            inputBytes += matchBytes
+            outputBytes += replacementBytes
             copied = match.range.upperBound
         }
         output.append(contentsOf: scalars[copied...])
@@ -110,16 +143,33 @@ enum SecretPatterns {
     }
 
     static func replaceIBANs(_ text: String, with replacement: String = Scrubber.filtered) -> String {
-        var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        var edits: [TextChanges.Edit] = []
+        return replaceIBANs(text, with: replacement, edits: &edits)
+    }
+
+    /// Each space-separated word that is an IBAN once its punctuation is trimmed.
+    static func replaceIBANs(_ text: String, with replacement: String, edits: inout [TextChanges.Edit]) -> String {
+        var output = ""
         var changed = false
-        for (index, word) in words.enumerated() {
+        var inputBytes = 0
+        for (index, word) in text.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { output += " "; inputBytes += 1 }
             let trimmed = word.trimmingCharacters(in: .punctuationCharacters)
-            if isIBAN(trimmed) {
-                words[index] = word.replacingOccurrences(of: trimmed, with: replacement)
+            if isIBAN(trimmed), let found = word.range(of: trimmed) {
+                let lead = word[..<found.lowerBound]
+                output += lead
+                let start = inputBytes + lead.utf8.count
+                let outputStart = output.utf8.count
+                output += replacement
+                edits.append(.init(input: start..<(start + trimmed.utf8.count), output: outputStart..<output.utf8.count))
+                output += word[found.upperBound...]
                 changed = true
+            } else {
+                output += word
             }
+            inputBytes += word.utf8.count
         }
-        return changed ? words.joined(separator: " ") : text
+        return changed ? output : text
     }
 
     static func isIBAN(_ candidate: String) -> Bool {
@@ -141,6 +191,11 @@ enum SecretPatterns {
     /// `@bearer:filter` does; masking, the token becomes `[token]`. Bytes are copied into one
     /// buffer (appending to a string's scalar view copied the string each time).
     static func replaceBearer(_ text: String, style: SecretStyle = .filter) -> String {
+        var edits: [TextChanges.Edit] = []
+        return replaceBearer(text, style: style, edits: &edits)
+    }
+
+    static func replaceBearer(_ text: String, style: SecretStyle, edits: inout [TextChanges.Edit]) -> String {
         let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -153,6 +208,7 @@ enum SecretPatterns {
             }
             var end = index + bearer.count
             while end < bytes.count, let length = tokenScalarLength(bytes, at: end) { end += length }
+            let outputStart = output.count
             if end == index + bearer.count {
                 output.append(contentsOf: bytes[index..<end])
             } else if style == .filter {
@@ -161,6 +217,7 @@ enum SecretPatterns {
                 output.append(contentsOf: bytes[index..<index + bearer.count])
                 output.append(contentsOf: tokenBytes)
             }
+            if end > index + bearer.count { edits.append(.init(input: index..<end, output: outputStart..<output.count)) }
             index = end
         }
         return String(decoding: output, as: UTF8.self)

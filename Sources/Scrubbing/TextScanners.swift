@@ -27,7 +27,7 @@ enum TextScanners {
     }
 
     /// `ddd-dd-dddd` between word boundaries (Sentry's `@usssn`).
-    static func replaceSSNs(_ text: String, with replacement: String) -> String {
+    static func replaceSSNs(_ text: String, with replacement: String, edits: inout [TextChanges.Edit]) -> String {
         let bytes = Array(text.utf8)
         guard bytes.count >= 11 else { return text }
         let shape: [Bool?] = [true, true, true, nil, true, true, nil, true, true, true, true]  // true: digit, nil: dash
@@ -43,7 +43,9 @@ enum TextScanners {
                     if expectDigit == nil ? byte != UInt8(ascii: "-") : !isDigit(byte) { matches = false; break }
                 }
                 if matches {
+                    let outputStart = output.count
                     output.append(contentsOf: Array(replacement.utf8))
+                    edits.append(.init(input: index..<(index + 11), output: outputStart..<output.count))
                     index += 11
                     changed = true
                     continue
@@ -57,7 +59,7 @@ enum TextScanners {
 
     /// The password of `scheme://user:password@host` (Sentry's `@urlauth`): the user-info is read
     /// from `://` up to the first `@`, `/`, whitespace or quote, which a later `://` cannot pass.
-    static func replaceURLPasswords(_ text: String) -> String {
+    static func replaceURLPasswords(_ text: String, edits: inout [TextChanges.Edit]) -> String {
         let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -82,6 +84,7 @@ enum TextScanners {
             }
             if end < bytes.count, bytes[end] == UInt8(ascii: "@"), let colon, colon + 1 < end {
                 output.append(contentsOf: bytes[index...colon])
+                edits.append(.init(input: (colon + 1)..<end, output: output.count..<(output.count + filtered.count)))
                 output.append(contentsOf: filtered)
                 index = end
                 changed = true
@@ -95,7 +98,7 @@ enum TextScanners {
 
     /// The body of a PEM private key (Sentry's `@pemkey`): between a `-----BEGIN … PRIVATE KEY-----`
     /// line and the next `-----END`, the line breaks next to the markers kept.
-    static func replacePEMBodies(_ text: String) -> String {
+    static func replacePEMBodies(_ text: String, edits: inout [TextChanges.Edit]) -> String {
         let bytes = Array(text.utf8)
         let begin = Array("-----BEGIN".utf8), keyEnd = Array("PRIVATE KEY-----".utf8), endMarker = Array("-----END".utf8)
         var output: [UInt8] = []
@@ -117,6 +120,7 @@ enum TextScanners {
             if bodyEnd > bodyStart, bytes[bodyEnd - 1] == UInt8(ascii: "\n") { bodyEnd -= 1 }
             output.append(contentsOf: bytes[index..<bodyStart])
             if bodyEnd > bodyStart {
+                edits.append(.init(input: bodyStart..<bodyEnd, output: output.count..<(output.count + filtered.count)))
                 output.append(contentsOf: filtered)
                 changed = true
             }
@@ -154,7 +158,7 @@ enum TextScanners {
     /// `local@domain.tld` becomes `[email]` (Sentry's `@email:replace`). Around each `@` the local
     /// part is read back to the previous non-local byte (never past an earlier `@`) and the domain
     /// forward to the next non-domain byte, so every byte is read a bounded number of times.
-    static func replaceEmails(_ text: String) -> String {
+    static func replaceEmails(_ text: String, edits: inout [TextChanges.Edit]) -> String {
         let bytes = Array(text.utf8)
         let email = Array("[email]".utf8)
         var output: [UInt8] = []
@@ -176,6 +180,7 @@ enum TextScanners {
             if let dot = lastDot, dot < end, dot > index + 1, start < index, end - dot > 2,
                bytes[(dot + 1)..<end].allSatisfy(isLetter) {
                 output.append(contentsOf: bytes[copied..<start])
+                edits.append(.init(input: start..<end, output: output.count..<(output.count + email.count)))
                 output.append(contentsOf: email)
                 copied = end
                 changed = true

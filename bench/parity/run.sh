@@ -4,7 +4,8 @@
 # and the randomized events, comparing what the events API returns with `sentry-relay`'s output.
 # Fails on any leak.
 #   bench/parity/run.sh [--short] [parity.py options, e.g. --report /tmp/parity.json]
-# then bench/parity/settings_cases.py (non-default settings and PII configs; PARITY_SETTINGS_REPORT=FILE
+# then bench/parity/settings_cases.py (non-default settings and PII configs; PARITY_SETTINGS_PROFILES="a b"
+# runs only those profiles; PARITY_SETTINGS_REPORT=FILE
 # writes its report).
 # Environment: FAULTLINE_PARITY_BIN (default .build/debug/faultline, built if missing),
 # PARITY_PORT (9314), FAULTLINE_PG_PORT (5433; the PostgreSQL there is used, started if none answers).
@@ -43,5 +44,6 @@ STATUS=0
 SETTINGS=()
 for arg in "$@"; do [ "$arg" = "--short" ] && SETTINGS+=(--short); done
 [ -n "${PARITY_SETTINGS_REPORT:-}" ] && SETTINGS+=(--report "$PARITY_SETTINGS_REPORT")
+for profile in ${PARITY_SETTINGS_PROFILES:-}; do SETTINGS+=(--profile "$profile"); done
 "$PYTHON" bench/parity/settings_cases.py --env-file "$RUN/env" --faultline-bin "$BIN" "${SETTINGS[@]}" || STATUS=1
 exit "$STATUS"

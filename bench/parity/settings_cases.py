@@ -187,6 +187,7 @@ def main():
     parser.add_argument("--env-file", required=True)
     parser.add_argument("--faultline-bin", required=True, help="to create the profiles' projects")
     parser.add_argument("--short", action="store_true")
+    parser.add_argument("--profile", action="append", default=None, help="run only this profile (repeatable)")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--random", type=int, default=None, help="randomized events per profile")
     parser.add_argument("--report", default=None)
@@ -197,7 +198,7 @@ def main():
     rng = random.Random(args.seed)
     env = dict(line.strip().split("=", 1) for line in open(args.env_file) if "=" in line)
     base = parity.Faultline(env)
-    profiles = SHORT if args.short else list(PROFILES)
+    profiles = args.profile or (SHORT if args.short else list(PROFILES))
     random_count = args.random if args.random is not None else (10 if args.short else 60)
 
     runs = []
