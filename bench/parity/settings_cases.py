@@ -246,7 +246,7 @@ def main():
     summary = {}
     failed = False
     for name, description, _, cases in runs:
-        report = parity.compare(cases)
+        report = parity.compare(cases, base.stored_meta())
         missing = [c for c in cases if "faultline" not in c and c["reference"] is not None]
         summary[name] = {"description": description, "events": report["events"], "events_equal": report["events_equal"],
                          "leaks": report["leaks"], "missing": len(missing), "per_rule": report["per_rule"],
