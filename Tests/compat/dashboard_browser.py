@@ -23,15 +23,19 @@ def main():
     shots = sys.argv[5] if len(sys.argv) > 5 else None
     options = Options()
     options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,900"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"):
         options.add_argument(argument)
     # The driver's path is given, so selenium downloads nothing.
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     wait = WebDriverWait(driver, 20)
 
     def shot(name):
+        # Each page at a desktop and a phone width, then back to the desktop width.
         if shots:
-            driver.save_screenshot(os.path.join(shots, name + ".png"))
+            for width in (1280, 390):
+                driver.set_window_size(width, 900)
+                driver.save_screenshot(os.path.join(shots, f"{name}-{width}.png"))
+            driver.set_window_size(1280, 900)
 
     try:
         driver.get(base + "/ui/")
