@@ -19,6 +19,8 @@ public struct ZipArchive: Sendable {
     }
 
     public let entries: [Entry]
+    /// Entry positions by name (names are unique): a manifest may name every entry.
+    private let positions: [String: Int]
     private let bytes: [UInt8]
     private let limits: ZipLimits
 
@@ -83,9 +85,10 @@ public struct ZipArchive: Sendable {
             at = nameEnd + extraLength + commentLength
         }
         self.entries = entries
+        positions = Dictionary(entries.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
+    public func entry(named name: String) -> Entry? { positions[name].map { entries[$0] } }
 
     /// The entry's contents, inflated to at most its declared size and checked against its CRC-32.
     public func contents(of entry: Entry) throws(ArtifactError) -> [UInt8] {

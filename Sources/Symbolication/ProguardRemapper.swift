@@ -18,6 +18,9 @@ public struct ProguardRemapper: Sendable {
 
     /// The original frames of `className.method` at `line` (nil: the frame has no line), innermost
     /// first; empty when the class or method is not in the mapping.
+    /// At most this many original frames come from one obfuscated frame.
+    public static let maxFramesPerFrame = 64
+
     public func remap(className: String, method: String, line: Int?) -> [Frame] {
         guard let cls = mapping.classes[className] else { return [] }
         guard let members = cls.methods[method], !members.isEmpty else {
@@ -33,7 +36,8 @@ public struct ProguardRemapper: Sendable {
         } else {
             matching = distinctFirst(members)
         }
-        return matching.filter { !$0.synthesized || matching.count == 1 }.map { member in
+        // An inline chain is a handful of frames; a hostile mapping could list thousands for one line.
+        return matching.filter { !$0.synthesized || matching.count == 1 }.prefix(Self.maxFramesPerFrame).map { member in
             let original = member.originalClass ?? cls.originalName
             let sourceFile = member.originalClass.flatMap { mapping.classByOriginalName($0)?.sourceFile } ?? cls.sourceFile
             return Frame(className: original, method: member.originalName, line: originalLine(member, line), sourceFile: sourceFile)

@@ -67,15 +67,20 @@ struct ArtifactAssembler {
         var hash = SHA1Stream()
         var size: Int64 = 0
         var head: [UInt8] = []
-        var tooLarge = false
-        let found = try blobs.forEach(organizationID: organizationID, digests: request.chunks, db) { bytes in
-            size = Saturating.add(size, Int64(bytes.count))
-            if size > Int64(limits.maxFileBytes) { tooLarge = true }
-            if !tooLarge { hash.update(bytes) }
-            if head.count < 64 { head += bytes.prefix(64 - head.count) }
+        // Stops reading at the first chunk past the limit: a request may name one chunk thousands of times.
+        struct TooLarge: Error {}
+        let found: Bool
+        do {
+            found = try blobs.forEach(organizationID: organizationID, digests: request.chunks, db) { bytes in
+                size = Saturating.add(size, Int64(bytes.count))
+                guard size <= Int64(limits.maxFileBytes) else { throw TooLarge() }
+                hash.update(bytes)
+                if head.count < 64 { head += bytes.prefix(64 - head.count) }
+            }
+        } catch is TooLarge {
+            return .error("The file is larger than maxFileSize (\(limits.maxFileBytes) bytes).")
         }
         guard found else { return .notFound(try blobs.missing(organizationID: organizationID, digests: request.chunks, db)) }
-        guard !tooLarge else { return .error("The file is larger than maxFileSize (\(limits.maxFileBytes) bytes).") }
         guard hash.hex() == request.checksum else { return .error("The file's chunks do not add up to its checksum.") }
         let kind = DebugFileKind.sniff(head[...], name: request.name)
         let file = try artifacts.insertDebugFile(projectID: project.id, checksum: request.checksum, name: request.name,

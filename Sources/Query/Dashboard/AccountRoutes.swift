@@ -59,8 +59,11 @@ struct AccountRoutes: Sendable {
         // The middleware checked the CSRF field against this cookie, so it is there.
         let csrf = CSRF.token(secret: DashboardSession.cookieValue(request, CSRF.cookie) ?? "")
         let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+        // No address is longer than 254 bytes: the throttle keys a longer text by its first 254, so
+        // junk cannot make its keys large.
+        let throttleKey = String(email.utf8.prefix(254)) ?? ""
         let password = form["password"] ?? ""
-        if let until = await gate.blockedUntil(account: email, address: context.clientIP) {
+        if let until = await gate.blockedUntil(account: throttleKey, address: context.clientIP) {
             let minutes = max(1, Int(until.timeIntervalSinceNow / 60 + 1))
             return signInPage(csrf, error: "Too many failed sign-ins. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
                               status: .tooManyRequests)
@@ -71,10 +74,10 @@ struct AccountRoutes: Sendable {
         }
         // bcrypt runs whether or not the account exists, so the answer's timing tells nothing.
         guard try await PasswordWork.verify(password, hash: credentials?.1), let user = credentials?.0 else {
-            await gate.failed(account: email, address: context.clientIP)
+            await gate.failed(account: throttleKey, address: context.clientIP)
             return signInPage(csrf, error: "The email or password is wrong.", status: .unauthorized)
         }
-        await gate.succeeded(account: email)
+        await gate.succeeded(account: throttleKey)
         let previous = DashboardSession.cookieValue(request, DashboardSession.cookie)
         let secret = try await api.withConnection { db in
             try db.transaction { tx in
