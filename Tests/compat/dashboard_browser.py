@@ -56,6 +56,7 @@ def main():
         shot("2-projects")
         driver.find_element(By.CSS_SELECTOR, "a[href='/ui/acme/web/']").click()
         wait.until(ec.presence_of_element_located((By.PARTIAL_LINK_TEXT, title)))
+        shot("2-issues")
         driver.find_element(By.PARTIAL_LINK_TEXT, title).click()
         assign = wait.until(ec.presence_of_element_located((By.NAME, "assignee")))
         Select(assign).select_by_visible_text(email)

@@ -129,8 +129,15 @@ import Testing
                     #expect(try await waitFor(before), "\(hostile.name): the event before it was not stored")
                     #expect(try await waitFor(after), "\(hostile.name): the processor stopped (the event after it was not stored)")
                     if hostile.storesEvent {
-                        let kept = try stored(id)
-                        let lettered = try deadLetters() > lettersBefore
+                        // Its partition may be behind the ordinary events' ones: wait for it (bounded).
+                        var kept = false, lettered = false
+                        let deadline = Date().addingTimeInterval(20)
+                        repeat {
+                            kept = try stored(id)
+                            lettered = try deadLetters() > lettersBefore
+                            if kept || lettered { break }
+                            try await Task.sleep(for: .milliseconds(50))
+                        } while Date() < deadline
                         #expect(kept || lettered, "\(hostile.name): neither stored nor a dead letter")
                         if kept { try hostile.check?(db, id) }
                     }
