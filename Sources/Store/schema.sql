@@ -286,6 +286,26 @@ TABLE job_runs
     runner text
     CONSTRAINT job_runs_pkey PRIMARY KEY (name)
 
+TABLE member_invitations
+    id bigint NOT NULL DEFAULT nextval('organization_members_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    email text NOT NULL
+    role text NOT NULL
+    team_slugs text[] NOT NULL DEFAULT '{}'::text[]
+    token_hash text NOT NULL
+    invited_by_user_id bigint
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    expires_at timestamp with time zone NOT NULL
+    accepted_at timestamp with time zone
+    accepted_user_id bigint
+    CONSTRAINT member_invitations_accepted_user_id_fkey FOREIGN KEY (accepted_user_id) REFERENCES users(id)
+    CONSTRAINT member_invitations_invited_by_user_id_fkey FOREIGN KEY (invited_by_user_id) REFERENCES users(id)
+    CONSTRAINT member_invitations_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
+    CONSTRAINT member_invitations_pkey PRIMARY KEY (id)
+    CONSTRAINT member_invitations_role_check CHECK ((role = ANY (ARRAY['member'::text, 'admin'::text, 'manager'::text, 'owner'::text])))
+    CONSTRAINT member_invitations_token_hash_key UNIQUE (token_hash)
+    CREATE UNIQUE INDEX member_invitations_open_email ON public.member_invitations USING btree (organization_id, lower(email)) WHERE (accepted_at IS NULL)
+
 TABLE organization_members
     id bigint NOT NULL DEFAULT nextval('organization_members_id_seq'::regclass)
     organization_id bigint NOT NULL

@@ -49,6 +49,7 @@ public enum SchemaRule {
         "user_sessions": .perUser,
         "password_resets": .perUser,
         "organization_members": .organizationLevel,
+        "member_invitations": .organizationLevel,
         "audit_log_entries": .organizationLevel,
         "teams": .organizationLevel,
         "team_members": .organizationLevel,
