@@ -141,7 +141,7 @@ let package = Package(
 
         // Benchmark tool: each processing step on adversarial vs ordinary input (bench/adversarial.sh).
         .executableTarget(name: "bench-adversarial", dependencies: [
-            "EventModel", "GlobEngine", "Grouping", "Processor", "Quotas", "Scrubbing",
+            "EventModel", "GlobEngine", "Grouping", "Processor", "Quotas", "Scrubbing", "Symbolication",
         ]),
 
         // Benchmark tool: the relay's per-envelope CPU without HTTP and Kafka, for callgrind (bench/relay_plan.sh).

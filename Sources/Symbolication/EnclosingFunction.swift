@@ -2,16 +2,21 @@
 /// mapping carries no name. A backward scan that counts braces — skipping strings, template
 /// literals and comments only approximately — and reads the header before the opening brace:
 /// `function name(`, `name(…) {` (methods), `name = function`, `name = (…) =>`, `name: function`.
-/// Bounded to `window` bytes before the position, so it is linear and cannot run away.
+/// Bounded to `window` bytes before the position, and every backward look for a parameter list's
+/// `(` draws on one budget of steps, so text such as `){){){…` (each brace a candidate header whose
+/// `(` is never found) cannot make the search quadratic.
 public enum EnclosingFunction {
-    public static func name(in source: String, line: Int, column: Int, window: Int = 32 * 1024) -> String? {
-        var source = source
-        return source.withUTF8 { name(in: $0, line: line, column: column, window: window) }
+    public static func name(in source: SourceText, line: Int, column: Int, window: Int = 32 * 1024) -> String? {
+        var text = source.text
+        return text.withUTF8 { bytes in
+            guard let offset = source.byteOffset(bytes, line: line, utf16Column: column) else { return nil }
+            return name(in: bytes, before: offset, window: window)
+        }
     }
 
-    static func name(in bytes: UnsafeBufferPointer<UInt8>, line: Int, column: Int, window: Int) -> String? {
-        guard let offset = byteOffset(bytes, line: line, utf16Column: column) else { return nil }
+    static func name(in bytes: UnsafeBufferPointer<UInt8>, before offset: Int, window: Int) -> String? {
         let floor = max(0, offset - window)
+        var budget = 4 * window
         var depth = 0
         var index = offset - 1
         while index >= floor {
@@ -19,7 +24,8 @@ public enum EnclosingFunction {
             if byte == UInt8(ascii: "}") { depth += 1 }
             else if byte == UInt8(ascii: "{") {
                 if depth == 0 {
-                    if let name = header(bytes, before: index, floor: floor) { return name }
+                    if let name = header(bytes, before: index, floor: floor, budget: &budget) { return name }
+                    if budget <= 0 { return nil }
                 } else {
                     depth -= 1
                 }
@@ -35,13 +41,13 @@ public enum EnclosingFunction {
     }
 
     /// The function name of a block opened at `brace`, if that block is a function body.
-    static func header(_ bytes: UnsafeBufferPointer<UInt8>, before brace: Int, floor: Int) -> String? {
+    static func header(_ bytes: UnsafeBufferPointer<UInt8>, before brace: Int, floor: Int, budget: inout Int) -> String? {
         var index = skipSpace(bytes, brace - 1, floor)
         // `=> {`
         if index >= floor + 1, bytes[index] == UInt8(ascii: ">"), bytes[index - 1] == UInt8(ascii: "=") {
             index = skipSpace(bytes, index - 2, floor)
             if index >= floor, bytes[index] == UInt8(ascii: ")") {
-                guard let open = matchingParen(bytes, index, floor) else { return nil }
+                guard let open = matchingParen(bytes, index, floor, budget: &budget) else { return nil }
                 index = skipSpace(bytes, open - 1, floor)
             } else {
                 index = skipIdentifier(bytes, index, floor).next   // single parameter
@@ -51,7 +57,7 @@ public enum EnclosingFunction {
             return assignedName(bytes, index, floor)
         }
         guard index >= floor, bytes[index] == UInt8(ascii: ")") else { return nil }
-        guard let open = matchingParen(bytes, index, floor) else { return nil }
+        guard let open = matchingParen(bytes, index, floor, budget: &budget) else { return nil }
         index = skipSpace(bytes, open - 1, floor)
         guard let word = identifier(bytes, index, floor) else {
             // `function (…) {` or `function* (…) {` without a name: the name it is assigned to.
@@ -75,10 +81,11 @@ public enum EnclosingFunction {
         return identifier(bytes, nameEnd, floor)?.text
     }
 
-    static func matchingParen(_ bytes: UnsafeBufferPointer<UInt8>, _ close: Int, _ floor: Int) -> Int? {
+    static func matchingParen(_ bytes: UnsafeBufferPointer<UInt8>, _ close: Int, _ floor: Int, budget: inout Int) -> Int? {
         var depth = 0
         var index = close
-        while index >= floor {
+        while index >= floor, budget > 0 {
+            budget -= 1
             if bytes[index] == UInt8(ascii: ")") { depth += 1 }
             else if bytes[index] == UInt8(ascii: "(") {
                 depth -= 1
@@ -111,23 +118,5 @@ public enum EnclosingFunction {
         let (start, _) = skipIdentifier(bytes, end, floor)
         guard !(bytes[start] >= 48 && bytes[start] <= 57) else { return nil }
         return (String(decoding: bytes[start...end], as: UTF8.self), start)
-    }
-
-    /// The byte offset of 0-based `line` and UTF-16 `utf16Column`.
-    static func byteOffset(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, utf16Column: Int) -> Int? {
-        var index = 0, current = 0
-        while current < line {
-            guard let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-            index = newline + 1
-            current += 1
-        }
-        var units = 0
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\n"), units < utf16Column {
-            let byte = bytes[index]
-            let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
-            units += length == 4 ? 2 : 1
-            index += length
-        }
-        return min(index, bytes.count)
     }
 }

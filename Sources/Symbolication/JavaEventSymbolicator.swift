@@ -82,7 +82,7 @@ public enum JavaEventSymbolicator {
             guard case .object(var value) = values[index], let type = value["type"]?.string else { continue }
             let module = value["module"]?.string
             let obfuscated = module.map { $0.isEmpty ? type : $0 + "." + type } ?? type
-            guard let original = remappers.lazy.compactMap({ $0.remapClass(obfuscated) }).first else { continue }
+            guard let original = remappers.firstNonNil({ $0.remapClass(obfuscated) }) else { continue }
             if let dot = original.lastIndex(of: ".") {
                 value["module"] = .string(String(original[..<dot]))
                 value["type"] = .string(String(original[original.index(after: dot)...]))

@@ -28,7 +28,7 @@ public struct JavaScriptMapResolver {
             return resolution(found, url: absPath + ".map", resolvedWith: "debug-id")
         }
         guard hasRelease else { return .failed([.noSource(url: absPath)]) }
-        guard let minified = SourceURL.candidates(absPath).lazy.compactMap(minifiedFile).first else {
+        guard let minified = SourceURL.candidates(absPath).firstNonNil(minifiedFile) else {
             return .failed([.noSource(url: absPath)])
         }
         if let embeddedID = minified.debugID, let found = mapByDebugID(embeddedID) {
@@ -39,7 +39,7 @@ public struct JavaScriptMapResolver {
         // A file without a map reference is served as it is: nothing to resolve, nothing wrong.
         guard let reference = minified.sourceMappingURL else { return .failed([]) }
         let mapURL = SourceURL.join(absPath, reference)
-        guard let found = SourceURL.candidates(mapURL).lazy.compactMap(mapByURL).first else {
+        guard let found = SourceURL.candidates(mapURL).firstNonNil(mapByURL) else {
             return .failed([.noSource(url: mapURL)])
         }
         return resolution(found, url: mapURL, resolvedWith: "release")

@@ -5,31 +5,30 @@ public struct SourceContext: Sendable, Equatable {
     public var line: String
     public var post: [String]
 
-    /// Context for 0-based `line` and 0-based UTF-16 `column` of `source`; nil past its end.
-    public static func around(_ source: String, line: Int, column: Int, lines count: Int = 5) -> SourceContext? {
-        guard line >= 0 else { return nil }
-        var source = source
-        return source.withUTF8 { bytes -> SourceContext? in
-            var end = bytes.count
-            // As Python's `splitlines`, a final newline ends the last line instead of starting one.
-            if end > 0, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
-            var start = 0, index = 0
-            var pre: [String] = [], current: String?, post: [String] = []
-            // Only the wanted lines become strings; the others are skipped byte by byte.
-            while true {
-                var stop = start
-                while stop < end && bytes[stop] != UInt8(ascii: "\n") { stop += 1 }
-                if index >= line - count {
-                    let text = Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self))
-                    if index < line { pre.append(trim(text, column: 0)) }
-                    else if index == line { current = trim(text, column: column) }
-                    else { post.append(trim(text, column: 0)) }
-                }
-                if stop >= end || index >= line + count { break }
-                start = stop + 1
-                index += 1
+    /// Context for 0-based `line` and 0-based UTF-16 `column` of `source`; nil past its end, or
+    /// when the column lies deeper than `SourceText.columnScanLimit` bytes into its line.
+    public static func around(_ source: SourceText, line: Int, column: Int, lines count: Int = 5) -> SourceContext? {
+        guard line >= 0, line < source.lineCount else { return nil }
+        var text = source.text
+        return text.withUTF8 { bytes -> SourceContext? in
+            guard let columnOffset = source.byteOffset(bytes, line: line, utf16Column: column),
+                  let currentRange = source.byteRange(ofLine: line) else { return nil }
+            // Only what `trim` can show is decoded: lines longer than that are read as a prefix
+            // that still holds over 1,000 characters past the column, so the cut is the same.
+            func text(_ range: Range<Int>, through offset: Int) -> String {
+                let stop = min(range.upperBound, max(offset, range.lowerBound) + 4096)
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<stop]), as: UTF8.self)
             }
-            guard let current else { return nil }
+            var pre: [String] = [], post: [String] = []
+            for index in max(0, line - count)..<line {
+                guard let range = source.byteRange(ofLine: index) else { continue }
+                pre.append(trim(Substring(text(range, through: range.lowerBound)), column: 0))
+            }
+            let current = trim(Substring(text(currentRange, through: columnOffset)), column: column)
+            for index in (line + 1)..<min(source.lineCount, line + 1 + count) {
+                guard let range = source.byteRange(ofLine: index) else { continue }
+                post.append(trim(Substring(text(range, through: range.lowerBound)), column: 0))
+            }
             return SourceContext(pre: pre, line: current, post: post)
         }
     }

@@ -27,13 +27,13 @@ public struct SourceMap: Sendable {
     /// Each source's name with `sourceRoot` applied.
     public let sources: [String]
     public let names: [String]
-    /// `sourcesContent` per source, nil where the map has none.
-    public let sourcesContent: [String?]
+    /// `sourcesContent` per source with its line index, nil where the map has none.
+    public let sourcesContent: [SourceText?]
     init(mappings: [Mapping], sources: [String], names: [String], sourcesContent: [String?]) {
         self.mappings = mappings
         self.sources = sources
         self.names = names
-        self.sourcesContent = sourcesContent
+        self.sourcesContent = sourcesContent.map { $0.map(SourceText.init) }
     }
 
     /// The mapping for a generated position (0-based line, 0-based UTF-16 column): the last one
@@ -60,7 +60,7 @@ public struct SourceMap: Sendable {
     }
 
     /// The original text of a source, if the map carries it.
-    public func content(of sourceIndex: Int) -> String? {
+    public func content(of sourceIndex: Int) -> SourceText? {
         sourceIndex >= 0 && sourceIndex < sourcesContent.count ? sourcesContent[sourceIndex] : nil
     }
 
@@ -69,7 +69,9 @@ public struct SourceMap: Sendable {
         var total = mappings.count * MemoryLayout<Mapping>.stride
         for source in sources { total += source.utf8.count + 16 }
         for name in names { total += name.utf8.count + 16 }
-        for content in sourcesContent { total += (content?.utf8.count ?? 0) + 16 }
+        for content in sourcesContent {
+            total += (content?.text.utf8.count ?? 0) + (content?.lineCount ?? 0) * MemoryLayout<UInt32>.stride + 16
+        }
         return total
     }
 }

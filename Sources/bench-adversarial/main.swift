@@ -11,6 +11,7 @@ import Grouping
 import Processor
 import Quotas
 import Scrubbing
+import Symbolication
 
 let arguments = CommandLine.arguments
 let runs = arguments.count > 1 ? Int(arguments[1]) ?? 3 : 3
@@ -94,6 +95,18 @@ func ingest(_ payload: String) -> IngestMessage {
 
 func jsonString(_ text: String) -> String { JSON.string(text).encodedString() }
 
+/// What symbolication does per frame with an original source: its context lines and the
+/// enclosing function's name, for 250 frames near the source's end (the line index is built once,
+/// as when the map is parsed).
+func sourceLookups(_ text: String) {
+    let source = SourceText(text)
+    let line = source.lineCount - 1, length = text.utf16.count
+    for frame in 0..<250 {
+        _ = SourceContext.around(source, line: line, column: max(0, length - 1 - frame))
+        _ = EnclosingFunction.name(in: source, line: line, column: max(0, length - 1 - frame))
+    }
+}
+
 let steps: [Step] = [
     Step(name: "scrub: card numbers (\"1 1 1 …\")", adversarial: repeated("1 "), run: scrub),
     Step(name: "scrub defaults via EventScrubber: card numbers (\"1 1 1 …\")", adversarial: repeated("1 "), run: scrubDefaults),
@@ -103,6 +116,8 @@ let steps: [Step] = [
          run: piiRule(#"{"rules":{"r":{"type":"pattern","pattern":"(x+x+)+y"}},"applications":{"$string":["r"]}}"#)),
     Step(name: "pii @email:mask on \"a@a@a@…\"", adversarial: repeated("a@"),
          run: piiRule(#"{"applications":{"$string":["@email:mask"]}}"#)),
+    Step(name: "pii @email:mask then @ip:replace on \"a@b.co 10.0.0.1 …\"", adversarial: repeated("a@b.co 10.0.0.1 "),
+         run: piiRule(#"{"applications":{"$string":["@email:mask","@ip:replace"]}}"#)),
     Step(name: "pii @common on \"1 1 1 …\"", adversarial: repeated("1 "),
          run: piiRule(#"{"applications":{"$string":["@common"]}}"#)),
     Step(name: "scrub: IBAN-like words", adversarial: repeated("DE89370400440532013001 "), run: scrub),
@@ -139,6 +154,8 @@ let steps: [Step] = [
                  ingest("{\"platform\":\"python\",\"exception\":{\"values\":[{\"type\":\"E\",\"stacktrace\":{\"frames\":[{\"abs_path\":\(jsonString(text))}]}}]}}"),
                  grouping: customRules)
          }),
+    Step(name: "source context + function name, 250 frames (\"){\\n){\\n…\")", adversarial: repeated("){\n"), run: sourceLookups),
+    Step(name: "source context + function name, 250 frames deep in one line", adversarial: repeated("x"), run: sourceLookups),
 ]
 
 emit("| step | ordinary, \(size / 1000) KB (ms) | adversarial, \(size / 1000) KB (ms) | ratio | adversarial, \(size / 4000) KB (ms) | growth ×4 input |")

@@ -5,13 +5,16 @@ import Symbolication
 /// ProGuard mappings, read through an `ArtifactSource` and kept in a byte-bounded LRU, so a hot
 /// release's map is fetched and parsed once per process, not once per event or batch. An
 /// artifact found missing is remembered for `missingTTL` only: uploads often land after the
-/// first events of a deploy.
+/// first events of a deploy. An artifact whose parsed form exceeds the whole budget serves the
+/// batch that read it and is then remembered as too large for `tooLargeTTL`, so it is not read
+/// and parsed again for every batch that names it (its frames stay raw meanwhile).
 public final class ArtifactCache: @unchecked Sendable {
     enum Entry {
         case sourceMap(Result<SourceMap, SourceMapError>)
         case minified(MinifiedFile)
         case proguard(ProguardRemapper)
         case missing(until: ContinuousClock.Instant)
+        case tooLarge(until: ContinuousClock.Instant)
     }
 
     /// What one processor worker's cache may hold (`ProcessorTopics`).
@@ -21,12 +24,17 @@ public final class ArtifactCache: @unchecked Sendable {
     private let lru: ByteBoundedLRU<String, Entry>
     private let lock = NSLock()
     private let missingTTL: Duration
+    private let tooLargeTTL: Duration
+    private let capacityBytes: Int
 
     /// `capacityBytes`: what parsed artifacts may hold in memory, by their own estimate.
-    public init(source: any ArtifactSource, capacityBytes: Int = 256 << 20, missingTTL: Duration = .seconds(30)) {
+    public init(source: any ArtifactSource, capacityBytes: Int = 256 << 20, missingTTL: Duration = .seconds(30),
+                tooLargeTTL: Duration = .seconds(600)) {
         self.source = source
         lru = ByteBoundedLRU(capacity: capacityBytes)
+        self.capacityBytes = capacityBytes
         self.missingTTL = missingTTL
+        self.tooLargeTTL = tooLargeTTL
     }
 
     public var cachedBytes: Int { lock.withLock { lru.bytes } }
@@ -62,9 +70,10 @@ public final class ArtifactCache: @unchecked Sendable {
     private func cached(_ key: String, _ load: () -> Entry?) -> Entry? {
         let now = ContinuousClock.now
         if let entry = lock.withLock({ lru.value(key) }) {
-            if case .missing(let until) = entry {
+            switch entry {
+            case .missing(let until), .tooLarge(let until):
                 if now < until { return nil }
-            } else {
+            default:
                 return entry
             }
         }
@@ -72,7 +81,12 @@ public final class ArtifactCache: @unchecked Sendable {
             lock.withLock { lru.insert(key, .missing(until: now + missingTTL), bytes: key.utf8.count + 64) }
             return nil
         }
-        lock.withLock { lru.insert(key, loaded, bytes: key.utf8.count + Self.size(loaded)) }
+        let size = key.utf8.count + Self.size(loaded)
+        if size > capacityBytes {
+            lock.withLock { lru.insert(key, .tooLarge(until: now + tooLargeTTL), bytes: key.utf8.count + 64) }
+        } else {
+            lock.withLock { lru.insert(key, loaded, bytes: size) }
+        }
         return loaded
     }
 
@@ -82,7 +96,7 @@ public final class ArtifactCache: @unchecked Sendable {
         case .sourceMap(.failure): return 256
         case .minified(let file): return file.approximateBytes
         case .proguard(let remapper): return remapper.mapping.approximateBytes
-        case .missing: return 64
+        case .missing, .tooLarge: return 64
         }
     }
 }

@@ -138,6 +138,30 @@ public struct PiiProcessor: Sendable {
         }
     }
 
+    /// Sorted, disjoint ranges covering the same offsets as `ranges`.
+    static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = result.last, range.lowerBound <= last.upperBound {
+                result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                result.append(range)
+            }
+        }
+        return result
+    }
+
+    /// The first index in `0..<count` where `isPast` holds (`count` if none), for a predicate
+    /// that is false then true along the indices.
+    static func firstIndex(in count: Int, where isPast: (Int) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if isPast(middle) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
     /// The whole value: a string redacted as one match, anything else removed.
     private func redactWhole(_ value: inout JSON, id: String, _ redaction: PiiRedaction, _ path: [String], _ meta: inout EventMeta) -> Bool {
         guard case .string(let text) = value, redaction != .remove else {
@@ -161,9 +185,15 @@ public struct PiiProcessor: Sendable {
         guard !matches.isEmpty else { return false }
         // What earlier rules changed is not looked at again (Sentry's relay keeps redacted parts
         // apart from the text later rules search).
-        let protected = meta[path].entry.remarks.compactMap(\.range).filter { !$0.isEmpty }
+        let protected = Self.merged(meta[path].entry.remarks.compactMap(\.range).filter { !$0.isEmpty })
         var ranges: [Range<Int>] = []
-        for match in matches where consumingRedactions || !protected.contains(where: { $0.overlaps(match.range) }) {
+        // Matches come in text order and `protected` is sorted and disjoint: one walk over both.
+        var next = 0
+        for match in matches {
+            if !consumingRedactions {
+                while next < protected.count, protected[next].upperBound <= match.range.lowerBound { next += 1 }
+                if next < protected.count, protected[next].overlaps(match.range) { continue }
+            }
             let chosen = groups ?? [0]
             for group in chosen.sorted() where group < match.groups.count {
                 if let range = match.groups[group], ranges.last.map({ range.lowerBound >= $0.upperBound }) ?? true { ranges.append(range) }
@@ -187,17 +217,28 @@ public struct PiiProcessor: Sendable {
         value = .string(String(String.UnicodeScalarView(output)))
         // Remarks of earlier rules on this text keep pointing at what they changed (Sentry's
         // remarks give positions in the final text), and all stay in text order.
+        // `shifts` and `ranges` are in text order: each remark finds its place by binary search,
+        // so many matches against many earlier remarks cost n log n, not n × m.
         func moved(_ offset: Int) -> Int {
-            var delta = 0
-            for shift in shifts where shift.oldEnd <= offset { delta = shift.delta }
-            return offset + delta
+            let after = Self.firstIndex(in: shifts.count) { shifts[$0].oldEnd > offset }
+            return offset + (after > 0 ? shifts[after - 1].delta : 0)
         }
         meta.withEntry(at: path) { entry in
             if consumingRedactions {
                 // Earlier redactions inside what this rule replaced are gone with it.
                 entry.remarks.removeAll { remark in
                     guard let range = remark.range else { return false }
-                    return ranges.contains { $0.overlaps(range) || ($0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound) }
+                    // Only ranges from the first ending at or after the remark's start to the last
+                    // starting at or before its end can overlap or contain it.
+                    var index = Self.firstIndex(in: ranges.count) { ranges[$0].upperBound >= range.lowerBound }
+                    while index < ranges.count, ranges[index].lowerBound <= range.upperBound {
+                        let candidate = ranges[index]
+                        if candidate.overlaps(range) || (candidate.lowerBound <= range.lowerBound && range.upperBound <= candidate.upperBound) {
+                            return true
+                        }
+                        index += 1
+                    }
+                    return false
                 }
             }
             entry.remarks = entry.remarks.map { remark in

@@ -105,7 +105,7 @@ import Testing
         #expect(map.lookup(line: 2, column: 10) == .init(sourceIndex: 1, source: "two.js", line: 3, column: 0, name: "beta"))
         #expect(map.lookup(line: 2, column: 14)?.line == 4)
         #expect(map.lookup(line: 2, column: 9)?.source == "one.js")
-        #expect(map.content(of: 0) == "line0\nline1")
+        #expect(map.content(of: 0)?.text == "line0\nline1")
     }
 
     @Test func unicodeSourcesAndLongLines() throws {
@@ -187,12 +187,12 @@ import Testing
 
     @Test func contextLinesAreCutAroundTheColumn() throws {
         let source = (1...12).map { "line \($0)" }.joined(separator: "\n")
-        let context = try #require(SourceContext.around(source, line: 6, column: 0))
+        let context = try #require(SourceContext.around(SourceText(source), line: 6, column: 0))
         #expect(context.pre == ["line 2", "line 3", "line 4", "line 5", "line 6"])
         #expect(context.line == "line 7")
         #expect(context.post == ["line 8", "line 9", "line 10", "line 11", "line 12"])
-        #expect(SourceContext.around(source, line: 12, column: 0) == nil)
-        let top = try #require(SourceContext.around("only\r\nsecond", line: 0, column: 0))
+        #expect(SourceContext.around(SourceText(source), line: 12, column: 0) == nil)
+        let top = try #require(SourceContext.around(SourceText("only\r\nsecond"), line: 0, column: 0))
         #expect(top.pre.isEmpty && top.line == "only" && top.post == ["second"])
         let long = String(repeating: "a", count: 100) + "X" + String(repeating: "b", count: 200)
         let cut = SourceContext.trim(Substring(long), column: 100)
@@ -200,6 +200,34 @@ import Testing
         #expect(SourceContext.trim(Substring(long), column: 0) == String(long.prefix(140)) + " {snip}")
         #expect(SourceContext.trim(Substring(long), column: 299).hasPrefix("{snip} "))
         #expect(SourceContext.trim(Substring(long), column: 299).count == 140 + 7)
+    }
+
+    @Test func sourceTextIndexesLinesAsSplitlines() throws {
+        let text = SourceText("a\nbé\n\nlast\n")
+        #expect(text.lineCount == 4)
+        let context = try #require(SourceContext.around(text, line: 1, column: 1))
+        #expect(context.pre == ["a"] && context.line == "bé" && context.post == ["", "last"])
+        #expect(SourceContext.around(text, line: 4, column: 0) == nil)
+        #expect(SourceText("").lineCount == 1)
+    }
+
+    /// Hostile sources: a column deep in a multi-megabyte line gets no context (instead of a scan
+    /// per frame), a long line is cut exactly as a short one, and `){){…` headers whose `(` is
+    /// never found end on the step budget with no name.
+    @Test func hostileSourcesStayBounded() throws {
+        let huge = SourceText(String(repeating: "x", count: 2_000_000) + "\nnext")
+        #expect(SourceContext.around(huge, line: 0, column: 1_500_000) == nil)
+        #expect(EnclosingFunction.name(in: huge, line: 0, column: 1_500_000) == nil)
+        let early = try #require(SourceContext.around(huge, line: 0, column: 100))
+        #expect(early.line == "{snip} " + String(repeating: "x", count: 140) + " {snip}")
+        #expect(early.post == ["next"])
+        let long = String(repeating: "a", count: 100) + "X" + String(repeating: "b", count: 20_000)
+        let cut = try #require(SourceContext.around(SourceText(long), line: 0, column: 100))
+        #expect(cut.line == SourceContext.trim(Substring(long), column: 100))
+        let braces = SourceText(String(repeating: "){", count: 100_000) + "x")
+        #expect(EnclosingFunction.name(in: braces, line: 0, column: 200_000) == nil)
+        let named = SourceText("function outer(a) {\n" + String(repeating: "){", count: 10) + "\n  boom()\n")
+        #expect(EnclosingFunction.name(in: named, line: 2, column: 2) == "outer")
     }
 
     @Test func enclosingFunctionNamesFromOriginalSource() {
@@ -220,12 +248,12 @@ import Testing
         const handler = async (event) => { fail(event) };
         obj.onClick = function () { boom() };
         """
-        #expect(EnclosingFunction.name(in: source, line: 3, column: 4) == "parseConfig")
-        #expect(EnclosingFunction.name(in: source, line: 9, column: 6) == "load")
-        #expect(EnclosingFunction.name(in: source, line: 13, column: 36) == "handler")
-        #expect(EnclosingFunction.name(in: source, line: 14, column: 29) == "onClick")
-        #expect(EnclosingFunction.name(in: source, line: 0, column: 0) == nil)
-        #expect(EnclosingFunction.name(in: String(repeating: "}", count: 100_000) + "x", line: 0, column: 100_000) == nil)
+        #expect(EnclosingFunction.name(in: SourceText(source), line: 3, column: 4) == "parseConfig")
+        #expect(EnclosingFunction.name(in: SourceText(source), line: 9, column: 6) == "load")
+        #expect(EnclosingFunction.name(in: SourceText(source), line: 13, column: 36) == "handler")
+        #expect(EnclosingFunction.name(in: SourceText(source), line: 14, column: 29) == "onClick")
+        #expect(EnclosingFunction.name(in: SourceText(source), line: 0, column: 0) == nil)
+        #expect(EnclosingFunction.name(in: SourceText(String(repeating: "}", count: 100_000) + "x"), line: 0, column: 100_000) == nil)
     }
 
     @Test func lruEvictsTheLeastRecentByBytes() {

@@ -103,6 +103,23 @@ import Testing
         #expect(source.reads == 1)
     }
 
+    /// An artifact larger than the whole cache serves the batch that read it, then is remembered
+    /// as too large: the next batches neither read nor parse it again (until the marker expires).
+    @Test func anArtifactLargerThanTheCacheIsReadOncePerMarker() throws {
+        let source = InMemoryArtifactSource()
+        let id = "85314830-023f-4cf1-a267-535f4e37bb17"
+        source.byDebugID[id] = Self.map()
+        // Room for the marker (key + 64 bytes), not for the parsed map.
+        let capacity = 160
+        #expect(try SourceMapParser.parse(Self.map()).approximateBytes > capacity)
+        let cache = ArtifactCache(source: source, capacityBytes: capacity)
+        let first = try Self.process([Self.event(release: nil, debugID: id)], cache: cache)
+        #expect(Self.frame(first[0])?["data"]?["resolved_with"]?.string == "debug-id")
+        for _ in 0..<3 { _ = try Self.process([Self.event(release: nil, debugID: id)], cache: cache) }
+        #expect(source.reads == 1)
+        #expect(cache.cachedBytes <= capacity)
+    }
+
     @Test func withoutAStoreEventsPassThrough() throws {
         let event = try Self.process([Self.event()], cache: nil)[0]
         #expect(Self.frame(event)?["function"]?.string == "a")
