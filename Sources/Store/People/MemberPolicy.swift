@@ -3,9 +3,10 @@
 /// an owner nor change or remove one, whatever the route. The organization always keeps an
 /// owner: the last one cannot be removed or demoted.
 public enum MemberPolicy {
-    /// The roles a caller holding `scopes` may give (a role's scopes must all be the caller's).
+    /// The roles a caller holding `scopes` may give: a role's scopes must all be the caller's,
+    /// of those a token can carry (`Scope.all`; a token has no `alerts:*`, which guard nothing yet).
     public static func assignableRoles(by scopes: Set<String>) -> [Role] {
-        Role.allCases.filter { $0.scopes.isSubset(of: scopes) }
+        Role.allCases.filter { $0.scopes.intersection(Scope.all).isSubset(of: scopes) }
     }
 
     /// Why the caller may not change a member from `current` to `new` (nil: a new invitation or

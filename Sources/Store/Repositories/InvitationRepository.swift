@@ -30,7 +30,7 @@ public struct InvitationRepository {
         let token = Secrets.sessionSecret()
         let rows = try db.query("""
             INSERT INTO member_invitations (organization_id, email, role, team_slugs, token_hash, invited_by_user_id, expires_at)
-            VALUES ($1, $2, $3, string_to_array(NULLIF($4, ''), ' '), $5, $6, now() + make_interval(secs => $7))
+            VALUES ($1, $2, $3, COALESCE(string_to_array(NULLIF($4, ''), ' '), '{}'), $5, $6, now() + make_interval(secs => $7))
             ON CONFLICT DO NOTHING
             RETURNING \(Self.columns)
             """, [organizationID, email, role.rawValue, teamSlugs.joined(separator: " "),
@@ -94,7 +94,7 @@ public struct InvitationRepository {
     public func update(organizationID: Int64, id: Int64, role: Role, teamSlugs: [String]?) throws {
         let rows = try db.query("""
             UPDATE member_invitations SET role = $3,
-                team_slugs = CASE WHEN $4::text IS NULL THEN team_slugs ELSE string_to_array(NULLIF($4, ''), ' ') END
+                team_slugs = CASE WHEN $4::text IS NULL THEN team_slugs ELSE COALESCE(string_to_array(NULLIF($4, ''), ' '), '{}') END
             WHERE organization_id = $1 AND id = $2 AND accepted_at IS NULL
             """, [organizationID, id, role.rawValue, teamSlugs?.joined(separator: " ")])
         if rows.affected == 0 { throw StoreError.notFound("no pending invitation \(id)") }

@@ -141,8 +141,10 @@ import Web
 
             // A user with an account accepts while signed in as the invited address.
             _ = try TestUsers.create(h.db, email: "known@elsewhere.test", organization: nil)
-            let second = h.object(try await h.call(.post, "/api/0/organizations/acme/members/",
-                                                   body: #"{"email":"known@elsewhere.test","role":"member"}"#))
+            let secondAnswer = try await h.call(.post, "/api/0/organizations/acme/members/",
+                                                body: #"{"email":"known@elsewhere.test","role":"member"}"#)
+            #expect(secondAnswer.status == .created, "\(String(buffer: secondAnswer.body))")
+            let second = h.object(secondAnswer)
             let secondLink = try Self.path(of: try #require(second["inviteLink"] as? String))
             var stranger = DashboardBrowser(h.client)
             #expect(String(buffer: try await stranger.get(secondLink).body).contains("sign in"))
