@@ -50,7 +50,8 @@ struct InvitationRoutes: Sendable {
         return account.publicPage(request) { form(visit, token: token, csrf: $0, error: nil) }
     }
 
-    private func form(_ visit: Visit, token: String, csrf: String, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+    private func form(_ visit: Visit, token: String, csrf: String, error: String?, name: String = "",
+                      status: HTTPResponse.Status = .ok) -> Response {
         let invitation = visit.invitation
         let intro = """
             <p>You are invited to join <strong>\(HTML.escape(visit.organization.name))</strong> as
@@ -75,7 +76,7 @@ struct InvitationRoutes: Sendable {
         } else {
             body = """
                 <form method="post" action="\(action)">\(CSRF.hiddenField(csrf))
-                <p><label>Name<br><input type="text" name="name" autocomplete="name"></label></p>
+                <p><label>Name<br><input type="text" name="name" autocomplete="name" value="\(HTML.escape(name))"></label></p>
                 <p><label>Password<br><input type="password" name="new" autocomplete="new-password"></label></p>
                 <p><label>Password again<br><input type="password" name="confirm" autocomplete="new-password"></label></p>
                 <button type="submit" id="accept">Join</button></form>
@@ -105,10 +106,10 @@ struct InvitationRoutes: Sendable {
         let name = String((fields["name"] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
         let new = fields["new"] ?? ""
         if let problem = PasswordPolicy.problem(new) {
-            return form(visit, token: token, csrf: csrf, error: problem, status: .badRequest)
+            return form(visit, token: token, csrf: csrf, error: problem, name: name, status: .badRequest)
         }
         guard new == fields["confirm"] else {
-            return form(visit, token: token, csrf: csrf, error: "The two passwords differ.", status: .badRequest)
+            return form(visit, token: token, csrf: csrf, error: "The two passwords differ.", name: name, status: .badRequest)
         }
         let hash = try await PasswordWork.hash(new)
         let email = visit.invitation.email
