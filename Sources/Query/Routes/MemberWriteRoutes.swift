@@ -32,8 +32,8 @@ struct MemberWriteRoutes {
         /// `orgRole` (else `role`) and `teamRoles` (else `teams`), as Sentry reads them.
         static func parse(_ body: [String: JSON]) throws -> Change {
             var change = Change()
-            if let text = body["orgRole"]?.string ?? body["role"]?.string {
-                guard let role = Role(rawValue: text) else { throw QueryError.invalid("orgRole", "Invalid role") }
+            if let given = body["orgRole"] ?? body["role"], given != .null {
+                guard let role = given.string.flatMap(Role.init(rawValue:)) else { throw QueryError.invalid("orgRole", "Invalid role") }
                 change.role = role
             }
             if let teamRoles = body["teamRoles"]?.array {

@@ -317,6 +317,28 @@ import Web
         }
     }
 
+    @Test func hostileRequestsAreRefusedWithoutHarm() async throws {
+        try await Self.withHarness { h in
+            let members = "/api/0/organizations/acme/members/"
+            #expect(try await h.call(.post, members, body: "[]").status == .badRequest)
+            #expect(try await h.call(.post, members, body: #"{"email":\#(String(repeating: "a", count: 300))@x.test"}"#).status == .badRequest)
+            #expect(try await h.call(.post, members, body: #"{"email":"a b@x.test"}"#).status == .badRequest)
+            #expect(try await h.call(.post, members, body: #"{"email":"x@x.test","orgRole":1}"#).status == .badRequest)
+            #expect(try await h.call(.put, members + "99999999999999999999/", body: #"{"orgRole":"member"}"#).status == .notFound)
+            #expect(try await h.call(.put, members + "9223372036854775808/", body: #"{"orgRole":"member"}"#).status == .notFound)
+            #expect(try await h.call(.delete, members + "-1/").status == .notFound)
+            // Another organization's members and teams are not found.
+            _ = try AdminStore(h.db).createOrganization(slug: "other")
+            #expect(try await h.call(.post, "/api/0/organizations/other/members/", body: #"{"email":"y@x.test"}"#).status == .notFound)
+            #expect(try await h.call(.post, "/api/0/organizations/other/teams/", body: #"{"slug":"t"}"#).status == .notFound)
+            let long = try await h.call(.post, "/api/0/organizations/acme/teams/", .admin,
+                                        body: #"{"name":"\#(String(repeating: "Ab ", count: 5000))"}"#)
+            #expect(long.status == .created && (h.object(long)["slug"] as? String)?.utf8.count ?? 99 <= 50)
+            #expect(try await h.call(.delete, "/api/0/api-tokens/", .member, body: #"{"tokenId":1e300}"#).status == .badRequest)
+            #expect(try await h.call(.get, "/api/0/organizations/acme/members/?query=\(String(repeating: "x", count: 1000))").status == .ok)
+        }
+    }
+
     @Test func adminInvitePrintsTheLink() async throws {
         let executable = try TestEnvironment.executable
         try await withTestDatabase { database in

@@ -34,6 +34,8 @@ import Testing
         let none = try MemberWriteRoutes.Change.parse([:])
         #expect(none.role == nil && none.teamSlugs == nil)
         #expect(throws: QueryError.self) { try MemberWriteRoutes.Change.parse(["orgRole": "god"]) }
+        #expect(throws: QueryError.self) { try MemberWriteRoutes.Change.parse(["role": 3]) }
+        #expect(try MemberWriteRoutes.Change.parse(["orgRole": nil]).role == nil)
         #expect(throws: QueryError.self) { try MemberWriteRoutes.Change.parse(["teams": [1]]) }
         #expect(throws: QueryError.self) { try MemberWriteRoutes.Change.parse(["teams": .array(Array(repeating: "t", count: 101))]) }
     }
