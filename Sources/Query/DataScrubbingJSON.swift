@@ -42,10 +42,20 @@ struct DataScrubbingJSON: Encodable, Sendable {
     static let maxFieldLength = 200
     static let maxConfigLength = 256 * 1024
 
+    static let fieldNames = ["dataScrubber", "dataScrubberDefaults", "scrubIPAddresses", "sensitiveFields", "safeFields",
+                             "relayPiiConfig"]
+
     /// Whether the body changes any of these fields.
     static func touches(_ body: [String: JSON]) -> Bool {
-        ["dataScrubber", "dataScrubberDefaults", "scrubIPAddresses", "sensitiveFields", "safeFields", "relayPiiConfig"]
-            .contains { body[$0] != nil }
+        fieldNames.contains { body[$0] != nil }
+    }
+
+    /// What the audit log keeps of a change (`org.edit`, `project.edit`): the fields set and
+    /// their new values, but not the PII config's text (up to 256 KiB), only that it changed.
+    static func auditData(_ body: [String: JSON]) -> JSON {
+        var data: [String: JSON] = [:]
+        for name in fieldNames { if let value = body[name] { data[name] = name == "relayPiiConfig" ? .string("changed") : value } }
+        return .object(data)
     }
 
     /// `row` with the body's fields applied.

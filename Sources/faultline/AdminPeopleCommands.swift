@@ -102,6 +102,50 @@ extension AdminCommand {
         }
     }
 
+    struct Invite: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "invite",
+            abstract: "Invite an email address to an organization; prints the one-time link where they join.",
+            discussion: "The invitee sets a password on the link's page (or accepts while signed in) and becomes a member with "
+                + "the role and teams. The link expires after --days. (Mailed once Faultline sends mail.)")
+        @OptionGroup var options: ServiceOptions
+        @Argument var organization: String
+        @Argument var email: String
+        @Option(help: "member, admin, manager or owner.") var role: String = "member"
+        @Option(help: "A team slug to join on acceptance (repeatable).") var team: [String] = []
+        @Option(help: "How long the link is valid, in days.") var days: Int = 30
+
+        func run() async throws {
+            try await CommandRunner.run {
+                guard let role = Role(rawValue: role) else {
+                    throw StoreError.invalid("role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                guard (1...365).contains(days) else { throw StoreError.invalid("--days must be 1-365") }
+                let link = try AdminCommand.withConnection(options) { db, config -> String in
+                    try db.transaction { tx -> String in
+                        guard let org = try AdminStore(tx).organization(slug: organization) else {
+                            throw StoreError.notFound("no organization \(organization)")
+                        }
+                        for slug in team where try TeamRepository(tx).team(organizationID: org.id, slug: slug) == nil {
+                            throw StoreError.notFound("no team \(organization)/\(slug)")
+                        }
+                        let (invitation, token) = try InvitationRepository(tx).create(
+                            organizationID: org.id, email: email, role: role, teamSlugs: Array(Set(team)).sorted(),
+                            invitedByUserID: nil, lifetime: TimeInterval(days) * 86_400)
+                        try AuditLogRepository(tx).record(organizationID: org.id, .commandLine, AuditEvent(
+                            "member.invite", targetObject: invitation.id,
+                            data: ["email": .string(invitation.email), "role": .string(role.rawValue),
+                                   "teams": .array(invitation.teamSlugs.map(JSON.string))]))
+                        let link = InvitationMail.link(baseURL: config.baseURL(defaultPort: 9000), token: token)
+                        InvitationMail.send(invitation, organization: org.name, link: link)
+                        return link
+                    }
+                }
+                print(link)
+            }
+        }
+    }
+
     struct CreateTeam: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create-team", abstract: "Create a team in an organization.")
         @OptionGroup var options: ServiceOptions

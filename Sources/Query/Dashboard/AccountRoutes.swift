@@ -32,8 +32,9 @@ struct AccountRoutes: Sendable {
 
     // MARK: Sign-in and sign-out
 
-    /// A public page with its CSRF token, setting the pre-session cookie when the browser has none.
-    private func publicPage(_ request: Request, _ render: (String) -> Response) -> Response {
+    /// A public page with its CSRF token, setting the pre-session cookie when the browser has none
+    /// (also the invitation page's, `InvitationRoutes`).
+    func publicPage(_ request: Request, _ render: (String) -> Response) -> Response {
         if let secret = DashboardSession.cookieValue(request, CSRF.cookie) { return render(CSRF.token(secret: secret)) }
         let secret = Secrets.sessionSecret()
         var response = render(CSRF.token(secret: secret))

@@ -26,7 +26,9 @@ public struct DashboardRoutes: Sendable {
     public func add(to router: Router<FaultlineRequestContext>) {
         router.get("") { _, _ in Response(status: .seeOther, headers: [.location: "/ui/"]) }
         let ui = router.group("ui").add(middleware: session)
-        AccountRoutes(api: api, session: session, gate: gate).add(to: ui)
+        let account = AccountRoutes(api: api, session: session, gate: gate)
+        account.add(to: ui)
+        InvitationRoutes(api: api, session: session, account: account).add(to: ui)
         ui.get("") { request, context in try await projects(request, context) }
         ui.get(":org/members") { request, context in try await members(request, context) }
         ui.get(":org/:project") { request, context in try await issues(request, context) }

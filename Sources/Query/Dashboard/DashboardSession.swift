@@ -15,7 +15,7 @@ import Web
 /// - Every state-changing request, sign-in included (login CSRF), must come from the dashboard's
 ///   own origin (`Origin`, else `Referer`, equal to the origin the request was addressed to or
 ///   to the configured public URL) and carry the form's CSRF token (`CSRF`).
-/// Pages other than the public ones (sign-in, password reset) redirect to sign-in without a session.
+/// Pages other than the public ones (sign-in, password reset, invitation) redirect to sign-in without a session.
 struct DashboardSession: RouterMiddleware {
     typealias Context = FaultlineRequestContext
     static let cookie = "faultline_session"
@@ -33,7 +33,7 @@ struct DashboardSession: RouterMiddleware {
     /// Pages a visitor without a session may use.
     static func isPublic(_ path: String) -> Bool {
         let path = path.hasSuffix("/") ? String(path.dropLast()) : path
-        return path == "/ui/login" || path.hasPrefix("/ui/reset/")
+        return path == "/ui/login" || path.hasPrefix("/ui/reset/") || path.hasPrefix("/ui/accept/")
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

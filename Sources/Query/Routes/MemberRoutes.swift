@@ -5,9 +5,10 @@ import Postgres
 import Store
 import Web
 
-/// Sentry's members endpoints, read-only so far: `GET /api/0/organizations/{org}/members/` and
-/// `…/members/{id}/` (`member:read`, which every role has), and `GET /api/0/users/me/` for a
-/// personal token (an organization token names no user: 404).
+/// Sentry's members endpoints: `GET /api/0/organizations/{org}/members/` and `…/members/{id}/`
+/// (`member:read`, which every role has) list members and pending invitations with their teams
+/// and projects; `GET /api/0/users/me/` answers for a personal token (an organization token
+/// names no user: 404). The writes are `MemberWriteRoutes`.
 struct MemberRoutes {
     let api: APIContext
 
@@ -21,28 +22,23 @@ struct MemberRoutes {
         let grant = try context.require("member:read")
         let slug = try context.parameters.require("org")
         let members = try await api.withConnection { [api] db in
-            try UserRepository(db).members(organizationID: try api.organization(grant, slug: slug, db).id)
+            try MemberDirectory(db, organization: try api.organization(grant, slug: slug, db)).all()
         }
-        return JSONResponse.make(.ok, members.map(MemberJSON.init), headers: [.link: Cursor.linkHeader(
+        return JSONResponse.make(.ok, members, headers: [.link: Cursor.linkHeader(
             url: "\(api.baseURL)/api/0/organizations/\(slug)/members/?", offset: 0, limit: max(1, members.count), hasMore: false)])
     }
 
     private func member(_ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("member:read")
         let slug = try context.parameters.require("org")
-        // Sentry also accepts `me` for the caller's own membership.
         let reference = try context.parameters.require("member")
-        let member = try await api.withConnection { [api] db -> Member? in
+        let member = try await api.withConnection { [api] db -> MemberJSON? in
             let organization = try api.organization(grant, slug: slug, db)
-            if reference == "me" {
-                guard let userID = grant.userID else { return nil }
-                return try UserRepository(db).members(organizationID: organization.id).first { $0.user.id == userID }
-            }
-            guard reference.utf8.count <= 19, let id = Int64(reference) else { return nil }
-            return try UserRepository(db).members(organizationID: organization.id, memberID: id).first
+            guard let id = try MemberDirectory.memberID(reference, grant: grant, organizationID: organization.id, db) else { return nil }
+            return try MemberDirectory(db, organization: organization).one(id: id)
         }
         guard let member else { throw QueryError.notFound }
-        return JSONResponse.make(.ok, MemberJSON(member))
+        return JSONResponse.make(.ok, member)
     }
 
     private func me(_ context: FaultlineRequestContext) async throws -> Response {
@@ -50,6 +46,64 @@ struct MemberRoutes {
         guard let userID = grant.userID,
               let user = try await api.withConnection({ try UserRepository($0).user(id: userID) }) else { throw QueryError.notFound }
         return JSONResponse.make(.ok, UserJSON(user))
+    }
+}
+
+/// An organization's members and pending invitations as Sentry's member serializer shows them,
+/// with each one's teams and the projects those teams own (a few queries per list, not per member).
+struct MemberDirectory {
+    let db: PGConnection
+    let organization: Organization
+    let teams: [Team]
+    let projectSlugs: [Int64: String]
+
+    init(_ db: PGConnection, organization: Organization) throws {
+        self.db = db
+        self.organization = organization
+        teams = try TeamRepository(db).teams(organizationID: organization.id)
+        projectSlugs = Dictionary(try AdminStore(db).projects(organizationID: organization.id).map { ($0.id, $0.slug) },
+                                  uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Members by email, then pending invitations.
+    func all() throws -> [MemberJSON] {
+        let bySlug = try TeamRepository(db).teamSlugsByUser(organizationID: organization.id)
+        let members = try UserRepository(db).members(organizationID: organization.id)
+            .map { json($0, teamSlugs: bySlug[$0.user.id] ?? []) }
+        return members + (try InvitationRepository(db).pending(organizationID: organization.id).map { json($0) })
+    }
+
+    /// A member or a pending invitation by its id.
+    func one(id: Int64) throws -> MemberJSON? {
+        if let member = try UserRepository(db).members(organizationID: organization.id, memberID: id).first {
+            return json(member, teamSlugs: try TeamRepository(db).teamSlugs(userID: member.user.id, organizationID: organization.id))
+        }
+        return try InvitationRepository(db).pending(organizationID: organization.id, id: id).map { json($0) }
+    }
+
+    func json(_ member: Member, teamSlugs: [String]) -> MemberJSON {
+        MemberJSON(member: member, teamSlugs: teamSlugs, projects: projects(of: teamSlugs))
+    }
+
+    func json(_ invitation: Invitation, link: String? = nil) -> MemberJSON {
+        let slugs = invitation.teamSlugs.filter { slug in teams.contains { $0.slug == slug } }
+        return MemberJSON(invitation: invitation, teamSlugs: slugs, projects: projects(of: slugs), link: link)
+    }
+
+    /// Slugs of the projects the teams own, sorted, once each.
+    func projects(of teamSlugs: [String]) -> [String] {
+        Set(teams.filter { teamSlugs.contains($0.slug) }.flatMap(\.projectIDs).compactMap { projectSlugs[$0] }).sorted()
+    }
+
+    /// The member id a path names: a number, or `me` (the caller's own membership; a personal
+    /// token or a session only).
+    static func memberID(_ reference: String, grant: TokenGrant, organizationID: Int64, _ db: PGConnection) throws -> Int64? {
+        if reference == "me" {
+            guard let userID = grant.userID else { return nil }
+            return try UserRepository(db).members(organizationID: organizationID).first { $0.user.id == userID }?.id
+        }
+        guard reference.utf8.count <= 19 else { return nil }
+        return Int64(reference)
     }
 }
 
@@ -82,32 +136,78 @@ struct UserJSON: Encodable, Sendable {
     }
 }
 
-/// Sentry's organization member serializer. Teams and invitations are not built yet: `teams` and
-/// `projects` are empty and every member is an accepted one.
+/// Sentry's organization member serializer, for a member or a pending invitation (`pending`,
+/// `expired`, `user: null`). `inviteLink` is only in the answer that created the invitation: the
+/// link's token is stored hashed.
 struct MemberJSON: Encodable, Sendable {
+    struct TeamRole: Encodable, Sendable { let teamSlug: String; let role: String? }
     let id: String
     let email: String
     let name: String
-    let user: UserJSON
+    let user: UserJSON?
     let orgRole: String
     let role: String
     let roleName: String
-    let pending = false
-    let expired = false
+    let pending: Bool
+    let expired: Bool
     let inviteStatus = "approved"
     let dateCreated: String
-    let teams: [String] = []
-    let teamRoles: [String] = []
-    let projects: [String] = []
+    let teams: [String]
+    let teamRoles: [TeamRole]
+    let projects: [String]
+    let inviteLink: String?
 
-    init(_ member: Member) {
+    init(member: Member, teamSlugs: [String], projects: [String]) {
         id = String(member.id)
         email = member.user.email
         name = member.user.name.isEmpty ? member.user.email : member.user.name
         user = UserJSON(member.user)
-        orgRole = member.role.rawValue
-        role = member.role.rawValue
-        roleName = member.role.name
+        (orgRole, role, roleName) = (member.role.rawValue, member.role.rawValue, member.role.name)
+        (pending, expired) = (false, false)
         dateCreated = Timestamp.format(member.createdAt)
+        teams = teamSlugs
+        teamRoles = teamSlugs.map { TeamRole(teamSlug: $0, role: nil) }
+        self.projects = projects
+        inviteLink = nil
+    }
+
+    init(invitation: Invitation, teamSlugs: [String], projects: [String], link: String?, now: Date = Date()) {
+        id = String(invitation.id)
+        email = invitation.email
+        name = invitation.email
+        user = nil
+        (orgRole, role, roleName) = (invitation.role.rawValue, invitation.role.rawValue, invitation.role.name)
+        pending = true
+        expired = !invitation.isOpen(at: now)
+        dateCreated = Timestamp.format(invitation.createdAt)
+        teams = teamSlugs
+        teamRoles = teamSlugs.map { TeamRole(teamSlug: $0, role: nil) }
+        self.projects = projects
+        inviteLink = link
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, email, name, user, orgRole, role, roleName, pending, expired, inviteStatus, dateCreated, teams, teamRoles, projects,
+             inviteLink
+    }
+
+    /// `user` is null for a pending invitation, as in Sentry (not left out).
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(email, forKey: .email)
+        try container.encode(name, forKey: .name)
+        try container.encode(user, forKey: .user)
+        try container.encode(orgRole, forKey: .orgRole)
+        try container.encode(role, forKey: .role)
+        try container.encode(roleName, forKey: .roleName)
+        try container.encode(pending, forKey: .pending)
+        try container.encode(expired, forKey: .expired)
+        try container.encode(inviteStatus, forKey: .inviteStatus)
+        try container.encode(dateCreated, forKey: .dateCreated)
+        try container.encode(teams, forKey: .teams)
+        try container.encode(teamRoles, forKey: .teamRoles)
+        try container.encode(projects, forKey: .projects)
+        try container.encodeIfPresent(inviteLink, forKey: .inviteLink)
     }
 }

@@ -57,15 +57,20 @@ struct OrganizationRoutes {
         let grant = try context.require(anyOf: ["org:write", "org:admin"])
         let slug = try context.parameters.require("org")
         let body = try await RequestBody.object(request)
+        let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
         let details = try await api.withConnection { [api] db in
-            let org = try api.organization(grant, slug: slug, db)
-            let store = ProjectSettingsStore(db)
-            var scrubbing = try store.organizationScrubbing(organization: org.slug)
-            if DataScrubbingJSON.touches(body) {
-                scrubbing = try DataScrubbingJSON.apply(body, to: scrubbing)
-                try store.setOrganizationScrubbing(organization: org.slug, scrubbing)
+            try db.transaction { tx in
+                let org = try api.organization(grant, slug: slug, tx)
+                let store = ProjectSettingsStore(tx)
+                var scrubbing = try store.organizationScrubbing(organization: org.slug)
+                if DataScrubbingJSON.touches(body) {
+                    scrubbing = try DataScrubbingJSON.apply(body, to: scrubbing)
+                    try store.setOrganizationScrubbing(organization: org.slug, scrubbing)
+                    try AuditLogRepository(tx).record(organizationID: org.id, actor, AuditEvent(
+                        "org.edit", targetObject: org.id, data: DataScrubbingJSON.auditData(body)))
+                }
+                return WithDataScrubbing(base: OrganizationJSON(org), scrubbing: DataScrubbingJSON(scrubbing))
             }
-            return WithDataScrubbing(base: OrganizationJSON(org), scrubbing: DataScrubbingJSON(scrubbing))
         }
         return JSONResponse.make(.ok, details)
     }
@@ -103,15 +108,22 @@ struct OrganizationRoutes {
         let grant = try context.require(anyOf: ["project:write", "project:admin"])
         let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
         let body = try await RequestBody.object(request)
+        let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
         let details = try await api.withConnection { [api] db in
-            let project = try api.project(grant, organization: org, project: slug, db)
-            let store = ProjectSettingsStore(db)
-            var scrubbing = try store.projectScrubbing(organization: project.organizationSlug, project: project.slug)
-            if DataScrubbingJSON.touches(body) {
-                scrubbing = try DataScrubbingJSON.apply(body, to: scrubbing)
-                try store.setProjectScrubbing(organization: project.organizationSlug, project: project.slug, scrubbing)
+            try db.transaction { tx in
+                let project = try api.project(grant, organization: org, project: slug, tx)
+                let store = ProjectSettingsStore(tx)
+                var scrubbing = try store.projectScrubbing(organization: project.organizationSlug, project: project.slug)
+                if DataScrubbingJSON.touches(body) {
+                    scrubbing = try DataScrubbingJSON.apply(body, to: scrubbing)
+                    try store.setProjectScrubbing(organization: project.organizationSlug, project: project.slug, scrubbing)
+                    var data = DataScrubbingJSON.auditData(body).object ?? [:]
+                    data["slug"] = .string(project.slug)
+                    try AuditLogRepository(tx).record(organizationID: project.organizationID, actor, AuditEvent(
+                        "project.edit", targetObject: project.id, data: .object(data)))
+                }
+                return WithDataScrubbing(base: ProjectJSON(project), scrubbing: DataScrubbingJSON(scrubbing))
             }
-            return WithDataScrubbing(base: ProjectJSON(project), scrubbing: DataScrubbingJSON(scrubbing))
         }
         return JSONResponse.make(.ok, details)
     }

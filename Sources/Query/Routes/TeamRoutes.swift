@@ -5,9 +5,9 @@ import Postgres
 import Store
 import Web
 
-/// Sentry's team lists, read-only so far: `GET /api/0/organizations/{org}/teams/` (`team:read`,
-/// each team with the projects it owns) and `GET /api/0/projects/{org}/{project}/teams/`
-/// (`project:read`). Teams are made with `faultline admin create-team`.
+/// Sentry's team lists: `GET /api/0/organizations/{org}/teams/` (`team:read`, each team with the
+/// projects it owns) and `GET /api/0/projects/{org}/{project}/teams/` (`project:read`). Teams are
+/// made and changed through `TeamWriteRoutes` or `faultline admin create-team`.
 struct TeamRoutes {
     let api: APIContext
 

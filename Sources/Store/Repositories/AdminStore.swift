@@ -125,18 +125,39 @@ public struct AdminStore {
 
     public func tokens(organization: String? = nil) throws -> [APIToken] {
         try db.query("""
-            SELECT t.id, t.organization_id, o.slug AS organization_slug, t.token_prefix, t.label,
-                   array_to_string(t.scopes, ' ') AS scopes, t.created_at, t.revoked_at
-            FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
+            SELECT \(Self.tokenColumns)
             WHERE ($1::text IS NULL OR o.slug = $1)
             ORDER BY t.id
-            """, [organization]).rows.map { row in
-            APIToken(id: try row.int("id"), organizationID: try row.int("organization_id"),
-                     organizationSlug: try row.string("organization_slug"), prefix: try row.string("token_prefix"),
-                     label: try row.string("label"),
-                     scopes: try row.string("scopes").split(separator: " ").map(String.init),
-                     createdAt: try row.date("created_at"), revokedAt: try row.optionalDate("revoked_at"))
-        }
+            """, [organization]).rows.map(Self.token)
+    }
+
+    /// The user's unrevoked personal tokens in the organization (Sentry's `api-tokens`).
+    public func personalTokens(userID: Int64, organizationID: Int64) throws -> [APIToken] {
+        try db.query("""
+            SELECT \(Self.tokenColumns)
+            WHERE t.user_id = $1 AND t.organization_id = $2 AND t.revoked_at IS NULL
+            ORDER BY t.id
+            """, [userID, organizationID]).rows.map(Self.token)
+    }
+
+    /// Revokes one of the user's own tokens; false when they have no such active token.
+    public func revokePersonalToken(id: Int64, userID: Int64) throws -> Bool {
+        try db.query("UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
+                     [id, userID]).affected > 0
+    }
+
+    static let tokenColumns = """
+        t.id, t.organization_id, o.slug AS organization_slug, t.token_prefix, t.label,
+        array_to_string(t.scopes, ' ') AS scopes, t.created_at, t.revoked_at
+        FROM api_tokens t JOIN organizations o ON o.id = t.organization_id
+        """
+
+    static func token(_ row: PGRow) throws -> APIToken {
+        APIToken(id: try row.int("id"), organizationID: try row.int("organization_id"),
+                 organizationSlug: try row.string("organization_slug"), prefix: try row.string("token_prefix"),
+                 label: try row.string("label"),
+                 scopes: try row.string("scopes").split(separator: " ").map(String.init),
+                 createdAt: try row.date("created_at"), revokedAt: try row.optionalDate("revoked_at"))
     }
 
     public func revokeToken(id: Int64) throws {

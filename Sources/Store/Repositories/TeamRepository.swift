@@ -69,6 +69,55 @@ public struct TeamRepository {
         }
     }
 
+    /// Renames the team (slug and name); a slug taken by another team is a conflict.
+    public func update(teamID: Int64, slug: String, name: String) throws {
+        try AdminStore.validate(slug: slug)
+        let rows = try db.query("""
+            UPDATE teams t SET slug = $2, name = $3 WHERE t.id = $1
+              AND NOT EXISTS (SELECT 1 FROM teams o WHERE o.organization_id = t.organization_id AND o.slug = $2 AND o.id <> t.id)
+            """, [teamID, slug, name])
+        if rows.affected == 0 { throw StoreError.conflict("A team with this slug already exists.") }
+    }
+
+    /// Deletes the team; its memberships and project ownerships go with it (ON DELETE CASCADE).
+    public func delete(teamID: Int64) throws {
+        if try db.query("DELETE FROM teams WHERE id = $1", [teamID]).affected == 0 { throw StoreError.notFound("no team \(teamID)") }
+    }
+
+    /// Takes the user out of the team; false when they were not in it.
+    @discardableResult
+    public func removeMember(teamID: Int64, userID: Int64) throws -> Bool {
+        try db.query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2", [teamID, userID]).affected > 0
+    }
+
+    /// The team no longer owns the project; false when it did not.
+    @discardableResult
+    public func removeProject(teamID: Int64, projectID: Int64) throws -> Bool {
+        try db.query("DELETE FROM project_teams WHERE team_id = $1 AND project_id = $2", [teamID, projectID]).affected > 0
+    }
+
+    /// Whether the user is in the team.
+    public func isMember(teamID: Int64, userID: Int64) throws -> Bool {
+        try db.query("SELECT 1 FROM team_members WHERE team_id = $1 AND user_id = $2", [teamID, userID]).first != nil
+    }
+
+    /// Ids of the team's users.
+    public func memberUserIDs(teamID: Int64) throws -> [Int64] {
+        try db.query("SELECT user_id FROM team_members WHERE team_id = $1 ORDER BY user_id", [teamID]).rows.map { try $0.int("user_id") }
+    }
+
+    /// Each member's team slugs in the organization, by user id (one query for the members list).
+    public func teamSlugsByUser(organizationID: Int64) throws -> [Int64: [String]] {
+        var result: [Int64: [String]] = [:]
+        for row in try db.query("""
+            SELECT m.user_id, t.slug FROM teams t JOIN team_members m ON m.team_id = t.id
+            WHERE t.organization_id = $1 ORDER BY t.slug
+            """, [organizationID]).rows {
+            result[try row.int("user_id"), default: []].append(try row.string("slug"))
+        }
+        return result
+    }
+
     /// Slugs of the user's teams in the organization.
     public func teamSlugs(userID: Int64, organizationID: Int64) throws -> [String] {
         try db.query("""

@@ -70,6 +70,12 @@ public struct UserRepository {
         if rows.affected == 0 { throw StoreError.notFound("user \(userID) is not a member of organization \(organizationID)") }
     }
 
+    /// How many owners the organization has (the last one may not go).
+    public func ownerCount(organizationID: Int64) throws -> Int {
+        Int(try db.query("SELECT count(*) AS n FROM organization_members WHERE organization_id = $1 AND role = 'owner'",
+                         [organizationID]).first?.int("n") ?? 0)
+    }
+
     /// The active user's memberships, by organization slug.
     public func memberships(userID: Int64) throws -> [Membership] {
         try db.query("""

@@ -50,22 +50,14 @@ private struct SearchSQLCompiler {
         case .isAssigned(let assigned):
             return "\(i).assigned_to IS \(assigned ? "NOT NULL" : "NULL")"
         case .assignedTo(let assignees):
-            var conditions: [String] = []
-            for assignee in assignees {
-                switch assignee {
-                case .me:
-                    // A token that names no user has no "me": nothing is assigned to it.
-                    guard let userEmail else { conditions.append("FALSE"); continue }
-                    conditions.append("\(i).assigned_to ILIKE \(bind(SearchValue.escapingLike(userEmail))) \(Self.escape)")
-                case .none:
-                    conditions.append("\(i).assigned_to IS NULL")
-                case .email(let email):
-                    conditions.append("\(i).assigned_to ILIKE \(bind(email.likePattern)) \(Self.escape)")
-                case .team(let slug):
-                    conditions.append("lower(\(i).assigned_to) = \(bind("team:" + slug))")
-                }
-            }
-            return anyOf(conditions)
+            return anyOf(assignees.map { assigned($0, issue: i) })
+        case .assignedOrSuggested(let assignees):
+            return anyOf(assignees.map { assignee in
+                // `me`: mine or my teams'. Sentry also matches unassigned issues suggested to the
+                // user (ownership rules, suspect commits): add that condition here once ownership
+                // rules exist (issue #18).
+                assignee == .me ? anyOf([assigned(.me, issue: i), assigned(.myTeams, issue: i)]) : assigned(assignee, issue: i)
+            })
         case .level(let values):
             // The issue's level is its latest event's (what Sentry shows in the list).
             return matches("\(i).level", values)
@@ -96,6 +88,29 @@ private struct SearchSQLCompiler {
         }
     }
 
+    /// Issues assigned to `assignee`.
+    private mutating func assigned(_ assignee: SearchAssignee, issue i: String) -> String {
+        switch assignee {
+        case .me:
+            // A token that names no user has no "me": nothing is assigned to it.
+            guard let userEmail else { return "FALSE" }
+            return "\(i).assigned_to ILIKE \(bind(SearchValue.escapingLike(userEmail))) \(Self.escape)"
+        case .none:
+            return "\(i).assigned_to IS NULL"
+        case .email(let email):
+            return "\(i).assigned_to ILIKE \(bind(email.likePattern)) \(Self.escape)"
+        case .team(let slug):
+            return "lower(\(i).assigned_to) = \(bind("team:" + slug))"
+        case .myTeams:
+            guard let userEmail else { return "FALSE" }
+            return """
+                lower(\(i).assigned_to) IN (SELECT 'team:' || t.slug FROM teams t JOIN team_members tm ON tm.team_id = t.id \
+                JOIN users u ON u.id = tm.user_id JOIN projects p ON p.organization_id = t.organization_id \
+                WHERE p.id = \(i).project_id AND lower(u.email) = lower(\(bind(userEmail))))
+                """
+        }
+    }
+
     // MARK: Events
 
     private mutating func eventPredicate(_ term: SearchTerm) throws(SearchError) -> String {
@@ -120,7 +135,7 @@ private struct SearchSQLCompiler {
             return matches("(e.payload->'user'->>'email')", values)
         case .text(let value):
             return "e.title ILIKE \(bind(value.containsPattern)) \(Self.escape)"
-        case .assignedTo, .firstRelease, .firstSeen, .lastSeen, .timesSeen:
+        case .assignedTo, .assignedOrSuggested, .firstRelease, .firstSeen, .lastSeen, .timesSeen:
             throw SearchError(position: term.position, "\(term.key) cannot be used in this search")
         }
     }

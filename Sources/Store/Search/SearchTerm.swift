@@ -19,6 +19,11 @@ enum SearchFilter: Equatable, Sendable {
     case isAssigned(Bool)
     /// `assigned:me|none|#team|<email>`; any of the listed assignees.
     case assignedTo([SearchAssignee])
+    /// `assigned_or_suggested:me|my_teams|none|#team|<email>`: as `assigned:`, and `me` also
+    /// takes the user's teams' issues. Sentry adds unassigned issues suggested to them (ownership
+    /// rules and suspect commits); Faultline has no ownership rules yet (issue #18), so the
+    /// suggestion part matches nothing — `SearchSQL` has the place for it.
+    case assignedOrSuggested([SearchAssignee])
     /// `level:`: the issue's level (its latest event's), or the event's.
     case level([SearchValue])
     /// `release:`: an issue seen in any of these releases, or an event from one of them.
@@ -59,6 +64,8 @@ enum SearchAssignee: Equatable, Sendable {
     case email(SearchValue)
     /// `#slug`: issues assigned to the team (stored as `team:slug`).
     case team(String)
+    /// `my_teams`: assigned to any team the user is in.
+    case myTeams
 }
 
 enum SearchRelease: Equatable, Sendable {

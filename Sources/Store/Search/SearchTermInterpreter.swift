@@ -3,14 +3,14 @@ import Foundation
 /// Gives scanned terms their meaning: which key is which filter, and what its values say.
 enum SearchTermInterpreter {
     private enum Key {
-        case status, level, release, firstRelease, environment, assigned, has, firstSeen, lastSeen, timesSeen,
+        case status, level, release, firstRelease, environment, assigned, assignedOrSuggested, has, firstSeen, lastSeen, timesSeen,
              userEmail, message
     }
 
     /// Reserved keys and their spellings; any other key names a tag.
     private static let keys: [String: Key] = [
         "is": .status, "level": .level, "release": .release, "firstRelease": .firstRelease, "first_release": .firstRelease,
-        "environment": .environment, "assigned": .assigned, "has": .has,
+        "environment": .environment, "assigned": .assigned, "assigned_or_suggested": .assignedOrSuggested, "has": .has,
         "firstSeen": .firstSeen, "first_seen": .firstSeen, "age": .firstSeen,
         "lastSeen": .lastSeen, "last_seen": .lastSeen,
         "timesSeen": .timesSeen, "times_seen": .timesSeen,
@@ -62,6 +62,8 @@ enum SearchTermInterpreter {
             term.filter = .environment(values.map(pattern))
         case .assigned?:
             term.filter = .assignedTo(values.map(assignee))
+        case .assignedOrSuggested?:
+            term.filter = .assignedOrSuggested(values.map(assignee))
         case .userEmail?:
             term.filter = .userEmail(values.map(pattern))
         case .has?:
@@ -93,6 +95,7 @@ enum SearchTermInterpreter {
         switch value.text.lowercased() {
         case "me": return .me
         case "none": return .none
+        case "my_teams": return .myTeams
         case let text where text.hasPrefix("#") && text.count > 1: return .team(String(text.dropFirst()))
         default: return .email(SearchValue(pattern: value.text))
         }
