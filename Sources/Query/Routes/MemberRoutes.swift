@@ -20,10 +20,16 @@ struct MemberRoutes {
     private func members(_ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("member:read")
         let slug = try context.parameters.require("org")
-        let members = try await api.withConnection { [api] db in
-            try UserRepository(db).members(organizationID: try api.organization(grant, slug: slug, db).id)
+        let members = try await api.withConnection { [api] db -> [MemberJSON] in
+            let organizationID = try api.organization(grant, slug: slug, db).id
+            // Each member's team slugs, as Sentry lists them (what an import carries into invitations).
+            return try UserRepository(db).members(organizationID: organizationID).map { member in
+                var json = MemberJSON(member)
+                json.teams = try TeamRepository(db).teamSlugs(userID: member.user.id, organizationID: organizationID)
+                return json
+            }
         }
-        return JSONResponse.make(.ok, members.map(MemberJSON.init), headers: [.link: Cursor.linkHeader(
+        return JSONResponse.make(.ok, members, headers: [.link: Cursor.linkHeader(
             url: "\(api.baseURL)/api/0/organizations/\(slug)/members/?", offset: 0, limit: max(1, members.count), hasMore: false)])
     }
 
@@ -82,8 +88,9 @@ struct UserJSON: Encodable, Sendable {
     }
 }
 
-/// Sentry's organization member serializer. Teams and invitations are not built yet: `teams` and
-/// `projects` are empty and every member is an accepted one.
+/// Sentry's organization member serializer. `teams` is filled in the organization's list (empty
+/// for one member); invitations are not built yet: `projects` is empty and every member is an
+/// accepted one.
 struct MemberJSON: Encodable, Sendable {
     let id: String
     let email: String
@@ -96,7 +103,8 @@ struct MemberJSON: Encodable, Sendable {
     let expired = false
     let inviteStatus = "approved"
     let dateCreated: String
-    let teams: [String] = []
+    /// Slugs of the member's teams (filled in the list).
+    var teams: [String] = []
     let teamRoles: [String] = []
     let projects: [String] = []
 

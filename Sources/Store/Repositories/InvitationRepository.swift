@@ -30,7 +30,7 @@ public struct InvitationRepository {
         let token = Secrets.sessionSecret()
         let rows = try db.query("""
             INSERT INTO member_invitations (organization_id, email, role, team_slugs, token_hash, invited_by_user_id, expires_at)
-            VALUES ($1, $2, $3, string_to_array(NULLIF($4, ''), ' '), $5, $6, now() + make_interval(secs => $7))
+            VALUES ($1, $2, $3, COALESCE(string_to_array(NULLIF($4, ''), ' '), '{}'), $5, $6, now() + make_interval(secs => $7))
             ON CONFLICT DO NOTHING
             RETURNING \(Self.columns)
             """, [organizationID, email, role.rawValue, teamSlugs.joined(separator: " "),
