@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        // The import from another Sentry reads its web API (already resolved: HummingbirdTesting uses it).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // System libraries (Debian: librdkafka-dev, libpq-dev).
@@ -110,7 +112,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "Query", dependencies: [
-            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas", "Artifacts", "Scrubbing",
+            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas", "Artifacts", "Scrubbing", "RelayConfig",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -118,8 +120,15 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
+        // Import from another Sentry: the source's API read with bounds, a pure plan, and its application.
+        .target(name: "SentryImport", dependencies: [
+            "EventModel", "Postgres", "Store", "Quotas", "RelayConfig",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+
         .executableTarget(name: "faultline", dependencies: [
-            "Core", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing", "Spool", "Artifacts", "Symbolication",
+            "SentryImport", "Core", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing", "Spool", "Artifacts", "Symbolication",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -158,7 +167,7 @@ let package = Package(
 
         .testTarget(name: "FaultlineTests", dependencies: [
             "Core", "Spool", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
-            "GlobEngine", "Artifacts", "Symbolication",
+            "GlobEngine", "Artifacts", "Symbolication", "SentryImport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),

@@ -18,6 +18,7 @@ public struct APIRoutes: Sendable {
     public func add(to router: Router<FaultlineRequestContext>) {
         let group = router.group("api/0").add(middleware: TokenAuthMiddleware(pool: api.pool))
         OrganizationRoutes(api: api).add(to: group)
+        FilterRoutes(api: api).add(to: group)
         TokenRoutes(api: api).add(to: group)
         MemberRoutes(api: api).add(to: group)
         MemberWriteRoutes(api: api).add(to: group)

@@ -36,6 +36,24 @@ public struct RelayConfigStore {
         try rows.lease(limitID: limit.id, maxQuantity: limit.maxQuantity, windowStart: windowStart, want: want)
     }
 
+    /// The project's inbound filters (none when the stored JSON is unreadable, as the relay reads it).
+    public func filters(projectID: Int64) throws -> InboundFilters {
+        guard let json = try rows.filters(projectID: projectID) else { return InboundFilters() }
+        return (try? JSONDecoder().decode(InboundFilters.self, from: Data(json.utf8))) ?? InboundFilters()
+    }
+
+    /// Sentry's rate limit of each key (`rateLimit {window, count}`): the key's own `error` limit
+    /// (the shortest window when it has several), by key id.
+    public func keyErrorLimits(projectID: Int64) throws -> [Int64: (window: Int64, count: Int64)] {
+        var result: [Int64: (window: Int64, count: Int64)] = [:]
+        for row in try rows.keyRateLimits(projectID: projectID) where row.category == DataCategory.error.rawValue {
+            guard let keyID = row.keyID else { continue }
+            if let existing = result[keyID], existing.window <= row.windowSeconds { continue }
+            result[keyID] = (row.windowSeconds, row.maxQuantity)
+        }
+        return result
+    }
+
     public func setFilters(organization: String, project: String, filters: InboundFilters) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

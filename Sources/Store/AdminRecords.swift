@@ -29,6 +29,9 @@ public struct ProjectKey: Sendable, Equatable, Codable {
     public let label: String
     public let isActive: Bool
     public let createdAt: Date
+    /// The DSN's secret part (Sentry's `secret`): shown to `project:write` callers, never an
+    /// authentication factor.
+    public var secretKey: String? = nil
 }
 
 public struct APIToken: Sendable, Equatable, Codable {

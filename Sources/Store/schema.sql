@@ -369,6 +369,7 @@ TABLE project_keys
     label text NOT NULL DEFAULT 'Default'::text
     is_active boolean NOT NULL DEFAULT true
     created_at timestamp with time zone NOT NULL DEFAULT now()
+    secret_key text NOT NULL DEFAULT replace((gen_random_uuid())::text, '-'::text, ''::text)
     CONSTRAINT project_keys_pkey PRIMARY KEY (id)
     CONSTRAINT project_keys_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
     CONSTRAINT project_keys_public_key_key UNIQUE (public_key)

@@ -2,6 +2,7 @@ import EventModel
 import Foundation
 import Hummingbird
 import Postgres
+import RelayConfig
 import Store
 import Web
 
@@ -60,57 +61,6 @@ struct OrganizationRoutes {
         let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
         let details = try await api.withConnection { [api] db in
             try db.transaction { tx in
-                let org = try api.organization(grant, slug: slug, tx)
-                let store = ProjectSettingsStore(tx)
-                var scrubbing = try store.organizationScrubbing(organization: org.slug)
-                if DataScrubbingJSON.touches(body) {
-                    scrubbing = try DataScrubbingJSON.apply(body, to: scrubbing)
-                    try store.setOrganizationScrubbing(organization: org.slug, scrubbing)
-                    try AuditLogRepository(tx).record(organizationID: org.id, actor, AuditEvent(
-                        "org.edit", targetObject: org.id, data: DataScrubbingJSON.auditData(body)))
-                }
-                return WithDataScrubbing(base: OrganizationJSON(org), scrubbing: DataScrubbingJSON(scrubbing))
-            }
-        }
-        return JSONResponse.make(.ok, details)
-    }
-
-    private func organizationProjects(_ context: FaultlineRequestContext) async throws -> Response {
-        let grant = try context.require("project:read")
-        let slug = try context.parameters.require("org")
-        let projects = try await api.withConnection { [api] db in try api.projects(of: try api.organization(grant, slug: slug, db), db) }
-        return JSONResponse.make(.ok, projects.map(ProjectJSON.init), headers: [.link: Cursor.linkHeader(
-            url: "\(api.baseURL)/api/0/organizations/\(slug)/projects/?", offset: 0, limit: 100, hasMore: false)])
-    }
-
-    private func allProjects(_ context: FaultlineRequestContext) async throws -> Response {
-        let grant = try context.require("project:read")
-        let projects = try await api.withConnection { [api] db -> [Project] in
-            try api.projects(of: try api.organization(of: grant, db), db)
-        }
-        return JSONResponse.make(.ok, projects.map(ProjectJSON.init), headers: [.link: Cursor.linkHeader(
-            url: "\(api.baseURL)/api/0/projects/?", offset: 0, limit: 100, hasMore: false)])
-    }
-
-    private func project(_ context: FaultlineRequestContext) async throws -> Response {
-        let grant = try context.require("project:read")
-        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
-        let details = try await api.withConnection { [api] db in
-            let project = try api.project(grant, organization: org, project: slug, db)
-            let scrubbing = try ProjectSettingsStore(db).projectScrubbing(organization: project.organizationSlug, project: project.slug)
-            return WithDataScrubbing(base: ProjectJSON(project), scrubbing: DataScrubbingJSON(scrubbing))
-        }
-        return JSONResponse.make(.ok, details)
-    }
-
-    /// Sentry's project update, for its data-scrubbing fields.
-    private func updateProject(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
-        let grant = try context.require(anyOf: ["project:write", "project:admin"])
-        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
-        let body = try await RequestBody.object(request)
-        let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
-        let details = try await api.withConnection { [api] db in
-            try db.transaction { tx in
                 let project = try api.project(grant, organization: org, project: slug, tx)
                 let store = ProjectSettingsStore(tx)
                 var scrubbing = try store.projectScrubbing(organization: project.organizationSlug, project: project.slug)
@@ -122,7 +72,15 @@ struct OrganizationRoutes {
                     try AuditLogRepository(tx).record(organizationID: project.organizationID, actor, AuditEvent(
                         "project.edit", targetObject: project.id, data: .object(data)))
                 }
-                return WithDataScrubbing(base: ProjectJSON(project), scrubbing: DataScrubbingJSON(scrubbing))
+                let relayConfig = RelayConfigStore(tx)
+                var filters = try relayConfig.filters(projectID: project.id)
+                if let changed = try FilterRoutes.applying(body, to: filters) {
+                    filters = changed
+                    try relayConfig.setFilters(organization: project.organizationSlug, project: project.slug, filters: filters)
+                    try AuditLogRepository(tx).record(organizationID: project.organizationID, actor, AuditEvent(
+                        "project.edit", targetObject: project.id, data: ["slug": .string(project.slug), "filters": "changed"]))
+                }
+                return WithDataScrubbing(base: ProjectJSON(project, options: FilterRoutes.options(filters)), scrubbing: DataScrubbingJSON(scrubbing))
             }
         }
         return JSONResponse.make(.ok, details)
@@ -132,9 +90,14 @@ struct OrganizationRoutes {
         let grant = try context.require("project:read")
         let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
         let baseURL = api.baseURL
+        // Sentry shows the secret to callers who may change keys.
+        let showSecret = grant.scopes.contains("project:write") || grant.scopes.contains("project:admin")
         let keys = try await api.withConnection { [api] db in
             let project = try api.project(grant, organization: org, project: slug, db)
-            return try AdminStore(db).keys(organization: org, project: project.slug).map { ProjectKeyJSON($0, baseURL: baseURL) }
+            let limits = try RelayConfigStore(db).keyErrorLimits(projectID: project.id)
+            return try AdminStore(db).keys(organization: org, project: project.slug).map {
+                ProjectKeyJSON($0, baseURL: baseURL, showSecret: showSecret, rateLimit: limits[$0.id])
+            }
         }
         return JSONResponse.make(.ok, keys)
     }
@@ -152,7 +115,7 @@ struct OrganizationRoutes {
                 let key = try AdminStore(tx).createKey(organization: org, project: project.slug, label: label)
                 try AuditLogRepository(tx).record(organizationID: project.organizationID, actor, AuditEvent(
                     "projectkey.add", targetObject: key.id, data: ["public_key": .string(key.publicKey), "project": .string(project.slug)]))
-                return ProjectKeyJSON(key, baseURL: baseURL)
+                return ProjectKeyJSON(key, baseURL: baseURL, showSecret: true)
             }
         }
         return JSONResponse.make(.created, key)
@@ -177,7 +140,8 @@ struct OrganizationRoutes {
                         "projectkey.edit", targetObject: key.id,
                         data: ["public_key": .string(publicKey), "project": .string(project.slug), "is_active": .bool(active)]))
                 }
-                return ProjectKeyJSON(try store.key(publicKey: publicKey) ?? key, baseURL: baseURL)
+                let limit = try RelayConfigStore(tx).keyErrorLimits(projectID: project.id)[key.id]
+                return ProjectKeyJSON(try store.key(publicKey: publicKey) ?? key, baseURL: baseURL, showSecret: true, rateLimit: limit)
             }
         }
         return JSONResponse.make(.ok, key)
@@ -214,8 +178,13 @@ struct ProjectJSON: Encodable, Sendable {
     let status = "active"
     let features: [String] = []
     let organization: OrganizationRef
+    /// The project details' options (the inbound filters' pattern lists); absent in lists.
+    let options: [String: String]?
 
-    init(_ project: Project) {
+    init(_ project: Project) { self.init(project, options: nil) }
+
+    init(_ project: Project, options: [String: String]?) {
+        self.options = options
         id = String(project.id)
         slug = project.slug
         name = project.name
@@ -228,6 +197,7 @@ struct ProjectJSON: Encodable, Sendable {
 
 struct ProjectKeyJSON: Encodable, Sendable {
     struct DSNs: Encodable, Sendable { let `public`: String; let secret: String }
+    struct RateLimit: Encodable, Sendable { let window: Int64; let count: Int64 }
     let id: String
     let name: String
     let label: String
@@ -237,17 +207,24 @@ struct ProjectKeyJSON: Encodable, Sendable {
     let isActive: Bool
     let dateCreated: String
     let dsn: DSNs
+    /// Sentry's key rate limit: the key's own error limit.
+    let rateLimit: RateLimit?
 
-    init(_ key: ProjectKey, baseURL: String) {
+    /// `showSecret`: the caller may change keys (`project:write`), as Sentry shows the secret.
+    init(_ key: ProjectKey, baseURL: String, showSecret: Bool, rateLimit: (window: Int64, count: Int64)? = nil) {
         id = key.publicKey
         name = key.label
         label = key.label
         self.public = key.publicKey
-        secret = nil
+        let secret = showSecret ? key.secretKey : nil
+        self.secret = secret
         projectId = key.projectID
         isActive = key.isActive
         dateCreated = Timestamp.format(key.createdAt)
         let dsn = DSN(baseURL: baseURL, publicKey: key.publicKey, projectID: key.projectID)?.description ?? ""
-        self.dsn = DSNs(public: dsn, secret: dsn)
+        // The legacy secret DSN: `scheme://public:secret@host/id`.
+        let secretDSN = secret.map { dsn.replacingOccurrences(of: "://\(key.publicKey)@", with: "://\(key.publicKey):\($0)@") } ?? dsn
+        self.dsn = DSNs(public: dsn, secret: secretDSN)
+        self.rateLimit = rateLimit.map { RateLimit(window: $0.window, count: $0.count) }
     }
 }

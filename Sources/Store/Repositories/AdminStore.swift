@@ -82,7 +82,7 @@ public struct AdminStore {
         }
         let rows = try db.query("""
             INSERT INTO project_keys (project_id, public_key, label) VALUES ($1, $2, $3)
-            RETURNING id, project_id, public_key, label, is_active, created_at
+            RETURNING id, project_id, public_key, secret_key, label, is_active, created_at
             """, [target.id, Secrets.publicKey(), label])
         guard let row = rows.first else { throw StoreError(.inconsistent, "key not created") }
         return try Self.key(row)
@@ -90,7 +90,7 @@ public struct AdminStore {
 
     public func keys(organization: String? = nil, project: String? = nil) throws -> [ProjectKey] {
         try db.query("""
-            SELECT k.id, k.project_id, k.public_key, k.label, k.is_active, k.created_at
+            SELECT k.id, k.project_id, k.public_key, k.secret_key, k.label, k.is_active, k.created_at
             FROM project_keys k JOIN projects p ON p.id = k.project_id JOIN organizations o ON o.id = p.organization_id
             WHERE ($1::text IS NULL OR o.slug = $1) AND ($2::text IS NULL OR p.slug = $2)
             ORDER BY k.id
@@ -193,7 +193,7 @@ public struct AdminStore {
     /// The key a relay authenticates an SDK request with.
     public func key(publicKey: String) throws -> ProjectKey? {
         try db.query("""
-            SELECT id, project_id, public_key, label, is_active, created_at FROM project_keys WHERE public_key = $1
+            SELECT id, project_id, public_key, secret_key, label, is_active, created_at FROM project_keys WHERE public_key = $1
             """, [publicKey]).first.map(Self.key)
     }
 
@@ -212,7 +212,8 @@ public struct AdminStore {
         return result
     }
 
-    static func validate(slug: String) throws {
+    /// Slugs are a-z, 0-9, '-' and '_', 1-50 characters (what URLs and the dashboard's paths take as is).
+    public static func validate(slug: String) throws {
         let allowed = slug.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }
         guard !slug.isEmpty, slug.utf8.count <= 50, allowed else {
             throw StoreError.invalid("slug '\(slug)' must be 1-50 characters of a-z, 0-9, '-' and '_'")
@@ -234,6 +235,7 @@ public struct AdminStore {
 
     static func key(_ row: PGRow) throws -> ProjectKey {
         ProjectKey(id: try row.int("id"), projectID: try row.int("project_id"), publicKey: try row.string("public_key"),
-                   label: try row.string("label"), isActive: try row.bool("is_active"), createdAt: try row.date("created_at"))
+                   label: try row.string("label"), isActive: try row.bool("is_active"), createdAt: try row.date("created_at"),
+                   secretKey: try row.optionalString("secret_key"))
     }
 }

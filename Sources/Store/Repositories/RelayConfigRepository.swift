@@ -19,7 +19,7 @@ public struct RelayConfigRepository {
 
     public func key(publicKey: String) throws -> KeyRow? {
         try db.query("""
-            SELECT k.id, k.project_id, k.public_key, k.label, k.is_active, k.created_at,
+            SELECT k.id, k.project_id, k.public_key, k.secret_key, k.label, k.is_active, k.created_at,
                    p.organization_id, p.filters::text AS filters
             FROM project_keys k JOIN projects p ON p.id = k.project_id
             WHERE k.public_key = $1
@@ -67,6 +67,22 @@ public struct RelayConfigRepository {
             """, [limitID, windowStart, want, maxQuantity])
         guard let row = rows.first else { return 0 }
         return try row.int("granted")
+    }
+
+    /// The project's inbound filters as stored JSON text (nil: no such project).
+    public func filters(projectID: Int64) throws -> String? {
+        try db.query("SELECT filters::text AS filters FROM projects WHERE id = $1", [projectID]).first?.string("filters")
+    }
+
+    /// The project's limits of its keys alone (not the project-wide ones), by id.
+    public func keyRateLimits(projectID: Int64) throws -> [RateLimitRow] {
+        try db.query("""
+            SELECT id, key_id, category, window_seconds, max_quantity FROM rate_limits
+            WHERE project_id = $1 AND key_id IS NOT NULL ORDER BY id
+            """, [projectID]).rows.map { row in
+            RateLimitRow(id: try row.int("id"), keyID: try row.optionalInt("key_id"), category: try row.string("category"),
+                         windowSeconds: try row.int("window_seconds"), maxQuantity: try row.int("max_quantity"))
+        }
     }
 
     /// Replaces the project's inbound filters with the JSON object `json`.
