@@ -22,6 +22,7 @@ public struct APIRoutes: Sendable {
         MemberRoutes(api: api).add(to: group)
         TeamRoutes(api: api).add(to: group)
         AuditLogRoutes(api: api).add(to: group)
+        UserErasureRoutes(api: api).add(to: group)
         IssueRoutes(api: api).add(to: group)
         EventRoutes(api: api).add(to: group)
         AggregateRoutes(api: api).add(to: group)

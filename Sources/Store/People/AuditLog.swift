@@ -38,7 +38,7 @@ public struct AuditEvent: Sendable, Equatable {
 
     /// The events Faultline records (Sentry's names).
     public static let names = ["member.add", "member.edit", "member.remove", "orgauthtoken.create", "orgauthtoken.remove",
-                               "projectkey.add", "projectkey.edit", "team.create"]
+                               "projectkey.add", "projectkey.edit", "team.create", "user.erase"]
 }
 
 /// A stored audit log entry.
