@@ -19,6 +19,8 @@ public struct EventWriter {
         public var inserted = 0
         public var duplicates = 0
         public var newIssues = 0
+        /// Events of end users erased from their organization, dropped.
+        public var erased = 0
     }
 
     typealias HashKey = IssueHash
@@ -27,11 +29,15 @@ public struct EventWriter {
         var result = Result()
         // An SDK retry can put the same event twice in one batch: keep the first.
         var seen = Set<String>()
-        let unique = events.filter { seen.insert("\($0.projectID):\($0.eventID)").inserted }
+        var unique = events.filter { seen.insert("\($0.projectID):\($0.eventID)").inserted }
         result.duplicates += events.count - unique.count
         guard !unique.isEmpty else { return result }
 
         try ProjectLock.shared(Set(unique.map(\.projectID)), db)
+        // After the locks: an erasure's tombstone committed before its scan of a project, so a
+        // batch either sees it here or commits before the scan starts (`UserErasure`).
+        unique = try withoutErased(unique, result: &result)
+        guard !unique.isEmpty else { return result }
         let issueIDs = try resolveIssues(unique, result: &result)
         let inserted = try insertEvents(unique, issueIDs: issueIDs)
         result.inserted = inserted.count
@@ -39,6 +45,17 @@ public struct EventWriter {
         try updateIssues(inserted, issueIDs: issueIDs)
         try RollupWriter(db: db).write(inserted)
         return result
+    }
+
+    private func withoutErased(_ events: [ProcessedEvent], result: inout Result) throws -> [ProcessedEvent] {
+        let tombstones = try ErasureRepository(db).tombstones(projectIDs: Set(events.map(\.projectID)).sorted())
+        guard !tombstones.isEmpty else { return events }
+        let kept = events.filter { event in
+            guard let erased = tombstones[event.projectID], !event.identities.isEmpty else { return true }
+            return erased.isDisjoint(with: event.identities.hashes)
+        }
+        result.erased = events.count - kept.count
+        return kept
     }
 
     /// Maps each primary hash to an issue: the issue of the first of the event's hashes (primary,

@@ -1,5 +1,6 @@
 import Foundation
 import Grouping
+import Store
 
 /// An event ready to be written: normalized fields, grouping, and the JSON to store.
 public struct ProcessedEvent: Sendable {
@@ -18,4 +19,6 @@ public struct ProcessedEvent: Sendable {
     public var tags: [String: String]
     /// The normalized event JSON, as stored in `events.payload`.
     public var payload: String
+    /// The end user's identifiers, checked against the organization's erasures before the write.
+    public var identities = UserIdentities()
 }

@@ -26,6 +26,7 @@ public struct APIRoutes: Sendable {
         TeamWriteRoutes(api: api).add(to: group)
         UserTokenRoutes(api: api).add(to: group)
         AuditLogRoutes(api: api).add(to: group)
+        UserErasureRoutes(api: api).add(to: group)
         IssueRoutes(api: api).add(to: group)
         EventRoutes(api: api).add(to: group)
         AggregateRoutes(api: api).add(to: group)

@@ -530,6 +530,23 @@ TABLE teams
     CONSTRAINT teams_organization_id_slug_key UNIQUE (organization_id, slug)
     CONSTRAINT teams_pkey PRIMARY KEY (id)
 
+TABLE user_erasures
+    id bigint NOT NULL DEFAULT nextval('user_erasures_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    kind text NOT NULL
+    identifier_hash text NOT NULL
+    requested_at timestamp with time zone NOT NULL DEFAULT now()
+    finished_at timestamp with time zone
+    cursor_project_id bigint NOT NULL DEFAULT 0
+    cursor_event_id uuid NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000'::uuid
+    events_deleted bigint NOT NULL DEFAULT 0
+    issues_deleted bigint NOT NULL DEFAULT 0
+    dead_letters_deleted bigint NOT NULL DEFAULT 0
+    CONSTRAINT user_erasures_kind_check CHECK ((kind = ANY (ARRAY['id'::text, 'email'::text, 'username'::text, 'ip'::text])))
+    CONSTRAINT user_erasures_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id) ON DELETE CASCADE
+    CONSTRAINT user_erasures_organization_id_kind_identifier_hash_key UNIQUE (organization_id, kind, identifier_hash)
+    CONSTRAINT user_erasures_pkey PRIMARY KEY (id)
+
 TABLE user_sessions
     id_hash text NOT NULL
     user_id bigint NOT NULL

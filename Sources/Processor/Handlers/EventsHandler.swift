@@ -44,6 +44,7 @@ public final class EventsHandler: TopicHandler {
                     Counter(label: "faultline_processor_events_total", dimensions: [("result", "inserted")]).increment(by: result.inserted)
                     Counter(label: "faultline_processor_events_total", dimensions: [("result", "duplicate")]).increment(by: result.duplicates)
                     Counter(label: "faultline_processor_issues_created_total").increment(by: result.newIssues)
+                    Counter(label: "faultline_processor_events_total", dimensions: [("result", "erased")]).increment(by: result.erased)
                 }
             })
     }

@@ -1,4 +1,5 @@
 import EventModel
+import Store
 
 /// Derives what is indexed beside the payload (release, environment, trace, user, tags) and
 /// settles the JSON to store, with what normalization and scrubbing recorded as its top-level
@@ -12,6 +13,8 @@ public struct EnrichStage: EventStage {
         event.environment = normalized.environment
         event.traceID = normalized.traceID
         event.userKey = normalized.userKey
+        // From the event as stored (after scrubbing), as erasure's scan of stored events sees it.
+        event.identities = UserIdentities(event: event.json)
         event.tags = (event.json["tags"]?.object ?? [:]).compactMapValues(\.string)
         var stored = event.json
         stored["_meta"] = event.meta.json()

@@ -2,6 +2,7 @@ import EventModel
 import Foundation
 import Grouping
 import Scrubbing
+import Store
 import Symbolication
 
 /// One step of turning an ingest message into a stored event. `run` is pure over the event and
@@ -115,6 +116,7 @@ public struct WorkingEvent {
     public var environment: String?
     public var traceID: String?
     public var userKey: String?
+    public var identities = UserIdentities()
     public var tags: [String: String] = [:]
     /// What normalization and scrubbing changed or removed, stored as the event's `_meta`.
     public var meta = EventMeta()
@@ -136,6 +138,7 @@ public struct WorkingEvent {
         return ProcessedEvent(
             projectID: projectID, eventID: eventID, timestamp: timestamp, received: received,
             platform: platform, level: level, release: release, environment: environment,
-            traceID: traceID, userKey: userKey, grouping: grouping, tags: tags, payload: stored)
+            traceID: traceID, userKey: userKey, grouping: grouping, tags: tags, payload: stored,
+            identities: identities)
     }
 }

@@ -76,6 +76,7 @@ struct AuditLogRoutes {
         case "orgauthtoken.remove": return "revoked an organization auth token"
         case "projectkey.add": return "added project key \(entry.data["public_key"]?.string ?? "")"
         case "projectkey.edit": return "edited project key \(entry.data["public_key"]?.string ?? "")"
+        case "user.erase": return "erased an end user by \(entry.data["kind"]?.string ?? "identifier") (sha256 \(entry.data["identifierHash"]?.string ?? ""))"
         default: return entry.event
         }
     }

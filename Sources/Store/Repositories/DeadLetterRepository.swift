@@ -38,4 +38,18 @@ public struct DeadLetterRepository {
                        createdAt: try row.date("created_at"))
         }
     }
+
+    /// The dead letters of the projects after id `after`, in id order, with their raw bytes
+    /// (for erasure, which reads what the API never shows).
+    public func page(projectIDs: [Int64], after: Int64, limit: Int) throws -> [(id: Int64, payload: [UInt8])] {
+        try db.query("""
+            SELECT id, payload FROM dead_letters WHERE project_id = ANY($1::bigint[]) AND id > $2 ORDER BY id LIMIT $3
+            """, [PGArray(projectIDs), after, limit]).rows.map { (try $0.int("id"), try $0.bytes("payload")) }
+    }
+
+    /// Deletes dead letters by id; returns how many.
+    public func delete(ids: [Int64]) throws -> Int64 {
+        guard !ids.isEmpty else { return 0 }
+        return Int64(try db.query("DELETE FROM dead_letters WHERE id = ANY($1::bigint[]) RETURNING id", [PGArray(ids)]).rows.count)
+    }
 }

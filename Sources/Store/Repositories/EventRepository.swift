@@ -163,6 +163,35 @@ public struct EventRepository {
             """, [projectID, PGArray(eventIDs), PGArray(timestamps), PGArray(issueIDs)])
     }
 
+    // MARK: Erasure
+
+    /// What deleting an event takes away from the counters: its issue, time and release.
+    public struct DeletedEvent: Sendable, Equatable {
+        public let issueID: Int64
+        public let timestamp: Date
+        public let release: String?
+    }
+
+    /// Deletes the project's events (by id, a UUID's text, and timestamp) with their `event_ids` rows.
+    public func delete(projectID: Int64, eventIDs: [String], timestamps: [Date]) throws -> [DeletedEvent] {
+        guard !eventIDs.isEmpty else { return [] }
+        return try db.query("""
+            WITH doomed AS (SELECT * FROM unnest($2::uuid[], $3::timestamptz[]) AS u(event_id, timestamp)),
+            gone AS (
+                DELETE FROM events e USING doomed d
+                WHERE e.project_id = $1 AND e.event_id = d.event_id AND e.timestamp = d.timestamp
+                RETURNING e.event_id, e.issue_id, e.timestamp, e.release
+            ), keys AS (
+                -- Runs whether or not the query reads it, as every data-modifying WITH does.
+                DELETE FROM event_ids k USING gone WHERE k.project_id = $1 AND k.event_id = gone.event_id
+            )
+            SELECT issue_id, timestamp, release FROM gone
+            """, [projectID, PGArray(eventIDs), PGArray(timestamps)]).rows.map { row in
+            DeletedEvent(issueID: try row.int("issue_id"), timestamp: try row.date("timestamp"),
+                         release: try row.optionalString("release"))
+        }
+    }
+
     // MARK: Reads for the API
 
     static let columns = """

@@ -30,6 +30,25 @@ public struct ReleaseRepository {
         }
     }
 
+    /// Takes deleted events out of `release_projects`: each span's count, and a first or last
+    /// event inside the span recomputed from the events left (NULL when none is left).
+    public func subtract(_ spans: [EventSpan]) throws {
+        guard !spans.isEmpty else { return }
+        try db.query("""
+            UPDATE release_projects rp SET
+                event_count = GREATEST(rp.event_count - u.n, 0),
+                first_event = CASE WHEN rp.first_event IS NULL OR rp.first_event < u.first THEN rp.first_event
+                    ELSE (SELECT min(e.timestamp) FROM events e WHERE e.project_id = u.project_id AND e.release = u.version) END,
+                last_event = CASE WHEN rp.last_event IS NULL OR rp.last_event > u.last THEN rp.last_event
+                    ELSE (SELECT max(e.timestamp) FROM events e WHERE e.project_id = u.project_id AND e.release = u.version) END
+            FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[]) AS u(project_id, version, first, last, n),
+                 projects p, releases r
+            WHERE p.id = u.project_id AND r.organization_id = p.organization_id AND r.version = u.version
+              AND rp.release_id = r.id AND rp.project_id = u.project_id
+            """, [PGArray(spans.map(\.projectID)), PGArray(spans.map(\.version)), PGArray(spans.map(\.first)),
+                  PGArray(spans.map(\.last)), PGArray(spans.map(\.count))])
+    }
+
     /// Creates the releases not known yet in the projects' organizations and adds the spans to
     /// `release_projects` (give them in project, then version order).
     public func record(_ spans: [EventSpan]) throws {

@@ -145,6 +145,22 @@ public struct RollupRepository {
             """, [ids])
     }
 
+    // MARK: Erasure
+
+    /// Takes deleted events out of `project_hourly` (`hours` in Unix seconds, one count each);
+    /// an hour left without events loses its row, as a recount would not have it.
+    public func subtractProjectHours(projectID: Int64, hours: [Int64], counts: [Int64]) throws {
+        guard !hours.isEmpty else { return }
+        try db.query("""
+            UPDATE project_hourly h SET count = GREATEST(h.count - u.n, 0)
+            FROM unnest($2::bigint[], $3::bigint[]) AS u(hour, n)
+            WHERE h.project_id = $1 AND h.hour = to_timestamp(u.hour)
+            """, [projectID, PGArray(hours), PGArray(counts)])
+        try db.query("""
+            DELETE FROM project_hourly WHERE project_id = $1 AND count = 0 AND hour = ANY(SELECT to_timestamp(h) FROM unnest($2::bigint[]) AS h)
+            """, [projectID, PGArray(hours)])
+    }
+
     // MARK: Retention
 
     /// Deletes the hourly rows of issues before `cutoff`.

@@ -53,6 +53,8 @@ public enum SchemaRule {
         "audit_log_entries": .organizationLevel,
         "teams": .organizationLevel,
         "team_members": .organizationLevel,
+        // A privacy request covers every project of the organization (and the ones created later).
+        "user_erasures": .organizationLevel,
     ]
 
     /// What the catalog says about one table (partitions excluded).
