@@ -38,7 +38,8 @@ public struct AuditEvent: Sendable, Equatable {
 
     /// The events Faultline records (Sentry's names).
     public static let names = ["member.add", "member.edit", "member.remove", "orgauthtoken.create", "orgauthtoken.remove",
-                               "projectkey.add", "projectkey.edit", "team.create"]
+                               "projectkey.add", "projectkey.edit", "team.create", "rule.add", "rule.edit", "rule.remove",
+                               "project.edit", "sentry-app.add"]
 }
 
 /// A stored audit log entry.

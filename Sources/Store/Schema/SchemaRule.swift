@@ -52,6 +52,8 @@ public enum SchemaRule {
         "audit_log_entries": .organizationLevel,
         "teams": .organizationLevel,
         "team_members": .organizationLevel,
+        // An internal integration serves every project of its organization.
+        "sentry_apps": .organizationLevel,
     ]
 
     /// What the catalog says about one table (partitions excluded).
