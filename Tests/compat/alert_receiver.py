@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import sys
+import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,6 +17,8 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--secret", default="")
     args = parser.parse_args()
+    # A test runner may ignore SIGTERM, and children inherit that: stop on it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):

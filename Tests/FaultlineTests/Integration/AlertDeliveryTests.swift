@@ -98,7 +98,7 @@ import Testing
                 let receiver = ChildProcess(python, [TestEnvironment.compatScript("alert_receiver.py"), "--port", String(receiverPort),
                                                      "--log", log, "--secret", secret])
                 try receiver.start()
-                defer { receiver.kill() }
+                defer { receiver.kill(SIGKILL) }
                 #expect(await receiver.waitForOutput("ready"))
                 #expect(try await Self.waitFor(30) { Self.received(log).count >= 1 })
 
