@@ -30,7 +30,7 @@ public final class OutboxDeliverer: @unchecked Sendable {
         public var lockKeyBase: Int64
 
         public init(databaseURL: String, baseURL: String, partitions: Int = 4, policy: DeliveryPolicy = DeliveryPolicy(),
-                    pollInterval: TimeInterval = 0.1, lockRetryInterval: TimeInterval = 5, batchSize: Int = 50,
+                    pollInterval: TimeInterval = 0.1, lockRetryInterval: TimeInterval = 5, batchSize: Int = 200,
                     requestTimeout: TimeInterval = 10, lockKeyBase: Int64 = 0x616c_7274_0000) {
             self.databaseURL = databaseURL
             self.baseURL = baseURL
@@ -160,7 +160,12 @@ public final class OutboxDeliverer: @unchecked Sendable {
             }
         }
         results = send(requests)
-        let repository = OutboxRepository(db)
+        // One transaction for the batch's results: one commit, not one per notification.
+        try db.transaction { tx in try record(messages, results, OutboxRepository(tx)) }
+    }
+
+    private func record(_ messages: [OutboxRepository.Message], _ results: [Int64: String?], _ repository: OutboxRepository) throws {
+        var sent: [Int64] = []
         for message in messages {
             guard let outcome = results[message.id] else { continue }
             if let error = outcome {
@@ -170,10 +175,11 @@ public final class OutboxDeliverer: @unchecked Sendable {
                         dimensions: [("channel", message.channel), ("result", retry == nil ? "dead" : "retry")]).increment()
                 if retry == nil { logger.warning("outbox: notification \(message.id) is dead after \(message.attempts + 1) attempts: \(error)") }
             } else {
-                try repository.markSent(id: message.id)
+                sent.append(message.id)
                 Counter(label: "faultline_alert_notifications_total", dimensions: [("channel", message.channel), ("result", "sent")]).increment()
             }
         }
+        try repository.markSent(ids: sent)
     }
 
     private func send(_ requests: [(Int64, HTTPNotification)]) -> [Int64: String?] {

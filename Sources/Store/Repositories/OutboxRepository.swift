@@ -84,8 +84,11 @@ public struct OutboxRepository {
             """, [PGArray(partitions.map(Int64.init)), Int64(max(1, limit))]).rows.map(message)
     }
 
-    public func markSent(id: Int64) throws {
-        try db.query("UPDATE alert_outbox SET state = 'sent', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE id = $1", [id])
+    public func markSent(ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        try db.query("""
+            UPDATE alert_outbox SET state = 'sent', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])
+            """, [PGArray(ids)])
     }
 
     /// Records a failed attempt: tried again after `retryAfter` seconds, or dead when nil.
