@@ -65,6 +65,31 @@ public enum Notifications {
         ], body: bytes)
     }
 
+    /// Sentry's integration-platform issue webhook (`issue.created`, `issue.resolved`, …): the
+    /// issue as Sentry serializes it, signed as `sentryApp`.
+    public static func sentryAppIssue(_ subject: AlertSubject, action: String, url: String, installationUUID: String, secret: String,
+                                      now: Date) -> HTTPNotification {
+        let issue: JSON = [
+            "id": .string(String(subject.issueID)), "shortId": .string(subject.shortID), "title": .string(subject.title),
+            "culprit": .string(subject.culprit), "level": .string(subject.level), "status": .string(subject.status),
+            "count": .string(String(subject.timesSeen)), "userCount": .int(subject.userCount),
+            "firstSeen": .string(Timestamp.format(subject.firstSeen)), "lastSeen": .string(Timestamp.format(subject.lastSeen)),
+            "project": ["slug": .string(subject.projectSlug), "name": .string(subject.projectName)],
+            "web_url": .string(subject.issueURL), "url": .string(subject.issueURL),
+        ]
+        let body: JSON = [
+            "action": .string(action), "installation": ["uuid": .string(installationUUID)], "data": ["issue": issue],
+            "actor": ["type": "application", "id": "sentry", "name": "Sentry"],
+        ]
+        let bytes = body.encoded()
+        return HTTPNotification(url: url, headers: [
+            "Content-Type": "application/json",
+            "Sentry-Hook-Resource": "issue",
+            "Sentry-Hook-Timestamp": String(Int64(now.timeIntervalSince1970)),
+            "Sentry-Hook-Signature": signature(bytes, secret: secret),
+        ], body: bytes)
+    }
+
     public static func signature(_ body: [UInt8], secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
         return mac.map { String(format: "%02x", $0) }.joined()

@@ -22,6 +22,10 @@ enum OutboxRendering {
             guard let app else { throw .unusable("the integration \(message.target) no longer exists") }
             request = Notifications.sentryApp(subject, url: app.webhookURL, installationUUID: app.installationUUID,
                                               secret: app.clientSecret, now: now)
+        case "sentry_app_issue":
+            guard let app else { throw .unusable("the integration \(message.target) no longer exists") }
+            request = Notifications.sentryAppIssue(subject, action: message.format, url: app.webhookURL,
+                                                   installationUUID: app.installationUUID, secret: app.clientSecret, now: now)
         default:
             throw .unusable("unknown channel \(message.channel)")
         }

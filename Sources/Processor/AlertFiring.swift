@@ -29,12 +29,15 @@ struct AlertFiring {
             guard row.snoozedUntil.map({ $0 <= now }) ?? true, let rule = try? RuleCodec.decode(row.definition) else { return nil }
             return (row, rule)
         }
-        guard !rules.isEmpty else { return }
+        // Integrations subscribed to `issue` hear of every new issue (`issue.created`), rules or not.
+        let issueSubscribers = changes.created.isEmpty ? [:]
+            : try IntegrationRepository(db).installations(projectIDs: projectIDs, subscribedTo: "issue")
+        guard !rules.isEmpty || !issueSubscribers.isEmpty else { return }
         let rulesByProject = Dictionary(grouping: rules, by: \.0.projectID)
 
         // The latest inserted event of each issue.
         var latest: [Int64: ProcessedEvent] = [:]
-        for (event, issueID) in inserted where rulesByProject[event.projectID] != nil {
+        for (event, issueID) in inserted where rulesByProject[event.projectID] != nil || issueSubscribers[event.projectID] != nil {
             if let known = latest[issueID], known.timestamp > event.timestamp { continue }
             latest[issueID] = event
         }
@@ -48,6 +51,14 @@ struct AlertFiring {
         for issueID in issueIDs {
             guard let event = latest[issueID], let row = rows[issueID], let project = projects[event.projectID] else { continue }
             let facts = Self.facts(event, row, changes)
+            if facts.isNew, let installations = issueSubscribers[project.id] {
+                let subject = Self.subject(event, row, project, rule: "", reason: "created")
+                let partition = OutboxPartition.of(projectID: project.id, partitions: Self.partitions)
+                messages += installations.map {
+                    OutboxRepository.NewMessage(partition: partition, projectID: project.id, issueID: issueID, ruleID: nil,
+                                                channel: "sentry_app_issue", target: $0, format: "created", subject: subject.json)
+                }
+            }
             for (ruleRow, rule) in rulesByProject[event.projectID] ?? [] {
                 var countError: (any Error)?
                 let fires = RuleEvaluator.fires(rule, facts, now: now) { minutes in

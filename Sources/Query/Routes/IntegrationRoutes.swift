@@ -155,7 +155,7 @@ struct IntegrationRoutes {
             return .array(try OutboxRepository(db).recent(projectID: project.id, state: state, limit: limit).map { message in
                 [
                     "id": .string(String(message.id)), "idempotencyKey": .string(message.idempotencyKey), "channel": .string(message.channel),
-                    "target": .string(message.channel == "sentry_app" ? message.target : Self.redactedURL(message.target)),
+                    "target": .string(message.channel.hasPrefix("sentry_app") ? message.target : Self.redactedURL(message.target)),
                     "issueId": message.issueID.map { .string(String($0)) } ?? .null, "ruleId": message.ruleID.map { .string(String($0)) } ?? .null,
                     "state": .string(message.state), "attempts": .int(message.attempts), "lastError": message.lastError.map(JSON.string) ?? .null,
                     "nextAttempt": .string(Timestamp.format(message.nextAttemptAt)), "dateCreated": .string(Timestamp.format(message.createdAt)),

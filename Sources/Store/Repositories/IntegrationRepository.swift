@@ -76,6 +76,20 @@ public struct IntegrationRepository {
         try db.query("SELECT \(Self.appColumns) FROM sentry_apps WHERE organization_id = $1 ORDER BY id", [organizationID]).rows.map(app)
     }
 
+    /// The installations, per project, of the integrations of the projects' organizations that
+    /// subscribe to `resource` (`issue`, …).
+    public func installations(projectIDs: [Int64], subscribedTo resource: String) throws -> [Int64: [String]] {
+        var result: [Int64: [String]] = [:]
+        for row in try db.query("""
+            SELECT p.id AS project_id, a.installation_uuid::text AS installation_uuid
+            FROM projects p JOIN sentry_apps a ON a.organization_id = p.organization_id
+            WHERE p.id = ANY($1::bigint[]) AND $2 = ANY(a.events) ORDER BY a.id
+            """, [PGArray(projectIDs), resource]).rows {
+            result[try row.int("project_id"), default: []].append(try row.string("installation_uuid"))
+        }
+        return result
+    }
+
     /// An installation by uuid (not a uuid: none).
     public func sentryApp(installationUUID: String) throws -> SentryApp? {
         guard UUID(uuidString: installationUUID) != nil else { return nil }

@@ -171,6 +171,15 @@ import Testing
         #expect(appBody["data"]?["triggered_rule"]?.string == "new issues")
         #expect(appBody["data"]?["event"]?["issue_url"]?.string == "https://faultline.example/ui/acme/issues/42/")
 
+        let created = Notifications.sentryAppIssue(Self.subject, action: "created", url: "http://127.0.0.1/app", installationUUID: "u-1",
+                                                   secret: "s3cret", now: now)
+        #expect(created.headers["Sentry-Hook-Resource"] == "issue")
+        #expect(created.headers["Sentry-Hook-Signature"] == Notifications.signature(created.body, secret: "s3cret"))
+        let createdBody = try JSON.parse(created.body)
+        #expect(createdBody["action"]?.string == "created")
+        #expect(createdBody["data"]?["issue"]?["shortId"]?.string == "WEB-1")
+        #expect(createdBody["data"]?["issue"]?["web_url"]?.string == "https://faultline.example/ui/acme/issues/42/")
+
         let slack = try JSON.parse(Notifications.chat(Self.subject, url: "http://x/", format: .slack).body)
         #expect(slack["text"]?.string?.contains("<https://faultline.example/ui/acme/issues/42/|WEB-1: ValueError: boom>") == true)
         let discord = try JSON.parse(Notifications.chat(Self.subject, url: "http://x/", format: .discord).body)
