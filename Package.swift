@@ -20,7 +20,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
-        // The import from another Sentry reads its web API (already resolved: HummingbirdTesting uses it).
+        // The import from another Sentry reads its web API; alert notifications are delivered with it (already resolved: HummingbirdTesting uses it).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -58,6 +58,12 @@ let package = Package(
         .target(name: "Symbolication", dependencies: ["EventModel"]),
         .target(name: "Grouping", dependencies: [
             "EventModel", "GlobEngine",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // Issue alert rules in Sentry's model, their evaluation and the notification payloads (pure).
+        .target(name: "Alerting", dependencies: [
+            "EventModel",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
@@ -107,12 +113,12 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "Processor", dependencies: [
-            "Core", "EventModel", "Grouping", "Kafka", "Postgres", "Store", "Scrubbing", "Quotas", "Artifacts", "Symbolication",
+            "Core", "EventModel", "Grouping", "Kafka", "Postgres", "Store", "Scrubbing", "Quotas", "Artifacts", "Symbolication", "Alerting",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "Query", dependencies: [
-            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas", "Artifacts", "Scrubbing", "RelayConfig",
+            "Core", "EventModel", "Postgres", "Store", "Web", "Quotas", "Artifacts", "Scrubbing", "RelayConfig", "Alerting",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -127,8 +133,17 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
 
+        // The outbox deliverer the processors run: HTTP notifications with retries.
+        .target(name: "Delivery", dependencies: [
+            "Alerting", "Postgres", "Store",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+
         .executableTarget(name: "faultline", dependencies: [
-            "SentryImport", "Core", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing", "Spool", "Artifacts", "Symbolication",
+            "SentryImport", "Alerting", "Delivery", "Core", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "Scrubbing", "Spool", "Artifacts", "Symbolication",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -167,7 +182,7 @@ let package = Package(
 
         .testTarget(name: "FaultlineTests", dependencies: [
             "Core", "Spool", "Kafka", "Postgres", "Store", "RelayConfig", "Relay", "Processor", "Query", "Grouping", "EventModel", "Web", "Quotas", "CZstd", "Scrubbing",
-            "GlobEngine", "Artifacts", "Symbolication", "SentryImport",
+            "GlobEngine", "Artifacts", "Symbolication", "SentryImport", "Alerting", "Delivery",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "CompressNIO", package: "compress-nio"),

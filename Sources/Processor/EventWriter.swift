@@ -38,12 +38,14 @@ public struct EventWriter {
         // batch either sees it here or commits before the scan starts (`UserErasure`).
         unique = try withoutErased(unique, result: &result)
         guard !unique.isEmpty else { return result }
-        let issueIDs = try resolveIssues(unique, result: &result)
+        var changes = AlertFiring.Changes()
+        let issueIDs = try resolveIssues(unique, result: &result, changes: &changes)
         let inserted = try insertEvents(unique, issueIDs: issueIDs)
         result.inserted = inserted.count
         result.duplicates += unique.count - inserted.count
-        try updateIssues(inserted, issueIDs: issueIDs)
+        try updateIssues(inserted, issueIDs: issueIDs, changes: &changes)
         try RollupWriter(db: db).write(inserted)
+        try AlertFiring(db: db).fire(inserted: inserted, changes: changes)
         return result
     }
 
@@ -61,7 +63,7 @@ public struct EventWriter {
     /// Maps each primary hash to an issue: the issue of the first of the event's hashes (primary,
     /// then the other variants') already known, else a new issue. Every hash of the event then
     /// points at that issue, as Sentry associates all of an event's hashes with its group.
-    func resolveIssues(_ events: [ProcessedEvent], result: inout Result) throws -> [HashKey: Int64] {
+    func resolveIssues(_ events: [ProcessedEvent], result: inout Result, changes: inout AlertFiring.Changes) throws -> [HashKey: Int64] {
         var firstEvent: [HashKey: ProcessedEvent] = [:]
         var otherHashes: [HashKey: [HashKey]] = [:]
         for event in events {
@@ -79,7 +81,8 @@ public struct EventWriter {
         for key in keys {
             if let id = ([key] + (otherHashes[key] ?? [])).lazy.compactMap({ known[$0] }).first { issueIDs[key] = id }
         }
-        try createIssues(for: keys.filter { issueIDs[$0] == nil }, firstEvent: firstEvent, issueIDs: &issueIDs, result: &result)
+        try createIssues(for: keys.filter { issueIDs[$0] == nil }, firstEvent: firstEvent, issueIDs: &issueIDs, result: &result,
+                         changes: &changes)
 
         // The other hashes (and primaries found through them) in key order after the new primaries (a crossing order with another
         // processor is a deadlock PostgreSQL breaks, and the batch is retried).
@@ -93,7 +96,7 @@ public struct EventWriter {
 
     /// Creates an issue for each primary hash never seen (unless another processor just did).
     private func createIssues(for keys: [HashKey], firstEvent: [HashKey: ProcessedEvent], issueIDs: inout [HashKey: Int64],
-                              result: inout Result) throws {
+                              result: inout Result, changes: inout AlertFiring.Changes) throws {
         var created: [(HashKey, Int64)] = []
         for key in keys {
             if let id = try issues.claim(key) {
@@ -106,6 +109,7 @@ public struct EventWriter {
         }
         guard !created.isEmpty else { return }
         result.newIssues = created.count
+        changes.created.formUnion(created.map(\.1))
 
         // Short ids are taken after all hash locks, per project in id order.
         let perProject = Dictionary(grouping: created, by: { $0.0.projectID })
@@ -147,7 +151,7 @@ public struct EventWriter {
     }
 
     /// Adds the new events to their issues' counters, users and last-seen fields.
-    private func updateIssues(_ inserted: [(ProcessedEvent, Int64)], issueIDs: [HashKey: Int64]) throws {
+    private func updateIssues(_ inserted: [(ProcessedEvent, Int64)], issueIDs: [HashKey: Int64], changes: inout AlertFiring.Changes) throws {
         guard !inserted.isEmpty else { return }
         struct Aggregate {
             var count: Int64 = 0
@@ -212,7 +216,13 @@ public struct EventWriter {
                     }
                 })
             if let windowError { throw windowError }
-            if let transition { try apply(transition, issueID: id) }
+            if let transition {
+                try apply(transition, issueID: id)
+                switch transition {
+                case .regressed: changes.regressed.insert(id)
+                case .escalated: changes.escalated.insert(id)
+                }
+            }
         }
     }
 

@@ -60,7 +60,9 @@ public struct Reprocessor {
                 traceID: row.traceID, userKey: row.userKey, grouping: group(parsed), tags: [:], payload: row.payload))
         }
         var created = EventWriter.Result()
-        let issueIDs = try EventWriter(tx).resolveIssues(processed, result: &created)
+        // Regrouping is not news: issues it creates fire no alert rules.
+        var unannounced = AlertFiring.Changes()
+        let issueIDs = try EventWriter(tx).resolveIssues(processed, result: &created, changes: &unannounced)
         progress.issuesCreated += Int64(created.newIssues)
 
         var moves: [(event: ProcessedEvent, to: Int64)] = []

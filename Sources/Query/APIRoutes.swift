@@ -38,6 +38,8 @@ public struct APIRoutes: Sendable {
         DebugFileRoutes(api: api).add(to: group)
         ReleaseFileRoutes(api: api).add(to: group)
         CommitRoutes(api: api).add(to: group)
+        AlertRuleRoutes(api: api).add(to: group)
+        IntegrationRoutes(api: api).add(to: group)
         UnservedRoutes().add(to: group)
     }
 }

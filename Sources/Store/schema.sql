@@ -3,6 +3,58 @@
 -- SchemaTests fails when it differs; regenerate with
 --   FAULTLINE_WRITE_SCHEMA=1 swift test --filter SchemaTests
 
+TABLE alert_outbox
+    id bigint NOT NULL DEFAULT nextval('alert_outbox_id_seq'::regclass)
+    partition integer NOT NULL
+    idempotency_key uuid NOT NULL DEFAULT gen_random_uuid()
+    project_id bigint NOT NULL
+    issue_id bigint
+    rule_id bigint
+    channel text NOT NULL
+    target text NOT NULL
+    format text NOT NULL DEFAULT ''::text
+    subject jsonb NOT NULL
+    state text NOT NULL DEFAULT 'pending'::text
+    attempts integer NOT NULL DEFAULT 0
+    next_attempt_at timestamp with time zone NOT NULL DEFAULT now()
+    last_error text
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    sent_at timestamp with time zone
+    CONSTRAINT alert_outbox_idempotency_key_key UNIQUE (idempotency_key)
+    CONSTRAINT alert_outbox_pkey PRIMARY KEY (id)
+    CONSTRAINT alert_outbox_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
+    CONSTRAINT alert_outbox_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'sent'::text, 'dead'::text])))
+    CREATE INDEX alert_outbox_due ON public.alert_outbox USING btree (partition, next_attempt_at) WHERE (state = 'pending'::text)
+    CREATE INDEX alert_outbox_project ON public.alert_outbox USING btree (project_id, id DESC)
+
+TABLE alert_rule_issues
+    project_id bigint NOT NULL
+    rule_id bigint NOT NULL
+    issue_id bigint NOT NULL
+    last_fired_at timestamp with time zone
+    muted_until timestamp with time zone
+    CONSTRAINT alert_rule_issues_issue_id_fkey FOREIGN KEY (issue_id) REFERENCES issues(id) ON DELETE CASCADE
+    CONSTRAINT alert_rule_issues_pkey PRIMARY KEY (project_id, rule_id, issue_id)
+    CONSTRAINT alert_rule_issues_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
+    CONSTRAINT alert_rule_issues_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES alert_rules(id) ON DELETE CASCADE
+    CREATE INDEX alert_rule_issues_issue ON public.alert_rule_issues USING btree (issue_id)
+
+TABLE alert_rules
+    id bigint NOT NULL DEFAULT nextval('alert_rules_id_seq'::regclass)
+    project_id bigint NOT NULL
+    name text NOT NULL
+    definition jsonb NOT NULL
+    status text NOT NULL DEFAULT 'active'::text
+    snoozed_until timestamp with time zone
+    created_by bigint
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    updated_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT alert_rules_created_by_fkey FOREIGN KEY (created_by) REFERENCES users(id)
+    CONSTRAINT alert_rules_pkey PRIMARY KEY (id)
+    CONSTRAINT alert_rules_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
+    CONSTRAINT alert_rules_status_check CHECK ((status = ANY (ARRAY['active'::text, 'disabled'::text])))
+    CREATE INDEX alert_rules_project ON public.alert_rules USING btree (project_id) WHERE (status = 'active'::text)
+
 TABLE api_tokens
     id bigint NOT NULL DEFAULT nextval('api_tokens_id_seq'::regclass)
     organization_id bigint NOT NULL
@@ -375,6 +427,14 @@ TABLE project_keys
     CONSTRAINT project_keys_public_key_key UNIQUE (public_key)
     CREATE INDEX project_keys_project ON public.project_keys USING btree (project_id)
 
+TABLE project_plugins
+    project_id bigint NOT NULL
+    plugin text NOT NULL
+    enabled boolean NOT NULL DEFAULT true
+    config jsonb NOT NULL DEFAULT '{}'::jsonb
+    CONSTRAINT project_plugins_pkey PRIMARY KEY (project_id, plugin)
+    CONSTRAINT project_plugins_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)
+
 TABLE project_teams
     project_id bigint NOT NULL
     team_id bigint NOT NULL
@@ -505,6 +565,21 @@ TABLE schema_migrations
     name text NOT NULL
     applied_at timestamp with time zone NOT NULL DEFAULT now()
     CONSTRAINT schema_migrations_pkey PRIMARY KEY (version)
+
+TABLE sentry_apps
+    id bigint NOT NULL DEFAULT nextval('sentry_apps_id_seq'::regclass)
+    organization_id bigint NOT NULL
+    slug text NOT NULL
+    name text NOT NULL
+    webhook_url text NOT NULL
+    events text[] NOT NULL DEFAULT '{}'::text[]
+    client_secret text NOT NULL
+    installation_uuid uuid NOT NULL
+    created_at timestamp with time zone NOT NULL DEFAULT now()
+    CONSTRAINT sentry_apps_installation_uuid_key UNIQUE (installation_uuid)
+    CONSTRAINT sentry_apps_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id)
+    CONSTRAINT sentry_apps_organization_id_slug_key UNIQUE (organization_id, slug)
+    CONSTRAINT sentry_apps_pkey PRIMARY KEY (id)
 
 TABLE spool_releases
     spool_id uuid NOT NULL

@@ -14,7 +14,8 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Manage organizations, projects, DSN keys, API tokens and users.",
         subcommands: [CreateOrg.self, CreateProject.self, CreateKey.self, CreateToken.self, SetKey.self, Import.self,
-                      RevokeToken.self, CreateUser.self, ResetPassword.self, SetRole.self, RemoveMember.self, Invite.self, CreateTeam.self, AddToTeam.self, EraseUser.self, SetLimit.self, SetFilters.self, SetScrubbing.self, SetGrouping.self, Retention.self, List.self, Bootstrap.self])
+                      RevokeToken.self, CreateUser.self, ResetPassword.self, SetRole.self, RemoveMember.self, Invite.self, CreateTeam.self, AddToTeam.self, EraseUser.self, SetLimit.self, SetFilters.self, SetScrubbing.self, SetGrouping.self, Retention.self, List.self, Bootstrap.self,
+                      ListRules.self, AddRule.self, RemoveRule.self, SetWebhooks.self])
 
     static func withStore<T>(_ options: ServiceOptions, _ body: (AdminStore, FaultlineConfig) throws -> T) throws -> T {
         try withConnection(options) { connection, config in try body(AdminStore(connection), config) }

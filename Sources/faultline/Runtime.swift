@@ -1,5 +1,6 @@
 import Artifacts
 import Core
+import Delivery
 import Hummingbird
 import Foundation
 import Kafka
@@ -86,11 +87,15 @@ enum Runtime {
         return limits
     }
 
-    /// The singleton jobs processors run (one leader across all of them).
+    /// The singleton jobs processors run (one leader across all of them), and the outbox deliverer
+    /// (one per outbox partition across all of them).
     static func jobServices(_ config: FaultlineConfig, logger: Logger) -> [any Service] {
         var jobs: [PeriodicJob] = [.receipts(), .blobs(artifactRetentionDays: config.retentionDays), .sessions()]
         if config.retentionDays > 0 { jobs.append(.retention(keepDays: config.retentionDays)) }
-        return [JobRunnerService(JobRunner(settings: .init(databaseURL: config.databaseURL), jobs: jobs, logger: logger))]
+        let deliverer = OutboxDeliverer(settings: .init(databaseURL: config.databaseURL, baseURL: config.baseURL(defaultPort: 9000)),
+                                        logger: logger)
+        return [JobRunnerService(JobRunner(settings: .init(databaseURL: config.databaseURL), jobs: jobs, logger: logger)),
+                OutboxDelivererService(deliverer)]
     }
 
     /// Connects once and checks the schema, so a wrong URL or an unmigrated database is one clear line.

@@ -31,6 +31,7 @@ public struct DashboardRoutes: Sendable {
         InvitationRoutes(api: api, session: session, account: account).add(to: ui)
         ui.get("") { request, context in try await projects(request, context) }
         ui.get(":org/members") { request, context in try await members(request, context) }
+        AlertSettingsPage(api: api).add(to: ui)
         ui.get(":org/:project") { request, context in try await issues(request, context) }
         ui.get(":org/issues/:issue") { request, context in try await issue(request, context) }
         ui.post(":org/issues/:issue/status") { request, context in try await setStatus(request, context) }

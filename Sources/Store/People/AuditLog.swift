@@ -39,7 +39,8 @@ public struct AuditEvent: Sendable, Equatable {
     /// The events Faultline records (Sentry's names).
     public static let names = ["member.invite", "member.accept-invite", "member.add", "member.edit", "member.remove",
                                "member.join-team", "member.leave-team", "org.edit", "orgauthtoken.create", "orgauthtoken.remove",
-                               "project.edit", "projectkey.add", "projectkey.edit", "team.create", "team.edit", "team.remove", "user.erase"]
+                               "project.edit", "projectkey.add", "projectkey.edit", "team.create", "team.edit", "team.remove", "user.erase",
+                               "rule.add", "rule.edit", "rule.remove", "sentry-app.add"]
 }
 
 /// A stored audit log entry.

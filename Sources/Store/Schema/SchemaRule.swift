@@ -55,6 +55,8 @@ public enum SchemaRule {
         "team_members": .organizationLevel,
         // A privacy request covers every project of the organization (and the ones created later).
         "user_erasures": .organizationLevel,
+        // An internal integration serves every project of its organization.
+        "sentry_apps": .organizationLevel,
     ]
 
     /// What the catalog says about one table (partitions excluded).
