@@ -61,6 +61,58 @@ struct OrganizationRoutes {
         let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
         let details = try await api.withConnection { [api] db in
             try db.transaction { tx in
+                let org = try api.organization(grant, slug: slug, tx)
+                let store = ProjectSettingsStore(tx)
+                var scrubbing = try store.organizationScrubbing(organization: org.slug)
+                if DataScrubbingJSON.touches(body) {
+                    scrubbing = try DataScrubbingJSON.apply(body, to: scrubbing)
+                    try store.setOrganizationScrubbing(organization: org.slug, scrubbing)
+                    try AuditLogRepository(tx).record(organizationID: org.id, actor, AuditEvent(
+                        "org.edit", targetObject: org.id, data: DataScrubbingJSON.auditData(body)))
+                }
+                return WithDataScrubbing(base: OrganizationJSON(org), scrubbing: DataScrubbingJSON(scrubbing))
+            }
+        }
+        return JSONResponse.make(.ok, details)
+    }
+
+    private func organizationProjects(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:read")
+        let slug = try context.parameters.require("org")
+        let projects = try await api.withConnection { [api] db in try api.projects(of: try api.organization(grant, slug: slug, db), db) }
+        return JSONResponse.make(.ok, projects.map(ProjectJSON.init), headers: [.link: Cursor.linkHeader(
+            url: "\(api.baseURL)/api/0/organizations/\(slug)/projects/?", offset: 0, limit: 100, hasMore: false)])
+    }
+
+    private func allProjects(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:read")
+        let projects = try await api.withConnection { [api] db -> [Project] in
+            try api.projects(of: try api.organization(of: grant, db), db)
+        }
+        return JSONResponse.make(.ok, projects.map(ProjectJSON.init), headers: [.link: Cursor.linkHeader(
+            url: "\(api.baseURL)/api/0/projects/?", offset: 0, limit: 100, hasMore: false)])
+    }
+
+    private func project(_ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("project:read")
+        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
+        let details = try await api.withConnection { [api] db in
+            let project = try api.project(grant, organization: org, project: slug, db)
+            let scrubbing = try ProjectSettingsStore(db).projectScrubbing(organization: project.organizationSlug, project: project.slug)
+            let options = FilterRoutes.options(try RelayConfigStore(db).filters(projectID: project.id))
+            return WithDataScrubbing(base: ProjectJSON(project, options: options), scrubbing: DataScrubbingJSON(scrubbing))
+        }
+        return JSONResponse.make(.ok, details)
+    }
+
+    /// Sentry's project update, for its data-scrubbing fields.
+    private func updateProject(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require(anyOf: ["project:write", "project:admin"])
+        let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
+        let body = try await RequestBody.object(request)
+        let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
+        let details = try await api.withConnection { [api] db in
+            try db.transaction { tx in
                 let project = try api.project(grant, organization: org, project: slug, tx)
                 let store = ProjectSettingsStore(tx)
                 var scrubbing = try store.projectScrubbing(organization: project.organizationSlug, project: project.slug)
