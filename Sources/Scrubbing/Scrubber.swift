@@ -118,6 +118,19 @@ public struct Scrubber: Sendable {
         return result
     }
 
+    /// The original text the normalizer kept (`val`) for a cookie string it could not read whole,
+    /// scrubbed as a string (no remark), as Sentry's PII processor scrubs a string original: the
+    /// text holds the very cookies the rules filter. Applied with the default rules, when
+    /// `scrubData` is on.
+    public func scrubOriginals(in meta: inout EventMeta) {
+        guard settings.scrubData, case .string(let original)? = meta[Self.cookiesPath].entry.originalValue else { return }
+        var discarded = Recorder()
+        guard case .string(let scrubbed) = scrubText(original, &discarded), scrubbed != original else { return }
+        meta.withEntry(at: Self.cookiesPath) { $0.originalValue = .string(scrubbed) }
+    }
+
+    static let cookiesPath = ["request", "cookies"]
+
     /// Where a value is, for the few places Sentry's rules leave alone.
     enum Place { case general, stack, pairList }
 
@@ -129,10 +142,12 @@ public struct Scrubber: Sendable {
         return masked
     }
 
-    /// A message object: the formatted text masked, the template and params scrubbed.
+    /// A message object: the formatted text masked, the params scrubbed, the template (`message`)
+    /// kept, as Sentry keeps it (its schema marks the template as no PII; the params' secrets are
+    /// filtered in the params and masked in the formatted text).
     func scrubMessage(_ value: JSON, _ recorder: inout Recorder) -> JSON {
         guard case .object(var members) = value else { return scrub(value, key: nil, place: .general, &recorder) }
-        for (name, member) in members {
+        for (name, member) in members where name != "message" {
             recorder.path.append(name)
             defer { recorder.path.removeLast() }
             if name == "formatted", case .string(let text) = member {
@@ -266,17 +281,31 @@ public struct Scrubber: Sendable {
         return .string(scrubbed)
     }
 
-    /// Cookies (pairs or an object): session and CSRF cookies by name, then the ordinary rules.
+    /// Cookies (pairs after the normalizer; an object is scrubbed by name too): Sentry's default
+    /// rules, then session and CSRF cookies by name. Safe fields exempt no cookie (as in
+    /// sentry-relay 0.10.1).
     func scrubCookies(_ cookies: JSON, _ recorder: inout Recorder) -> JSON {
+        func general(_ name: String, _ value: JSON, _ recorder: inout Recorder) -> JSON {
+            guard case .string(let text) = value else { return scrub(value, key: name, place: .general, &recorder) }
+            if let rule = sensitiveRule(name) { return filterWhole(text, rule: rule, &recorder) }
+            return scrubText(text, &recorder)
+        }
         func one(_ name: String, _ value: JSON, _ recorder: inout Recorder) -> JSON {
-            // Sentry's session-cookie rule is its own application: safe fields do not exempt from it.
-            if Self.sessionCookies.contains(name.lowercased()), !value.isNull {
-                if case .string(let text) = value { recorder.filtered(text, rule: Self.cookieRule) } else {
-                    recorder.record([EventMeta.Remark(Self.cookieRule, .substituted, range: Self.filteredRange)], originalLength: nil)
-                }
-                return .string(Self.filtered)
+            guard Self.sessionCookies.contains(name.lowercased()), !value.isNull else { return general(name, value, &recorder) }
+            // The session-cookie rule runs after the default rules: when those already filtered
+            // the whole value, theirs is the remark; else it replaces the value whole.
+            var first = Recorder()
+            first.path = recorder.path
+            if case .string(let text) = value {
+                let byDefaults = general(name, value, &first)
+                let own = first.meta[recorder.path].entry.remarks
+                let rule = byDefaults == .string(Self.filtered) && own.count == 1 && own[0].range == Self.filteredRange
+                    ? own[0].ruleID : Self.cookieRule
+                recorder.filtered(text, rule: rule)
+            } else {
+                recorder.record([EventMeta.Remark(Self.cookieRule, .substituted, range: Self.filteredRange)], originalLength: nil)
             }
-            return scrub(value, key: name, place: .general, &recorder)
+            return .string(Self.filtered)
         }
         switch cookies {
         case .object(let members):
