@@ -282,13 +282,10 @@ public struct Scrubber: Sendable {
     }
 
     /// Cookies (pairs after the normalizer; an object is scrubbed by name too): Sentry's default
-    /// rules, then session and CSRF cookies by name. Safe fields exempt no cookie (as in
-    /// sentry-relay 0.10.1).
+    /// rules (which safe fields exempt), then session and CSRF cookies by name (which they do not).
     func scrubCookies(_ cookies: JSON, _ recorder: inout Recorder) -> JSON {
         func general(_ name: String, _ value: JSON, _ recorder: inout Recorder) -> JSON {
-            guard case .string(let text) = value else { return scrub(value, key: name, place: .general, &recorder) }
-            if let rule = sensitiveRule(name) { return filterWhole(text, rule: rule, &recorder) }
-            return scrubText(text, &recorder)
+            scrub(value, key: name, place: .general, &recorder)
         }
         func one(_ name: String, _ value: JSON, _ recorder: inout Recorder) -> JSON {
             guard Self.sessionCookies.contains(name.lowercased()), !value.isNull else { return general(name, value, &recorder) }
@@ -297,7 +294,7 @@ public struct Scrubber: Sendable {
             var first = Recorder()
             first.path = recorder.path
             if case .string(let text) = value {
-                let byDefaults = general(name, value, &first)
+                let byDefaults = isSafe(name) ? value : general(name, value, &first)
                 let own = first.meta[recorder.path].entry.remarks
                 let rule = byDefaults == .string(Self.filtered) && own.count == 1 && own[0].range == Self.filteredRange
                     ? own[0].ruleID : Self.cookieRule

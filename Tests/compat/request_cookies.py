@@ -1,9 +1,10 @@
 """Reference cookies of a request, from the real sentry-relay package.
 
 For each case (a raw `request`) prints one JSON object:
-`{"cases": [{"name", "request", "normalized", "scrubbed"}]}` where `normalized` is
+`{"cases": [{"name", "safeFields", "request", "normalized", "scrubbed"}]}` where `normalized` is
 `StoreNormalizer.normalize_event`'s `request.cookies`, `request.headers` and `_meta.request.cookies`,
-and `scrubbed` the same after `pii_strip_event` with Sentry's default data scrubbing.
+and `scrubbed` the same after `pii_strip_event` with Sentry's default data scrubbing (and the
+case's safe fields).
 CookieNormalizationTests runs Faultline's `RequestNormalization` and `EventScrubber` on each
 `request` and compares; the recorded copy (`--write`) is Tests/compat/request_cookies.json.
 """
@@ -51,6 +52,13 @@ CASES = {
     "header-blank-pieces": {"headers": {"Cookie": " ; a=1;"}},
     "header-null-cookies": {"cookies": None, "headers": [["Cookie", "password=x"]]},
 }
+# Cases run with safe fields (Sentry's `excludeFields`): they exempt a cookie from the default
+# rules, not from the session-cookie rule.
+SAFE_FIELDS = ["note", "password", "csrf_token", "sessionid"]
+CASES.update({
+    "safe-fields": {"cookies": {"note": "4111 1111 1111 1111", "password": "abc", "token": "t", "csrf_token": "4111 1111 1111 1111",
+                                "sessionid": "password is x"}},
+})
 
 
 def picked(event):
@@ -61,13 +69,15 @@ def picked(event):
 
 def cases():
     normalizer = StoreNormalizer(project_id=1, client_ip="127.0.0.1", enable_trimming=True)
-    pii = convert_datascrubbing_config(DEFAULTS)
     out = []
     for name, request in CASES.items():
+        safe = SAFE_FIELDS if name.startswith("safe-fields") else []
+        pii = convert_datascrubbing_config(dict(DEFAULTS, excludeFields=safe))
         request = dict(request, url="https://example.com/")
         normalized = normalizer.normalize_event({"event_id": "a" * 32, "platform": "python", "request": request})
         scrubbed = pii_strip_event(pii, normalized)
-        out.append({"name": name, "request": request, "normalized": picked(normalized), "scrubbed": picked(scrubbed)})
+        out.append({"name": name, "safeFields": safe, "request": request, "normalized": picked(normalized),
+                    "scrubbed": picked(scrubbed)})
     return out
 
 

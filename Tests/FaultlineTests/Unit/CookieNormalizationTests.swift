@@ -6,7 +6,8 @@ import Testing
 
 /// `request.cookies` against the real sentry-relay package: each case of
 /// Tests/compat/request_cookies.py (objects, texts, lists, invalid values, `Cookie` headers) is
-/// normalized by `RequestNormalization` and then scrubbed by the default `EventScrubber`; the
+/// normalized by `RequestNormalization` and then scrubbed by the default `EventScrubber` (with the
+/// case's safe fields); the
 /// cookies, the headers and the `_meta` at `request.cookies` must equal the package's after
 /// `StoreNormalizer.normalize_event` and after `pii_strip_event`. The recorded answers run
 /// without Python; the live check asks the package again.
@@ -29,7 +30,9 @@ import Testing
             var meta = EventMeta()
             RequestNormalization.apply(&event, meta: &meta)
             #expect(picked(event, meta).encodedString() == item["normalized"]?.encodedString(), "\(name) normalized")
-            EventScrubber.default.scrub(&event, meta: &meta)
+            var settings = ScrubbingSettings.default
+            settings.safeFields = (item["safeFields"]?.array ?? []).compactMap(\.string)
+            EventScrubber(settings).scrub(&event, meta: &meta)
             #expect(picked(event, meta).encodedString() == item["scrubbed"]?.encodedString(), "\(name) scrubbed")
         }
     }
