@@ -58,6 +58,8 @@ public struct Scrubber: Sendable {
     struct Recorder {
         var path: [String] = []
         var meta = EventMeta()
+        /// `meta` held remarks before this scrubber ran (an advanced rule's redactions).
+        var earlierRemarks = false
 
         mutating func record(_ remarks: [EventMeta.Remark], originalLength: Int?) {
             guard !remarks.isEmpty else { return }
@@ -84,6 +86,7 @@ public struct Scrubber: Sendable {
         var recorder = Recorder()
         swap(&recorder.meta, &meta)
         defer { swap(&recorder.meta, &meta) }
+        recorder.earlierRemarks = !recorder.meta.isEmpty
         if settings.scrubData {
             // Tags are not scrubbed by Sentry's default rules (a tag value with a line break, as a PEM
             // key has, is dropped by the normalizer).
@@ -134,8 +137,37 @@ public struct Scrubber: Sendable {
     /// Where a value is, for the few places Sentry's rules leave alone.
     enum Place { case general, stack, pairList }
 
+    /// Sentry's rules search only the text an earlier rule (an advanced config's, run first) left:
+    /// its redactions are not searched again. When the earlier redactions at this value cover all
+    /// of it, or the rules find nothing in the rest, the value is kept as it is (nil: scrub as
+    /// usual). Only when earlier rules redacted something, so the default path pays one check.
+    func keptAfterEarlierRedactions(_ text: String, _ recorder: Recorder, keyed: Bool,
+                                    _ scrubRest: (String) -> String) -> String? {
+        guard recorder.earlierRemarks else { return nil }
+        let ranges = recorder.meta[recorder.path].entry.remarks.compactMap { $0.ruleID.hasPrefix("!") ? nil : $0.range }
+        guard !ranges.isEmpty else { return nil }
+        var rest = String.UnicodeScalarView()
+        var covered = 0
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            if ranges.contains(where: { $0.contains(offset) }) {
+                rest.append(" ")
+                covered += 1
+            } else {
+                rest.append(scalar)
+            }
+        }
+        if covered == text.unicodeScalars.count { return text }
+        if keyed { return nil }
+        let restText = String(rest)
+        return scrubRest(restText) == restText ? text : nil
+    }
+
     /// The formatted message: secrets masked with Sentry's texts (`@…:replace`).
     func mask(_ text: String, _ recorder: inout Recorder) -> String {
+        if let kept = keptAfterEarlierRedactions(text, recorder, keyed: false, {
+            var changes = TextChanges()
+            return SecretPatterns.scrub($0, style: .replace, changes: &changes)
+        }) { return kept }
         var changes = TextChanges()
         let masked = SecretPatterns.scrub(text, style: .replace, changes: &changes)
         if !changes.isEmpty { recorder.record(changes.remarks(in: masked), originalLength: text.unicodeScalars.count) }
@@ -252,6 +284,7 @@ public struct Scrubber: Sendable {
     /// rules already replace all of it (a card number under `password`), theirs is the remark: the
     /// password rule finds no text left.
     func filterWhole(_ text: String, rule: String, _ recorder: inout Recorder) -> JSON {
+        if let kept = keptAfterEarlierRedactions(text, recorder, keyed: true, { $0 }) { return .string(kept) }
         var changes = TextChanges()
         let scrubbed = SecretPatterns.scrub(text, style: .filter, changes: &changes)
         recorder.filtered(text, rule: changes.wholeRule(of: scrubbed) ?? rule)
@@ -259,6 +292,10 @@ public struct Scrubber: Sendable {
     }
 
     func scrubText(_ text: String, _ recorder: inout Recorder) -> JSON {
+        if let kept = keptAfterEarlierRedactions(text, recorder, keyed: false, { rest in
+            var discarded = Recorder()
+            return scrubText(rest, &discarded).string ?? rest
+        }) { return .string(kept) }
         if let rule = sensitiveTextRule(text) { return filterWhole(text, rule: rule, &recorder) }
         // A form body, query string or URL hides its secrets behind percent-encoding (`Bearer%20…`,
         // `wire%20to%20DE89…`): Sentry reads those as pairs; a text whose decoded form holds a secret
