@@ -69,8 +69,10 @@ public struct Scrubber: Sendable {
             }
         }
 
-        /// A value `rule` replaced by `[Filtered]` whole.
+        /// A value `rule` replaced by `[Filtered]` whole. What earlier rules redacted in it is
+        /// gone with it: Sentry keeps no remark of theirs then (only their original length).
         mutating func filtered(_ text: String, rule: String) {
+            if earlierRemarks { meta.withEntry(at: path) { $0.remarks.removeAll() } }
             record([EventMeta.Remark(rule, .substituted, range: Scrubber.filteredRange)], originalLength: text.unicodeScalars.count)
         }
     }

@@ -277,7 +277,7 @@ def main():
         summary[name] = {"description": description, "events": report["events"], "events_equal": report["events_equal"],
                          "leaks": report["leaks"], "missing": len(missing), "per_rule": report["per_rule"],
                          "per_location": report["per_location"], "meta_per_location": report["meta_per_location"],
-                         "disagreements": report["disagreements"][:200]}
+                         "disagreements": report["disagreements"][:200], "meta_disagreements": report["meta_disagreements"][:200]}
         print(f"\n=== profile {name} ({description}) ===")
         parity.print_report(report, args.show)
         failed = failed or bool(report["leaks"]) or bool(missing)

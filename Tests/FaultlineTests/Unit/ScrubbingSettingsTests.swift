@@ -83,15 +83,18 @@ import Testing
     /// `convert_datascrubbing_config`, each given the `_meta` before it).
     @Test func defaultsLeaveWhatAdvancedRulesRedacted() throws {
         let config = #"{"rules":{"keys":{"type":"redact_pair","keyPattern":"^token$","redaction":{"method":"replace","text":"[key]"}}},"applications":{"$string":["@urlauth","@bearer"],"extra.**":["keys"]}}"#
-        guard case .object(var event) = try JSON.parse(#"{"extra":{"u":"https://bob:pw@example.com/x","b":"Bearer abc123","token":"t1","p":"x","password":"hunter2"}}"#) else {
+        guard case .object(var event) = try JSON.parse(#"{"extra":{"u":"https://bob:pw@example.com/x","b":"Bearer abc123","token":"t1","p":"x","password":"hunter2","pw":"password Bearer abc"}}"#) else {
             throw TestSetupError("not an object")
         }
         var meta = EventMeta()
         EventScrubber(ScrubbingSettings(piiConfigs: [config])).scrub(&event, meta: &meta)
-        #expect(event["extra"] == ["u": "https://[auth]@example.com/x", "b": "Bearer [token]", "token": "[key]", "p": "x", "password": "[Filtered]"])
+        #expect(event["extra"] == ["u": "https://[auth]@example.com/x", "b": "Bearer [token]", "token": "[key]", "p": "x", "password": "[Filtered]",
+                                  "pw": "[Filtered]"])
         #expect(meta.json()?["extra"] == [
             "u": ["": ["rem": [["@urlauth", "s", 8, 14]], "len": 28]], "b": ["": ["rem": [["@bearer", "s", 0, 14]], "len": 13]],
             "token": ["": ["rem": [["keys", "s", 0, 5]], "len": 2]], "password": ["": ["rem": [["@password:filter", "s", 0, 10]], "len": 7]],
+            // Filtered whole by a default rule: the advanced rule's remark goes with the text it redacted.
+            "pw": ["": ["rem": [["@password:filter", "s", 0, 10]], "len": 19]],
         ])
     }
 
