@@ -69,6 +69,11 @@ public struct Scrubber: Sendable {
             }
         }
 
+        /// The value's remarks, when a scan around earlier redactions kept theirs among its own.
+        mutating func replaceRemarks(_ remarks: [EventMeta.Remark]) {
+            meta.withEntry(at: path) { $0.remarks = remarks }
+        }
+
         /// A value `rule` replaced by `[Filtered]` whole. What earlier rules redacted in it is
         /// gone with it: Sentry keeps no remark of theirs then (only their original length).
         mutating func filtered(_ text: String, rule: String) {
@@ -170,10 +175,60 @@ public struct Scrubber: Sendable {
             var changes = TextChanges()
             return SecretPatterns.scrub($0, style: .replace, changes: &changes)
         }) { return kept }
+        if let (masked, changes) = scanAroundEarlierRedactions(text, recorder, { SecretPatterns.scrub($0, style: .replace, changes: &$1) }) {
+            if masked != text { recorder.replaceRemarks(changes.remarks(in: masked)) }
+            return masked
+        }
         var changes = TextChanges()
         let masked = SecretPatterns.scrub(text, style: .replace, changes: &changes)
         if !changes.isEmpty { recorder.record(changes.remarks(in: masked), originalLength: text.unicodeScalars.count) }
         return masked
+    }
+
+    /// Scans `text` with `scan` the way Sentry's rules search a value earlier rules (an advanced
+    /// config's) redacted parts of: each redaction is opaque (one NUL per character in the text
+    /// searched, so a pattern may span it but not match in it); a new replacement over one takes its
+    /// place, the others stay and move with the text. Nil when there are no earlier redactions
+    /// (the default path: one check) or they cannot be laid out so (non-ASCII redaction texts, a
+    /// NUL in the text).
+    func scanAroundEarlierRedactions(_ text: String, _ recorder: Recorder,
+                                     _ scan: (String, inout TextChanges) -> String) -> (String, TextChanges)? {
+        guard recorder.earlierRemarks else { return nil }
+        let remarks = recorder.meta[recorder.path].entry.remarks
+        guard !remarks.isEmpty, remarks.allSatisfy({ $0.range != nil && $0.kind == .substituted }),
+              !text.unicodeScalars.contains("\u{0}") else { return nil }
+        var scalars = Array(text.unicodeScalars)
+        var seeded = TextChanges()
+        var contents: [[UInt8]] = []
+        var offset = 0, utf8Offset = 0
+        var utf8Starts: [Int] = []
+        utf8Starts.reserveCapacity(scalars.count + 1)
+        for scalar in scalars { utf8Starts.append(utf8Offset); utf8Offset += scalar.utf8.count; offset += 1 }
+        utf8Starts.append(utf8Offset)
+        for (index, remark) in remarks.enumerated() {
+            guard let range = remark.range, range.upperBound <= scalars.count,
+                  scalars[range].allSatisfy(\.isASCII) else { return nil }
+            contents.append(scalars[range].map { UInt8($0.value) })
+            let bytes = utf8Starts[range.lowerBound]..<utf8Starts[range.upperBound]
+            seeded.apply([TextChanges.Edit(input: bytes, output: bytes)], rule: "\u{0}\(index)")
+            for position in range { scalars[position] = "\u{0}" }
+        }
+        let searched = String(String.UnicodeScalarView(scalars))
+        var changes = seeded
+        let scanned = scan(searched, &changes)
+        if scanned == searched { return (text, TextChanges()) }
+        var bytes = Array(scanned.utf8)
+        let restored = changes.renamed { rule in
+            guard rule.hasPrefix("\u{0}"), let index = Int(rule.dropFirst()), index < remarks.count else { return rule }
+            return remarks[index].ruleID
+        }
+        for (change, restoredChange) in zip(changes.changes, restored.changes) where change.rule.hasPrefix("\u{0}") {
+            guard let index = Int(change.rule.dropFirst()), index < contents.count,
+                  contents[index].count == change.range.count, change.range.upperBound <= bytes.count else { return nil }
+            bytes.replaceSubrange(change.range, with: contents[index])
+            _ = restoredChange
+        }
+        return (String(decoding: bytes, as: UTF8.self), restored)
     }
 
     /// A message object: the formatted text masked, the params scrubbed, the template (`message`)
@@ -289,7 +344,10 @@ public struct Scrubber: Sendable {
         if let kept = keptAfterEarlierRedactions(text, recorder, keyed: true, { $0 }) { return .string(kept) }
         var changes = TextChanges()
         let scrubbed = SecretPatterns.scrub(text, style: .filter, changes: &changes)
-        recorder.filtered(text, rule: changes.wholeRule(of: scrubbed) ?? rule)
+        // Sentry's password rule runs before the project's sensitive fields (`strip-fields`):
+        // a text it filters is its remark.
+        let first = rule == Self.fieldsRule && sensitiveTextRule(text) == Self.passwordRule ? Self.passwordRule : rule
+        recorder.filtered(text, rule: changes.wholeRule(of: scrubbed) ?? first)
         return .string(Self.filtered)
     }
 
@@ -313,6 +371,10 @@ public struct Scrubber: Sendable {
                 recorder.filtered(text, rule: rule)
                 return .string(Self.filtered)
             }
+        }
+        if let (scrubbed, changes) = scanAroundEarlierRedactions(text, recorder, { SecretPatterns.scrub($0, style: .filter, changes: &$1) }) {
+            if scrubbed != text { recorder.replaceRemarks(changes.remarks(in: scrubbed)) }
+            return .string(scrubbed)
         }
         var changes = TextChanges()
         let scrubbed = SecretPatterns.scrub(text, style: .filter, changes: &changes)

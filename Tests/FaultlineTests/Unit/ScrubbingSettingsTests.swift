@@ -98,6 +98,31 @@ import Testing
         ])
     }
 
+    /// A default rule's replacement over an advanced rule's redaction takes its place in `_meta`;
+    /// the other remarks stay (sentry-relay 0.10.1's answer for the same configs).
+    @Test func aDefaultReplacementOverAnAdvancedRedactionTakesItsPlace() throws {
+        let config = #"{"applications":{"$string":["@pemkey","@bearer"]}}"#
+        guard case .object(var event) = try JSON.parse(#"{"extra":{"k":"Bearer abc then -----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----"}}"#) else {
+            throw TestSetupError("not an object")
+        }
+        var meta = EventMeta()
+        EventScrubber(ScrubbingSettings(piiConfigs: [config])).scrub(&event, meta: &meta)
+        #expect(event["extra"]?["k"] == "Bearer [token] then -----BEGIN PRIVATE KEY-----\n[Filtered]\n-----END PRIVATE KEY-----")
+        #expect(meta.json()?["extra"]?["k"] == ["": ["rem": [["@bearer", "s", 0, 14], ["@pemkey:filter", "s", 48, 58]], "len": 76]])
+    }
+
+    /// Sentry's password rule runs before the project's sensitive fields: a text it filters under
+    /// such a field is its remark; any other is `strip-fields`'.
+    @Test func thePasswordRuleRemarksBeforeSensitiveFields() throws {
+        guard case .object(var event) = try JSON.parse(#"{"extra":{"note":"nothing secret","my_note":"plain"}}"#) else {
+            throw TestSetupError("not an object")
+        }
+        var meta = EventMeta()
+        EventScrubber(ScrubbingSettings(sensitiveFields: ["note"])).scrub(&event, meta: &meta)
+        #expect(meta.json()?["extra"] == ["note": ["": ["rem": [["@password:filter", "s", 0, 10]], "len": 14]],
+                                          "my_note": ["": ["rem": [["strip-fields", "s", 0, 10]], "len": 5]]])
+    }
+
     /// A stored config that no longer parses is skipped and reported; the defaults still scrub.
     @Test func anInvalidStoredConfigFallsBackToTheDefaults() throws {
         let scrubber = EventScrubber(ScrubbingSettings(piiConfigs: [#"{"rules":{"a":{"type":"pattern","pattern":"(?=x)"}}}"#, "not json"]))
