@@ -196,6 +196,20 @@ def rule_cases():
             event = base_event()
             event.update(place(location, "note", value))
             cases.append({"rule": f"pattern:{pattern}", "location": location, "event": event, "secrets": [secret]})
+    # Sentry's length limits with `!limit` remarks (UTF-8 offsets): messages and exception values at
+    # 8,192 (+200), a logger at 64, in ASCII and not.
+    for name, fields in {
+        "message": {"message": "x" * 9000},
+        "message-at-allowance": {"message": "x" * 8392},
+        "logentry-template": {"logentry": {"message": "a %s " + "y" * 9000, "params": ["b"]}},
+        "logentry-formatted": {"logentry": {"formatted": "\u00e9" * 8393}},
+        "exception-value": {"exception": {"values": [{"type": "E", "value": "v" * 9000}]}},
+        "exception-value-non-ascii": {"exception": {"values": [{"type": "E", "value": "\u00e9" * 8393}]}},
+        "logger-non-ascii": {"logger": "\u00e9" * 80},
+    }.items():
+        event = base_event()
+        event.update(fields)
+        cases.append({"rule": f"limit:{name}", "location": "limits", "event": event, "secrets": []})
     return cases
 
 
