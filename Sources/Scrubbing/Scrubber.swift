@@ -171,11 +171,11 @@ public struct Scrubber: Sendable {
 
     /// The formatted message: secrets masked with Sentry's texts (`@…:replace`).
     func mask(_ text: String, _ recorder: inout Recorder) -> String {
-        if let kept = keptAfterEarlierRedactions(text, recorder, keyed: false, {
+        if recorder.earlierRemarks, let kept = keptAfterEarlierRedactions(text, recorder, keyed: false, {
             var changes = TextChanges()
             return SecretPatterns.scrub($0, style: .replace, changes: &changes)
         }) { return kept }
-        if let (masked, changes) = scanAroundEarlierRedactions(text, recorder, { SecretPatterns.scrub($0, style: .replace, changes: &$1) }) {
+        if recorder.earlierRemarks, let (masked, changes) = scanAroundEarlierRedactions(text, recorder, { SecretPatterns.scrub($0, style: .replace, changes: &$1) }) {
             if masked != text { recorder.replaceRemarks(changes.remarks(in: masked)) }
             return masked
         }
@@ -200,10 +200,10 @@ public struct Scrubber: Sendable {
         var scalars = Array(text.unicodeScalars)
         var seeded = TextChanges()
         var contents: [[UInt8]] = []
-        var offset = 0, utf8Offset = 0
+        var utf8Offset = 0
         var utf8Starts: [Int] = []
         utf8Starts.reserveCapacity(scalars.count + 1)
-        for scalar in scalars { utf8Starts.append(utf8Offset); utf8Offset += scalar.utf8.count; offset += 1 }
+        for scalar in scalars { utf8Starts.append(utf8Offset); utf8Offset += scalar.utf8.count }
         utf8Starts.append(utf8Offset)
         for (index, remark) in remarks.enumerated() {
             guard let range = remark.range, range.upperBound <= scalars.count,
@@ -222,11 +222,10 @@ public struct Scrubber: Sendable {
             guard rule.hasPrefix("\u{0}"), let index = Int(rule.dropFirst()), index < remarks.count else { return rule }
             return remarks[index].ruleID
         }
-        for (change, restoredChange) in zip(changes.changes, restored.changes) where change.rule.hasPrefix("\u{0}") {
+        for change in changes.changes where change.rule.hasPrefix("\u{0}") {
             guard let index = Int(change.rule.dropFirst()), index < contents.count,
                   contents[index].count == change.range.count, change.range.upperBound <= bytes.count else { return nil }
             bytes.replaceSubrange(change.range, with: contents[index])
-            _ = restoredChange
         }
         return (String(decoding: bytes, as: UTF8.self), restored)
     }
@@ -341,7 +340,7 @@ public struct Scrubber: Sendable {
     /// rules already replace all of it (a card number under `password`), theirs is the remark: the
     /// password rule finds no text left.
     func filterWhole(_ text: String, rule: String, _ recorder: inout Recorder) -> JSON {
-        if let kept = keptAfterEarlierRedactions(text, recorder, keyed: true, { $0 }) { return .string(kept) }
+        if recorder.earlierRemarks, let kept = keptAfterEarlierRedactions(text, recorder, keyed: true, { $0 }) { return .string(kept) }
         var changes = TextChanges()
         let scrubbed = SecretPatterns.scrub(text, style: .filter, changes: &changes)
         // Sentry's password rule runs before the project's sensitive fields (`strip-fields`):
@@ -352,7 +351,7 @@ public struct Scrubber: Sendable {
     }
 
     func scrubText(_ text: String, _ recorder: inout Recorder) -> JSON {
-        if let kept = keptAfterEarlierRedactions(text, recorder, keyed: false, { rest in
+        if recorder.earlierRemarks, let kept = keptAfterEarlierRedactions(text, recorder, keyed: false, { rest in
             var discarded = Recorder()
             return scrubText(rest, &discarded).string ?? rest
         }) { return .string(kept) }
@@ -372,7 +371,7 @@ public struct Scrubber: Sendable {
                 return .string(Self.filtered)
             }
         }
-        if let (scrubbed, changes) = scanAroundEarlierRedactions(text, recorder, { SecretPatterns.scrub($0, style: .filter, changes: &$1) }) {
+        if recorder.earlierRemarks, let (scrubbed, changes) = scanAroundEarlierRedactions(text, recorder, { SecretPatterns.scrub($0, style: .filter, changes: &$1) }) {
             if scrubbed != text { recorder.replaceRemarks(changes.remarks(in: scrubbed)) }
             return .string(scrubbed)
         }
