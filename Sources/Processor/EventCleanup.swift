@@ -5,11 +5,10 @@ import Foundation
 /// exception values `"Type: message"` without a type are split; frames in well-known library
 /// locations get `in_app: false` when the SDK left it unset; tags are normalized (object form,
 /// key ≤ 32 and value ≤ 200 characters, `environment`/`release`/`dist`/`level` added); long
-/// messages and exception values are trimmed to 8,192 characters.
+/// messages and exception values are cut at Sentry's 8,192 (+200) characters.
 enum EventCleanup {
     static let maxTagKey = 32
     static let maxTagValue = 200
-    static let maxMessage = 8192
 
     static func apply(_ event: inout [String: JSON], level: String) {
         splitExceptionTypes(&event)
@@ -96,19 +95,22 @@ enum EventCleanup {
         }
     }
 
+    /// The message texts and exception values at Sentry's limit (8,192 + 200 characters, then the
+    /// first 8,189 and `...`). `EventTrimming` already cut and remarked the normalized fields; this
+    /// also bounds the legacy names (`sentry.interfaces.Message`, a `message` object) and any shape
+    /// it did not reach.
     static func trimMessages(_ event: inout [String: JSON]) {
-        if case .string(let text)? = event["message"], text.count > maxMessage { event["message"] = .string(String(text.prefix(maxMessage))) }
+        let limit = EventTrimming.message
+        if case .string(let text)? = event["message"] { event["message"] = .string(EventTrimming.trim(text, limit)) }
         for name in ["logentry", "sentry.interfaces.Message", "message"] {
             guard case .object(var entry)? = event[name] else { continue }
             for key in ["formatted", "message"] {
-                if case .string(let text)? = entry[key], text.count > maxMessage { entry[key] = .string(String(text.prefix(maxMessage))) }
+                if case .string(let text)? = entry[key] { entry[key] = .string(EventTrimming.trim(text, limit)) }
             }
             event[name] = .object(entry)
         }
         mapExceptions(&event) { exception in
-            if case .string(let text)? = exception["value"], text.count > maxMessage {
-                exception["value"] = .string(String(text.prefix(maxMessage)))
-            }
+            if case .string(let text)? = exception["value"] { exception["value"] = .string(EventTrimming.trim(text, limit)) }
         }
     }
 

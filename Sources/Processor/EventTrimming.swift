@@ -6,16 +6,16 @@ import EventModel
 /// - Strings with a `max_chars` in Sentry's schema: longer than limit + allowance → the first
 ///   limit − 3 characters and `...` (culprit, transaction 200; logger 64; environment 64;
 ///   server_name, site, exception type/module, frame function/symbol 256 (+20); frame
-///   abs_path/filename 256 (+40)).
-///   Messages and exception values keep their existing cut at 8,192 (`EventCleanup`).
+///   abs_path/filename 256 (+40); `logentry.formatted`/`message` and exception values 8,192 (+200)).
 /// - Data bags (relay's `BagSize`): `extra` ≤ depth 7 / 262,144 bytes with each value ≤ 16,384
 ///   bytes; each context ≤ depth 7 / 8,192 bytes; `modules` ≤ depth 7 / 8,192; frame `vars` ≤
 ///   depth 3 / 1,024. Members are kept in key order until the budget is spent; a container at
 ///   the last level becomes its JSON text; strings are cut to the budget left.
 /// - Stack traces keep their last 250 frames (relay's hard frame limit).
 ///
-/// A string cut at the event's top level or in an exception is recorded in `meta` as Sentry
-/// does: `["!limit", "s", limit − 3, limit]` and its original length.
+/// A string cut at the event's top level, in the message or in an exception is recorded in `meta`
+/// as Sentry does: `["!limit", "s", start, end]` around the `...` (UTF-8 offsets, as Sentry
+/// reports them) and its original length in characters.
 enum EventTrimming {
     struct Limit {
         let chars: Int
@@ -27,6 +27,7 @@ enum EventTrimming {
     static let environment = Limit(chars: 64, allowance: 0)
     static let symbol = Limit(chars: 256, allowance: 20)
     static let path = Limit(chars: 256, allowance: 40)
+    static let message = Limit(chars: 8192, allowance: 200)
     static let maxFrames = 250
 
     struct Bag {
@@ -43,6 +44,12 @@ enum EventTrimming {
         for (key, limit) in [("culprit", culprit), ("transaction", culprit), ("logger", logger), ("environment", environment),
                              ("server_name", symbol), ("site", symbol)] {
             if case .string(let text)? = event[key] { event[key] = .string(trim(text, limit, meta: &meta, at: [key])) }
+        }
+        if case .object(var entry)? = event["logentry"] {
+            for key in ["formatted", "message"] {
+                if case .string(let text)? = entry[key] { entry[key] = .string(trim(text, message, meta: &meta, at: ["logentry", key])) }
+            }
+            event["logentry"] = .object(entry)
         }
         if case .object(let extra)? = event["extra"] {
             var budget = massive.bytes
@@ -71,13 +78,13 @@ enum EventTrimming {
             var budget = large.bytes
             event["modules"] = trimBag(modules, depthLeft: large.depth, budget: &budget, meta: &meta, at: ["modules"])
         }
-        // Exception `type` and `module`: 256 characters (+20), as `sentry-relay` trims them.
+        // Exception `type` and `module`: 256 characters (+20), `value` 8,192 (+200), as `sentry-relay` trims them.
         if case .object(var exception)? = event["exception"], case .array(let values)? = exception["values"] {
             exception["values"] = .array(values.enumerated().map { index, value in
                 guard case .object(var members) = value else { return value }
-                for key in ["type", "module"] {
+                for (key, limit) in [("type", symbol), ("module", symbol), ("value", message)] {
                     if case .string(let text)? = members[key] {
-                        members[key] = .string(trim(text, symbol, meta: &meta, at: ["exception", "values", String(index), key]))
+                        members[key] = .string(trim(text, limit, meta: &meta, at: ["exception", "values", String(index), key]))
                     }
                 }
                 return .object(members)
@@ -120,7 +127,7 @@ enum EventTrimming {
     static func trim(_ text: String, _ limit: Limit, meta: inout EventMeta, at path: [String]) -> String {
         let trimmed = trim(text, limit)
         if trimmed != text {
-            let kept = max(0, limit.chars - 3)
+            let kept = trimmed.utf8.count - 3
             meta.addRemark(.init("!limit", .substituted, range: kept..<(kept + 3)), at: path, originalLength: text.unicodeScalars.count)
         }
         return trimmed

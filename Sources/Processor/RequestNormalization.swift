@@ -5,11 +5,12 @@ import Scrubbing
 /// Sentry's normalizer for `request`, as `sentry-relay` 0.10.1 does it (checked by bench/parity):
 /// the method in upper case; the URL's query and fragment moved out of it (into `query_string`
 /// when none is given, and `fragment`); a query string given as text read into `[name, value]`
-/// pairs; cookies given as text (or in a `Cookie` header) read into pairs; headers as pairs with `Title-Case` names; a body
-/// given as text read as JSON, or as a form when it is one. The scrubber then judges each pair by
-/// its name, as Sentry's does. Linear in the request. Pure.
+/// pairs; headers as pairs with `Title-Case` names; cookies as pairs (`CookieNormalization`, which
+/// records what it finds invalid in `meta`); a body given as text read as JSON, or as a form when
+/// it is one. The scrubber then judges each pair by its name, as Sentry's does. Linear in the
+/// request. Pure.
 enum RequestNormalization {
-    static func apply(_ event: inout [String: JSON]) {
+    static func apply(_ event: inout [String: JSON], meta: inout EventMeta) {
         guard case .object(var request)? = event["request"] else { return }
         if case .string(let method)? = request["method"] { request["method"] = .string(method.uppercased()) }
         if case .string(let url)? = request["url"] {
@@ -35,19 +36,7 @@ enum RequestNormalization {
             request["query_string"] = .array(pairs(text, separator: "&", decode: true))
         }
         if let headers = request["headers"], let list = headerPairs(headers) { request["headers"] = .array(list) }
-        // A `Cookie` header becomes the cookies (when none are given) and leaves the headers.
-        if request["cookies"] == nil || request["cookies"] == .null, let headers = request["headers"]?.array,
-           let cookie = headers.first(where: { $0.array?.first?.string?.lowercased() == "cookie" })?.array?.last?.string,
-           cookie.contains("=") {
-            request["cookies"] = .string(cookie)
-            request["headers"] = .array(headers.filter { $0.array?.first?.string?.lowercased() != "cookie" })
-        }
-        if case .string(let cookies)? = request["cookies"] {
-            request["cookies"] = .array(pairs(cookies, separator: ";", decode: false).map { pair in
-                guard case .array(let items) = pair, items.count == 2, let name = items[0].string else { return pair }
-                return .array([.string(name.trimmingCharacters(in: .whitespaces)), items[1]])
-            })
-        }
+        CookieNormalization.apply(&request, meta: &meta, at: ["request"])
         if case .string(let body)? = request["data"], let parsed = parsedBody(body, contentType: contentType(request["headers"])) {
             request["data"] = parsed
         }

@@ -45,7 +45,10 @@ public struct EventScrubber: Sendable {
         // The rules count offsets in Unicode scalars among themselves; Sentry reports UTF-8 offsets.
         var remarks = EventMeta()
         for config in advanced { PiiProcessor(config).process(&event, meta: &remarks) }
-        if let defaults { event = defaults.scrub(event, meta: &remarks) }
+        if let defaults {
+            event = defaults.scrub(event, meta: &remarks)
+            defaults.scrubOriginals(in: &meta)
+        }
         if let derived { PiiProcessor(derived).process(&event, meta: &remarks) }
         remarks.convertRangesToUTF8(in: .object(event))
         meta.merge(remarks)

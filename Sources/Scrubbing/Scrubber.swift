@@ -58,6 +58,8 @@ public struct Scrubber: Sendable {
     struct Recorder {
         var path: [String] = []
         var meta = EventMeta()
+        /// `meta` held remarks before this scrubber ran (an advanced rule's redactions).
+        var earlierRemarks = false
 
         mutating func record(_ remarks: [EventMeta.Remark], originalLength: Int?) {
             guard !remarks.isEmpty else { return }
@@ -67,8 +69,15 @@ public struct Scrubber: Sendable {
             }
         }
 
-        /// A value `rule` replaced by `[Filtered]` whole.
+        /// The value's remarks, when a scan around earlier redactions kept theirs among its own.
+        mutating func replaceRemarks(_ remarks: [EventMeta.Remark]) {
+            meta.withEntry(at: path) { $0.remarks = remarks }
+        }
+
+        /// A value `rule` replaced by `[Filtered]` whole. What earlier rules redacted in it is
+        /// gone with it: Sentry keeps no remark of theirs then (only their original length).
         mutating func filtered(_ text: String, rule: String) {
+            if earlierRemarks { meta.withEntry(at: path) { $0.remarks.removeAll() } }
             record([EventMeta.Remark(rule, .substituted, range: Scrubber.filteredRange)], originalLength: text.unicodeScalars.count)
         }
     }
@@ -84,6 +93,7 @@ public struct Scrubber: Sendable {
         var recorder = Recorder()
         swap(&recorder.meta, &meta)
         defer { swap(&recorder.meta, &meta) }
+        recorder.earlierRemarks = !recorder.meta.isEmpty
         if settings.scrubData {
             // Tags are not scrubbed by Sentry's default rules (a tag value with a line break, as a PEM
             // key has, is dropped by the normalizer).
@@ -118,21 +128,114 @@ public struct Scrubber: Sendable {
         return result
     }
 
+    /// The original text the normalizer kept (`val`) for a cookie string it could not read whole,
+    /// scrubbed as a string (no remark), as Sentry's PII processor scrubs a string original: the
+    /// text holds the very cookies the rules filter. Applied with the default rules, when
+    /// `scrubData` is on.
+    public func scrubOriginals(in meta: inout EventMeta) {
+        guard settings.scrubData, case .string(let original)? = meta[Self.cookiesPath].entry.originalValue else { return }
+        var discarded = Recorder()
+        guard case .string(let scrubbed) = scrubText(original, &discarded), scrubbed != original else { return }
+        meta.withEntry(at: Self.cookiesPath) { $0.originalValue = .string(scrubbed) }
+    }
+
+    static let cookiesPath = ["request", "cookies"]
+
     /// Where a value is, for the few places Sentry's rules leave alone.
     enum Place { case general, stack, pairList }
 
+    /// Sentry's rules search only the text an earlier rule (an advanced config's, run first) left:
+    /// its redactions are not searched again. When the earlier redactions at this value cover all
+    /// of it, or the rules find nothing in the rest, the value is kept as it is (nil: scrub as
+    /// usual). Only when earlier rules redacted something, so the default path pays one check.
+    func keptAfterEarlierRedactions(_ text: String, _ recorder: Recorder, keyed: Bool,
+                                    _ scrubRest: (String) -> String) -> String? {
+        guard recorder.earlierRemarks else { return nil }
+        let ranges = recorder.meta[recorder.path].entry.remarks.compactMap { $0.ruleID.hasPrefix("!") ? nil : $0.range }
+        guard !ranges.isEmpty else { return nil }
+        var rest = String.UnicodeScalarView()
+        var covered = 0
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            if ranges.contains(where: { $0.contains(offset) }) {
+                rest.append(" ")
+                covered += 1
+            } else {
+                rest.append(scalar)
+            }
+        }
+        if covered == text.unicodeScalars.count { return text }
+        if keyed { return nil }
+        let restText = String(rest)
+        return scrubRest(restText) == restText ? text : nil
+    }
+
     /// The formatted message: secrets masked with Sentry's texts (`@…:replace`).
     func mask(_ text: String, _ recorder: inout Recorder) -> String {
+        if recorder.earlierRemarks, let kept = keptAfterEarlierRedactions(text, recorder, keyed: false, {
+            var changes = TextChanges()
+            return SecretPatterns.scrub($0, style: .replace, changes: &changes)
+        }) { return kept }
+        if recorder.earlierRemarks, let (masked, changes) = scanAroundEarlierRedactions(text, recorder, { SecretPatterns.scrub($0, style: .replace, changes: &$1) }) {
+            if masked != text { recorder.replaceRemarks(changes.remarks(in: masked)) }
+            return masked
+        }
         var changes = TextChanges()
         let masked = SecretPatterns.scrub(text, style: .replace, changes: &changes)
         if !changes.isEmpty { recorder.record(changes.remarks(in: masked), originalLength: text.unicodeScalars.count) }
         return masked
     }
 
-    /// A message object: the formatted text masked, the template and params scrubbed.
+    /// Scans `text` with `scan` the way Sentry's rules search a value earlier rules (an advanced
+    /// config's) redacted parts of: each redaction is opaque (one NUL per character in the text
+    /// searched, so a pattern may span it but not match in it); a new replacement over one takes its
+    /// place, the others stay and move with the text. Nil when there are no earlier redactions
+    /// (the default path: one check) or they cannot be laid out so (non-ASCII redaction texts, a
+    /// NUL in the text).
+    func scanAroundEarlierRedactions(_ text: String, _ recorder: Recorder,
+                                     _ scan: (String, inout TextChanges) -> String) -> (String, TextChanges)? {
+        guard recorder.earlierRemarks else { return nil }
+        let remarks = recorder.meta[recorder.path].entry.remarks
+        guard !remarks.isEmpty, remarks.allSatisfy({ $0.range != nil && $0.kind == .substituted }),
+              !text.unicodeScalars.contains("\u{0}") else { return nil }
+        var scalars = Array(text.unicodeScalars)
+        var seeded = TextChanges()
+        var contents: [[UInt8]] = []
+        var utf8Offset = 0
+        var utf8Starts: [Int] = []
+        utf8Starts.reserveCapacity(scalars.count + 1)
+        for scalar in scalars { utf8Starts.append(utf8Offset); utf8Offset += scalar.utf8.count }
+        utf8Starts.append(utf8Offset)
+        for (index, remark) in remarks.enumerated() {
+            guard let range = remark.range, range.upperBound <= scalars.count,
+                  scalars[range].allSatisfy(\.isASCII) else { return nil }
+            contents.append(scalars[range].map { UInt8($0.value) })
+            let bytes = utf8Starts[range.lowerBound]..<utf8Starts[range.upperBound]
+            seeded.apply([TextChanges.Edit(input: bytes, output: bytes)], rule: "\u{0}\(index)")
+            for position in range { scalars[position] = "\u{0}" }
+        }
+        let searched = String(String.UnicodeScalarView(scalars))
+        var changes = seeded
+        let scanned = scan(searched, &changes)
+        if scanned == searched { return (text, TextChanges()) }
+        var bytes = Array(scanned.utf8)
+        let restored = changes.renamed { rule in
+            guard rule.hasPrefix("\u{0}"), let index = Int(rule.dropFirst()), index < remarks.count else { return rule }
+            return remarks[index].ruleID
+        }
+        for change in changes.changes where change.rule.hasPrefix("\u{0}") {
+            guard let index = Int(change.rule.dropFirst()), index < contents.count,
+                  contents[index].count == change.range.count, change.range.upperBound <= bytes.count else { return nil }
+            bytes.replaceSubrange(change.range, with: contents[index])
+        }
+        return (String(decoding: bytes, as: UTF8.self), restored)
+    }
+
+    /// A message object: the formatted text masked, the params scrubbed, the template (`message`)
+    /// kept, as Sentry keeps it (its schema marks the template as no PII; the params' secrets are
+    /// filtered in the params and masked in the formatted text).
     func scrubMessage(_ value: JSON, _ recorder: inout Recorder) -> JSON {
         guard case .object(var members) = value else { return scrub(value, key: nil, place: .general, &recorder) }
-        for (name, member) in members {
+        for (name, member) in members where name != "message" {
             recorder.path.append(name)
             defer { recorder.path.removeLast() }
             if name == "formatted", case .string(let text) = member {
@@ -237,13 +340,21 @@ public struct Scrubber: Sendable {
     /// rules already replace all of it (a card number under `password`), theirs is the remark: the
     /// password rule finds no text left.
     func filterWhole(_ text: String, rule: String, _ recorder: inout Recorder) -> JSON {
+        if recorder.earlierRemarks, let kept = keptAfterEarlierRedactions(text, recorder, keyed: true, { $0 }) { return .string(kept) }
         var changes = TextChanges()
         let scrubbed = SecretPatterns.scrub(text, style: .filter, changes: &changes)
-        recorder.filtered(text, rule: changes.wholeRule(of: scrubbed) ?? rule)
+        // Sentry's password rule runs before the project's sensitive fields (`strip-fields`):
+        // a text it filters is its remark.
+        let first = rule == Self.fieldsRule && sensitiveTextRule(text) == Self.passwordRule ? Self.passwordRule : rule
+        recorder.filtered(text, rule: changes.wholeRule(of: scrubbed) ?? first)
         return .string(Self.filtered)
     }
 
     func scrubText(_ text: String, _ recorder: inout Recorder) -> JSON {
+        if recorder.earlierRemarks, let kept = keptAfterEarlierRedactions(text, recorder, keyed: false, { rest in
+            var discarded = Recorder()
+            return scrubText(rest, &discarded).string ?? rest
+        }) { return .string(kept) }
         if let rule = sensitiveTextRule(text) { return filterWhole(text, rule: rule, &recorder) }
         // A form body, query string or URL hides its secrets behind percent-encoding (`Bearer%20…`,
         // `wire%20to%20DE89…`): Sentry reads those as pairs; a text whose decoded form holds a secret
@@ -260,23 +371,38 @@ public struct Scrubber: Sendable {
                 return .string(Self.filtered)
             }
         }
+        if recorder.earlierRemarks, let (scrubbed, changes) = scanAroundEarlierRedactions(text, recorder, { SecretPatterns.scrub($0, style: .filter, changes: &$1) }) {
+            if scrubbed != text { recorder.replaceRemarks(changes.remarks(in: scrubbed)) }
+            return .string(scrubbed)
+        }
         var changes = TextChanges()
         let scrubbed = SecretPatterns.scrub(text, style: .filter, changes: &changes)
         if !changes.isEmpty { recorder.record(changes.remarks(in: scrubbed), originalLength: text.unicodeScalars.count) }
         return .string(scrubbed)
     }
 
-    /// Cookies (pairs or an object): session and CSRF cookies by name, then the ordinary rules.
+    /// Cookies (pairs after the normalizer; an object is scrubbed by name too): Sentry's default
+    /// rules (which safe fields exempt), then session and CSRF cookies by name (which they do not).
     func scrubCookies(_ cookies: JSON, _ recorder: inout Recorder) -> JSON {
+        func general(_ name: String, _ value: JSON, _ recorder: inout Recorder) -> JSON {
+            scrub(value, key: name, place: .general, &recorder)
+        }
         func one(_ name: String, _ value: JSON, _ recorder: inout Recorder) -> JSON {
-            // Sentry's session-cookie rule is its own application: safe fields do not exempt from it.
-            if Self.sessionCookies.contains(name.lowercased()), !value.isNull {
-                if case .string(let text) = value { recorder.filtered(text, rule: Self.cookieRule) } else {
-                    recorder.record([EventMeta.Remark(Self.cookieRule, .substituted, range: Self.filteredRange)], originalLength: nil)
-                }
-                return .string(Self.filtered)
+            guard Self.sessionCookies.contains(name.lowercased()), !value.isNull else { return general(name, value, &recorder) }
+            // The session-cookie rule runs after the default rules: when those already filtered
+            // the whole value, theirs is the remark; else it replaces the value whole.
+            var first = Recorder()
+            first.path = recorder.path
+            if case .string(let text) = value {
+                let byDefaults = isSafe(name) ? value : general(name, value, &first)
+                let own = first.meta[recorder.path].entry.remarks
+                let rule = byDefaults == .string(Self.filtered) && own.count == 1 && own[0].range == Self.filteredRange
+                    ? own[0].ruleID : Self.cookieRule
+                recorder.filtered(text, rule: rule)
+            } else {
+                recorder.record([EventMeta.Remark(Self.cookieRule, .substituted, range: Self.filteredRange)], originalLength: nil)
             }
-            return scrub(value, key: name, place: .general, &recorder)
+            return .string(Self.filtered)
         }
         switch cookies {
         case .object(let members):

@@ -43,6 +43,13 @@ struct TextChanges: Sendable, Equatable {
         changes = merged
     }
 
+    /// The same changes, each rule renamed.
+    func renamed(_ name: (String) -> String) -> TextChanges {
+        var copy = self
+        copy.changes = changes.map { Change(range: $0.range, rule: name($0.rule)) }
+        return copy
+    }
+
     /// The one change that replaced all of `text`, if that is what happened.
     func wholeRule(of text: String) -> String? {
         guard changes.count == 1, changes[0].range == 0..<text.utf8.count else { return nil }

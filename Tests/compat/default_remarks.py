@@ -45,6 +45,8 @@ LOCATIONS = {
         {"function": "f", "filename": "a.py", "vars": {"arg": text, "token": "t", "items": [text]}}]}}]}},
     "breadcrumbs": lambda text: {"breadcrumbs": {"values": [{"message": text, "data": {"detail": text, "secret": "s"}}]}},
     "logentry": lambda text: {"logentry": {"formatted": text + " mail a@b.com", "message": "%s", "params": [text]}},
+    # The template is never scrubbed; the text formatted from it and the params are.
+    "logentry-template": lambda text: {"logentry": {"message": "password=%s card 4111 1111 1111 1111 " + text, "params": [text]}},
 }
 
 

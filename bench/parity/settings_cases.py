@@ -110,35 +110,61 @@ class Reference:
             user["ip_address"] = "127.0.0.1"
             if user.get("sentry_user") == "ip:{{auto}}":
                 user["sentry_user"] = "ip:127.0.0.1"
-        meta = None
         for config in self.configs:
+            # Sentry's relay runs the configs one after another on one event in memory, each seeing
+            # the remarks before it (a range a rule redacted is not searched again). The binding
+            # keeps the `_meta` it is given and adds its own, so the event goes on with its `_meta`;
+            # a null without one would be dropped from its list by the binding's serializer.
+            before = event
             event = pii_strip_event(config, event)
-            # pii_strip_event returns the `_meta` of its own changes; merged like Sentry's relay keeps them.
-            meta = merge_meta(meta, event.pop("_meta", None))
-        if meta:
-            event["_meta"] = meta
+            meta = restore_revalidated(event, event.pop("_meta", None), before)
+            if meta:
+                event["_meta"] = meta
         return event
 
 
-def merge_meta(a, b):
-    if not a:
-        return b
-    if not b:
-        return a
-    out = dict(a)
-    for key, value in b.items():
-        if key == "" and "" in out:
-            entry = dict(out[""])
-            entry["rem"] = entry.get("rem", []) + value.get("rem", [])
-            for k, v in value.items():
-                if k != "rem":
-                    entry.setdefault(k, v)
-            out[""] = entry
-        elif key in out and isinstance(out[key], dict) and isinstance(value, dict):
-            out[key] = merge_meta(out[key], value)
-        else:
-            out[key] = value
-    return out
+def restore_revalidated(event, meta, before):
+    """Undo what only the binding's JSON round trip removes. `pii_strip_event` reads its input into
+    Sentry's schema again, so a value an earlier config replaced with text its field no longer
+    accepts (`[ip]` in `user.ip_address` after `@ip:replace`) is removed there with an `expected …`
+    error. Sentry's relay runs the configs one after another on the same event in memory (its PII
+    processors record remarks, never schema errors): the value stays, without the error. Such a
+    removal is told apart by its `val` being the value the input held at that path. Returns `meta`
+    without those entries."""
+    def value_at(root, path):
+        for key in path:
+            if isinstance(root, dict):
+                root = root.get(key)
+            elif isinstance(root, list) and key.isdigit() and int(key) < len(root):
+                root = root[int(key)]
+            else:
+                return None
+        return root
+
+    def walk(node, path):
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            if key == "" and isinstance(value, dict) and value.get("err") and "val" in value \
+                    and value_at(before, path) is not None and value_at(before, path) == value["val"]:
+                parent = value_at(event, path[:-1])
+                if isinstance(parent, dict):
+                    parent[path[-1]] = value["val"]
+                elif isinstance(parent, list):
+                    parent[int(path[-1])] = value["val"]
+                rest = {k: v for k, v in value.items() if k not in ("err", "val")}
+                if rest:
+                    out[key] = rest
+            elif key == "":
+                out[key] = value
+            else:
+                child = walk(value, path + [key])
+                if child:
+                    out[key] = child
+        return out
+
+    return walk(meta, []) or None if meta else meta
 
 
 def api(method, url, token, body=None):
@@ -251,7 +277,7 @@ def main():
         summary[name] = {"description": description, "events": report["events"], "events_equal": report["events_equal"],
                          "leaks": report["leaks"], "missing": len(missing), "per_rule": report["per_rule"],
                          "per_location": report["per_location"], "meta_per_location": report["meta_per_location"],
-                         "disagreements": report["disagreements"][:200]}
+                         "disagreements": report["disagreements"][:200], "meta_disagreements": report["meta_disagreements"][:200]}
         print(f"\n=== profile {name} ({description}) ===")
         parity.print_report(report, args.show)
         failed = failed or bool(report["leaks"]) or bool(missing)

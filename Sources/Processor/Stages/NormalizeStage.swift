@@ -53,7 +53,7 @@ public struct NormalizeStage: EventStage {
         }
         // Sentry's shapes first (request pairs, message in logentry, exception values, versions),
         // then sizes and numbers: everything after reads bounded, sane values.
-        RequestNormalization.apply(&json)
+        RequestNormalization.apply(&json, meta: &meta)
         EventAttributes.apply(&json, meta: &meta)
         EventTrimming.apply(&json, meta: &meta)
         EventValueSanity.apply(&json)

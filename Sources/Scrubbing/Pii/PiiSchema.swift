@@ -57,7 +57,9 @@ enum PiiSchema: Sendable {
             }
         case .logentry:
             switch key ?? "" {
-            case "formatted", "message": return (.opaque, .yes)
+            // The template (`message`) is never scrubbed: sentry-relay 0.10.1 leaves it even to a
+            // selector naming it (`$logentry.message`); the formatted text and params are.
+            case "formatted": return (.opaque, .yes)
             case "params": return (.free, .yes)
             default: return (.opaque, .no)
             }

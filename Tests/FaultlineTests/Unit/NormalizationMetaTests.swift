@@ -55,6 +55,20 @@ import Testing
         ])
     }
 
+    /// Messages and exception values over 8,192 + 200 characters keep 8,189 and `...`; the range
+    /// is in UTF-8 offsets, as Sentry reports every `!limit` (`é` is two bytes).
+    @Test func longMessagesAndValuesAreCutAndRemarked() throws {
+        let limit: JSON = ["rem": [["!limit", "s", 8189, 8192]], "len": 9000]
+        #expect(try meta("{\"message\":\"\(String(repeating: "x", count: 9000))\"}") == ["logentry": ["formatted": ["": limit]]])
+        #expect(try meta("{\"message\":\"\(String(repeating: "x", count: 8392))\"}") == nil)
+        let template = "a %s " + String(repeating: "y", count: 9000)
+        #expect(try meta("{\"logentry\":{\"message\":\"\(template)\",\"params\":[\"b\"],\"formatted\":\"short\"}}")
+            == ["logentry": ["message": ["": ["rem": [["!limit", "s", 8189, 8192]], "len": 9005]]]])
+        #expect(try meta("{\"exception\":{\"values\":[{\"type\":\"E\",\"value\":\"\(String(repeating: "é", count: 8393))\"}]}}")
+            == ["exception": ["values": ["0": ["value": ["": ["rem": [["!limit", "s", 16378, 16381]], "len": 8393]]]]]])
+        #expect(try meta("{\"logger\":\"\(String(repeating: "é", count: 80))\"}") == ["logger": ["": ["rem": [["!limit", "s", 122, 125]], "len": 80]]])
+    }
+
     @Test func trimmedDataBagsRecordCutsAndOriginalCounts() throws {
         let extra = (0..<300).map { "\"k\(String(format: "%03d", $0))\":\"\(String(repeating: "v", count: 1000))\"" }.joined(separator: ",")
         // Sentry cuts `k261` at 361 characters, Faultline's budget at 100; Sentry keeps the

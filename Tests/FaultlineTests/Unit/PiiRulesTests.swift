@@ -169,6 +169,18 @@ import Testing
         #expect(meta?["user"]?["id"]?[""]?["rem"] == [["@email", "s", 0, 7]])
     }
 
+    /// A message's template is no PII field: sentry-relay 0.10.1 leaves it even to a selector naming
+    /// it; the formatted text and the params are scrubbed.
+    @Test func theMessageTemplateIsNeverScrubbed() throws {
+        let event = #"{"logentry":{"message":"login %s","formatted":"login x","params":["x"]}}"#
+        for selector in ["$string", "$logentry.message", "logentry.message", "$logentry.**"] {
+            let (stripped, meta) = try strip("{\"applications\":{\"\(selector)\":[\"@anything:replace\"]}}", event)
+            #expect(stripped["logentry"]?["message"] == "login %s", "\(selector)")
+            #expect(meta?["logentry"]?["message"] == nil, "\(selector)")
+        }
+        #expect(try strip(#"{"applications":{"$string":["@anything:replace"]}}"#, event).0["logentry"]?["formatted"] == "[Filtered]")
+    }
+
     // MARK: Config validation
 
     /// Accepted and refused as `sentry_relay.validate_pii_config` 0.10.1 does.

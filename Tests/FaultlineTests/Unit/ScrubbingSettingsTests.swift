@@ -77,6 +77,52 @@ import Testing
         #expect(meta?["extra"]?["order_id"]?[""] == ["rem": [["ids", "s", 0, 7]], "len": 3])
     }
 
+    /// The defaults do not search again what an advanced rule redacted (`[auth]`, `Bearer [token]`,
+    /// a `[key]` under `token`), as sentry-relay 0.10.1 does when the configs run one after another
+    /// on one event (its answers: `pii_strip_event` of the advanced config, then of
+    /// `convert_datascrubbing_config`, each given the `_meta` before it).
+    @Test func defaultsLeaveWhatAdvancedRulesRedacted() throws {
+        let config = #"{"rules":{"keys":{"type":"redact_pair","keyPattern":"^token$","redaction":{"method":"replace","text":"[key]"}}},"applications":{"$string":["@urlauth","@bearer"],"extra.**":["keys"]}}"#
+        guard case .object(var event) = try JSON.parse(#"{"extra":{"u":"https://bob:pw@example.com/x","b":"Bearer abc123","token":"t1","p":"x","password":"hunter2","pw":"password Bearer abc"}}"#) else {
+            throw TestSetupError("not an object")
+        }
+        var meta = EventMeta()
+        EventScrubber(ScrubbingSettings(piiConfigs: [config])).scrub(&event, meta: &meta)
+        #expect(event["extra"] == ["u": "https://[auth]@example.com/x", "b": "Bearer [token]", "token": "[key]", "p": "x", "password": "[Filtered]",
+                                  "pw": "[Filtered]"])
+        #expect(meta.json()?["extra"] == [
+            "u": ["": ["rem": [["@urlauth", "s", 8, 14]], "len": 28]], "b": ["": ["rem": [["@bearer", "s", 0, 14]], "len": 13]],
+            "token": ["": ["rem": [["keys", "s", 0, 5]], "len": 2]], "password": ["": ["rem": [["@password:filter", "s", 0, 10]], "len": 7]],
+            // Filtered whole by a default rule: the advanced rule's remark goes with the text it redacted.
+            "pw": ["": ["rem": [["@password:filter", "s", 0, 10]], "len": 19]],
+        ])
+    }
+
+    /// A default rule's replacement over an advanced rule's redaction takes its place in `_meta`;
+    /// the other remarks stay (sentry-relay 0.10.1's answer for the same configs).
+    @Test func aDefaultReplacementOverAnAdvancedRedactionTakesItsPlace() throws {
+        let config = #"{"applications":{"$string":["@pemkey","@bearer"]}}"#
+        guard case .object(var event) = try JSON.parse(#"{"extra":{"k":"Bearer abc then -----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----"}}"#) else {
+            throw TestSetupError("not an object")
+        }
+        var meta = EventMeta()
+        EventScrubber(ScrubbingSettings(piiConfigs: [config])).scrub(&event, meta: &meta)
+        #expect(event["extra"]?["k"] == "Bearer [token] then -----BEGIN PRIVATE KEY-----\n[Filtered]\n-----END PRIVATE KEY-----")
+        #expect(meta.json()?["extra"]?["k"] == ["": ["rem": [["@bearer", "s", 0, 14], ["@pemkey:filter", "s", 48, 58]], "len": 76]])
+    }
+
+    /// Sentry's password rule runs before the project's sensitive fields: a text it filters under
+    /// such a field is its remark; any other is `strip-fields`'.
+    @Test func thePasswordRuleRemarksBeforeSensitiveFields() throws {
+        guard case .object(var event) = try JSON.parse(#"{"extra":{"note":"nothing secret","my_note":"plain"}}"#) else {
+            throw TestSetupError("not an object")
+        }
+        var meta = EventMeta()
+        EventScrubber(ScrubbingSettings(sensitiveFields: ["note"])).scrub(&event, meta: &meta)
+        #expect(meta.json()?["extra"] == ["note": ["": ["rem": [["@password:filter", "s", 0, 10]], "len": 14]],
+                                          "my_note": ["": ["rem": [["strip-fields", "s", 0, 10]], "len": 5]]])
+    }
+
     /// A stored config that no longer parses is skipped and reported; the defaults still scrub.
     @Test func anInvalidStoredConfigFallsBackToTheDefaults() throws {
         let scrubber = EventScrubber(ScrubbingSettings(piiConfigs: [#"{"rules":{"a":{"type":"pattern","pattern":"(?=x)"}}}"#, "not json"]))

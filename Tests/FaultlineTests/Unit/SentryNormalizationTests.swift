@@ -7,8 +7,8 @@ import Testing
 @Suite struct SentryNormalizationTests {
     func normalized(_ text: String) throws -> JSON {
         guard case .object(var event) = try JSON.parse(text) else { throw TestSetupError("not an object") }
-        RequestNormalization.apply(&event)
         var meta = EventMeta()
+        RequestNormalization.apply(&event, meta: &meta)
         EventAttributes.apply(&event, meta: &meta)
         return .object(event)
     }
