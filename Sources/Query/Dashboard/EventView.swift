@@ -20,7 +20,11 @@ enum EventView {
         // The most recent exception (the last of the chain) first, as Sentry shows it.
         context["exceptions"] = exceptions.reversed().prefix(20).map { exception -> [String: Any] in
             var view: [String: Any] = ["type": exception["type"]?.string ?? "Error", "groups": groups(exception["stacktrace"])]
-            if let value = exception["value"]?.string { view["value"] = value }
+            if let value = exception["value"]?.string {
+                // A long value is cut in the heading and shown whole below it.
+                view["value"] = value.count > 300 ? String(value.prefix(300)) + "…" : value
+                if value.count > 300 { view["fullValue"] = value }
+            }
             if let mechanism = exception["mechanism"]?["type"]?.string {
                 view["mechanism"] = mechanism + (exception["mechanism"]?["handled"]?.bool == false ? " (unhandled)" : "")
             }

@@ -23,7 +23,7 @@ struct IssueStreamPage {
         let environment = parameters["environment"] ?? ""
         let period = parameters["statsPeriod"] ?? ""
         let cursor = try Cursor.parse(parameters["cursor"])
-        let sparkPeriod: StatsPeriod = ["1h", "24h"].contains(period) ? .day : .fortnight
+        let sparkPeriod: StatsPeriod = ["7d", "14d", "30d", "90d"].contains(period) ? .fortnight : .day
         // An unknown period is "any time", as an unknown sort is "last seen".
         let since = ((try? PeriodParameter.statsPeriod(period.isEmpty ? nil : period)) ?? nil).map { Date().addingTimeInterval(-$0) }
         let user = context.user

@@ -25,7 +25,7 @@ enum SVGChart {
             let bar = count <= 0 ? 0 : max(1, min(top, Int(Double(top) * Double(count) / Double(maximum))))
             return "<rect x=\"\(index * step + 1)\" y=\"\(height - 1 - bar)\" width=\"\(barWidth)\" height=\"\(bar)\"/>"
         }.joined()
-        let size = displayWidth.map { "width=\"\($0)\" height=\"\(height)\" " } ?? "width=\"100%\" preserveAspectRatio=\"none\" height=\"\(height)\" "
+        let size = displayWidth.map { "width=\"\($0)\" height=\"\(height)\" " } ?? "class=\"chart\" preserveAspectRatio=\"none\" "
         return "<svg \(size)viewBox=\"0 0 \(width) \(height)\" fill=\"#7553b7\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>\(rects)</svg>"
     }
 }

@@ -20,6 +20,11 @@ enum DashboardTemplates {
         return library
     }()
 
+    /// The names of the templates that do not parse (a unit test expects none).
+    static func unparsable() -> [String] {
+        sources.filter { (try? MustacheTemplate(string: $0.text)) == nil }.map(\.name)
+    }
+
     /// `template` rendered with `context` (dictionaries, arrays, strings, numbers, booleans).
     static func render(_ template: String, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: template) ?? ""

@@ -11,6 +11,7 @@ extension DashboardTemplates {
 {{#exceptions}}
 <div class="exception">
 <h3><span class="exc-type">{{type}}</span>{{#value}}: <span class="exc-value">{{.}}</span>{{/value}}</h3>
+{{#fullValue}}<details><summary>Whole value</summary><pre>{{.}}</pre></details>{{/fullValue}}
 {{#mechanism}}<p class="muted">mechanism: {{.}}</p>{{/mechanism}}
 <div class="frames">
 {{#groups}}
@@ -35,8 +36,7 @@ extension DashboardTemplates {
     /// One frame: where, which function, source context and local variables.
     static let frame = #"""
 <div class="frame{{#inApp}} app{{/inApp}}"><span class="where">{{location}}{{#line}}:{{.}}{{/line}}{{#column}}:{{.}}{{/column}}</span> in <b>{{function}}</b>
-{{#hasContext}}<pre class="context">{{#context}}<span class="{{#current}}current{{/current}}">{{number}}  {{code}}</span>
-{{/context}}</pre>{{/hasContext}}
+{{#hasContext}}<pre class="context">{{#context}}<span class="line{{#current}} current{{/current}}">{{number}}  {{code}}</span>{{/context}}</pre>{{/hasContext}}
 {{#hasVars}}<details><summary>Local variables</summary><dl class="kv">{{#vars}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/vars}}</dl></details>{{/hasVars}}
 </div>
 """#

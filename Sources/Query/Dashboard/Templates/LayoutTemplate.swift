@@ -43,13 +43,15 @@ input[type=search]{width:min(520px,100%)}
 .stream .pick{flex:0 0 auto;padding-top:2px}
 .stream .main{flex:1 1 320px;min-width:0}
 .stream .title{font-weight:600}
-.stream .facts{display:flex;flex-wrap:wrap;gap:4px 14px;align-items:center;font-size:13px}
+.stream .facts{gap:4px 14px;font-size:13px}
 .stream .count{min-width:56px;text-align:right;font-variant-numeric:tabular-nums}
 .pager{display:flex;gap:12px;margin:10px 0}
 .frame{font-family:ui-monospace,monospace;font-size:12px;padding:4px 8px;border-bottom:1px solid #f0f0f0;background:#fff}
 .frame.app{background:#fffbea}
 pre,.code{font-family:ui-monospace,monospace;font-size:12px;overflow-x:auto;max-width:100%;margin:4px 0;background:#f6f6f6;padding:4px}
-pre .current{background:#f3e6ff;display:block}
+pre .line{display:block;min-height:1.2em;white-space:pre}pre .current{background:#f3e6ff}
+.facts{display:flex;flex-wrap:wrap;gap:4px 10px;align-items:center}
+svg.chart{width:100%;height:80px}
 details>summary{cursor:pointer}
 .kv{display:grid;grid-template-columns:minmax(90px,180px) minmax(0,1fr);gap:2px 12px;background:#fff;padding:6px 8px}
 .kv dt{color:#555}.kv dd{margin:0;min-width:0}
