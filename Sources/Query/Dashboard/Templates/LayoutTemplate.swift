@@ -63,7 +63,8 @@ details>summary{cursor:pointer}
 .actions{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start;margin:10px 0}
 .actions details{background:#fff;border:1px solid #ddd;border-radius:4px;padding:4px 8px}
 .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;color:#000;padding:4px;z-index:3}
-svg{max-width:100%;height:auto}
+svg{max-width:100%}
+fieldset{border:0;padding:0;margin:0;min-width:0}
 </style></head>
 <body><a class="skip" href="#main">Skip to content</a>
 <header>

@@ -13,8 +13,8 @@ extension DashboardTemplates {
     static let stream = #"""
 <h1>{{heading}}</h1>
 <form method="get" action="{{path}}" role="search" class="toolbar" id="search">
-<label for="query" class="skip">Search issues</label>
-<input type="search" id="query" name="query" value="{{query}}" placeholder="is:unresolved level:error …" aria-label="Search issues">
+<label for="query">Search</label>
+<input type="search" id="query" name="query" value="{{query}}" placeholder="is:unresolved level:error …">
 <label>Sort <select name="sort">{{#sorts}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/sorts}}</select></label>
 <label>Environment <select name="environment"><option value="">All</option>{{#environments}}<option{{#selected}} selected{{/selected}}>{{name}}</option>{{/environments}}</select></label>
 <label>Period <select name="statsPeriod">{{#periods}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/periods}}</select></label>
@@ -32,6 +32,7 @@ extension DashboardTemplates {
 <label>Assign to <select name="assignee"><option value="">nobody</option>{{#assignees}}<option value="{{value}}">{{label}}</option>{{/assignees}}</select></label>
 <button name="action" value="assign">Assign</button>
 </div>
+<fieldset><legend class="skip">Issues</legend>
 <ul class="stream" id="issues">
 {{#rows}}
 <li class="issue">
@@ -45,7 +46,7 @@ extension DashboardTemplates {
 </li>
 {{/rows}}
 {{^rows}}<li class="muted">No issues match.</li>{{/rows}}
-</ul>
+</ul></fieldset>
 </form>
 <nav class="pager" aria-label="Pages">{{#previous}}<a href="{{.}}" rel="prev">← Newer</a>{{/previous}}{{#next}}<a href="{{.}}" rel="next">Older →</a>{{/next}}</nav>
 {{/error}}
