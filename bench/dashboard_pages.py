@@ -39,7 +39,7 @@ def main():
         ("projects", "/ui/", "/api/0/organizations/acme/projects/"),
         ("stream (project)", "/ui/acme/web/", "/api/0/projects/acme/web/issues/?query=is:unresolved&limit=25&statsPeriod=24h"),
         ("stream, searched", "/ui/acme/web/?query=is%3Aunresolved+level%3Aerror+Error&environment=production",
-         "/api/0/projects/acme/web/issues/?query=is%3Aunresolved+level%3Aerror+Error&environment=production&limit=25&statsPeriod=24h"),
+         "/api/0/projects/acme/web/issues/?query=is%3Aunresolved%20level%3Aerror%20Error&environment=production&limit=25&statsPeriod=24h"),
         ("stream, 2nd page", "/ui/acme/web/?cursor=0%3A25%3A0", "/api/0/projects/acme/web/issues/?query=is:unresolved&limit=25&statsPeriod=24h&cursor=0:25:0"),
         ("stream (organization)", "/ui/acme/issues/", "/api/0/organizations/acme/issues/?query=is:unresolved&limit=25&statsPeriod=24h"),
         ("issue", f"/ui/acme/issues/{issue}/", f"/api/0/issues/{issue}/events/latest/"),
