@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         // The import from another Sentry reads its web API; alert notifications are delivered with it (already resolved: HummingbirdTesting uses it).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The dashboard's templates (logic-less, HTML-escaping by default).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // System libraries (Debian: librdkafka-dev, libpq-dev).
@@ -124,6 +126,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Mustache", package: "swift-mustache"),
         ]),
 
         // Import from another Sentry: the source's API read with bounds, a pure plan, and its application.

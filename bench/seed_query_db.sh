@@ -22,7 +22,7 @@
 # rollups by two. Re-running starts from scratch (the database is dropped). FAULTLINE_BIN=<path> uses that binary
 # instead of building the release one. Needs: the Swift toolchain and
 # PostgreSQL (deploy/lib.sh starts the private cluster if nothing answers on the port).
-# Database URL: postgresql://faultline@127.0.0.1:5433/faultline_seed (override FAULTLINE_SEED_DATABASE_URL).
+# Database URL: postgresql://faultline@127.0.0.1:5433/faultline_seed (FAULTLINE_SEED_DB names another database).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../deploy/lib.sh"
 EVENTS="${1:-1000000}"; ISSUES="${2:-10000}"; PROJECTS="${3:-2}"
@@ -34,7 +34,7 @@ cd "$ROOT"
 # The cluster may already run from another checkout (it is shared): only start one if nothing answers.
 PGBIN="$(pg_bin)"
 "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" || pg_start
-SEED_DB=faultline_seed
+SEED_DB="${FAULTLINE_SEED_DB:-faultline_seed}"  # another name keeps parallel checkouts apart
 export FAULTLINE_DATABASE_URL="${FAULTLINE_SEED_DATABASE_URL:-postgresql://faultline@127.0.0.1:$PG_PORT/$SEED_DB}"
 ADMIN_URL="postgresql://faultline@127.0.0.1:$PG_PORT/postgres"
 psql_seed() { "$PGBIN/psql" "$FAULTLINE_DATABASE_URL" -v ON_ERROR_STOP=1 -qtA "$@"; }

@@ -92,9 +92,9 @@ ensure_venv() {
         log "creating Python venv in $venv"
         python3 -m venv "$venv"
     fi
-    if ! "$venv/bin/python" -c 'import sentry_sdk, brotli, sentry_relay, selenium, symbolic' 2>/dev/null || [ ! -x "$venv/bin/sentry-cli" ]; then
-        log "installing sentry-sdk, sentry-cli, sentry-relay, selenium and symbolic (bench/symbolication.sh's reference) from PyPI"
-        "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli brotli 'sentry-relay==0.10.1' 'selenium>=4,<5' symbolic
+    if ! "$venv/bin/python" -c 'import sentry_sdk, brotli, sentry_relay, selenium, axe_selenium_python, symbolic' 2>/dev/null || [ ! -x "$venv/bin/sentry-cli" ]; then
+        log "installing sentry-sdk, sentry-cli, sentry-relay, selenium, axe-selenium-python (the dashboard's accessibility check) and symbolic (bench/symbolication.sh's reference) from PyPI"
+        "$venv/bin/pip" install -q --disable-pip-version-check 'sentry-sdk>=2,<3' sentry-cli brotli 'sentry-relay==0.10.1' 'selenium>=4,<5' axe-selenium-python symbolic
     fi
     # sentry-cli 2.x beside it (its own venv: one package, two versions) for the legacy
     # release-files path (ArtifactUploadTests finds it at ../venv-cli2/bin/sentry-cli).

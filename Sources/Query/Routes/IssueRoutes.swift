@@ -32,6 +32,7 @@ struct IssueRoutes {
             group.get(RouterPath(prefix + "/tags/:key")) { _, context in try await tag(context) }
             group.get(RouterPath(prefix + "/tags/:key/values")) { request, context in try await tagValues(request, context) }
             group.get(RouterPath(prefix + "/activities")) { _, context in try await activities(context) }
+            group.post(RouterPath(prefix + "/comments")) { request, context in try await comment(request, context) }
         }
     }
 
@@ -172,8 +173,9 @@ struct IssueRoutes {
         return deleted.isEmpty ? JSONResponse.error(.noContent, "No groups found") : Response(status: .noContent)
     }
 
-    /// Applies an update to issues, in the caller's transaction; returns Sentry's echo.
-    private func apply(_ update: IssueUpdate, to issues: [IssueRecord], _ db: PGConnection) throws -> [String: JSON] {
+    /// Applies an update to issues, in the caller's transaction; returns Sentry's echo. The
+    /// dashboard's triage forms apply theirs through it too.
+    func apply(_ update: IssueUpdate, to issues: [IssueRecord], _ db: PGConnection) throws -> [String: JSON] {
         var echo = update.echo
         let ids = issues.map(\.id)
         let projectIDs = Array(Set(issues.map(\.projectID)))
@@ -355,6 +357,21 @@ struct IssueRoutes {
             return .object(["activity": .array(try activityJSON(issue.id, db))])
         }
         return JSONResponse.make(.ok, bytes: json.encoded())
+    }
+
+    /// `{"text": …}`: a comment, a `note` activity; answers with it in the activity shape.
+    private func comment(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+        let grant = try context.require("event:write")
+        let body = try await RequestBody.object(request)
+        guard let text = body["text"]?.string else { throw QueryError.invalid("text", "This field is required.") }
+        let json = try await api.withConnection { db in
+            try db.transaction { tx -> JSON in
+                let (issue, _) = try issue(context, grant, tx)
+                try IssueComments.add(text, author: grant.userEmail, issueID: issue.id, tx)
+                return try activityJSON(issue.id, tx).first ?? .null
+            }
+        }
+        return JSONResponse.make(.created, bytes: json.encoded())
     }
 
     private func activityJSON(_ issueID: Int64, _ db: PGConnection) throws -> [JSON] {

@@ -55,6 +55,14 @@ public struct IssueRepository {
         public let createdAt: Date
     }
 
+    /// The environments the projects' issues were seen in, by name (the dashboard's picker).
+    public func environments(projectIDs: [Int64], limit: Int) throws -> [String] {
+        try db.query("""
+            SELECT DISTINCT environment FROM issue_environments WHERE project_id = ANY($1::bigint[])
+            ORDER BY environment LIMIT $2
+            """, [PGArray(projectIDs), limit]).rows.map { try $0.string("environment") }
+    }
+
     /// An issue's newest activities, newest first.
     public func activities(issueID: Int64, limit: Int) throws -> [Activity] {
         try db.query("""

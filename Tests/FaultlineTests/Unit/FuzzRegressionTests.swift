@@ -71,7 +71,7 @@ import Store
         for (name, bytes) in inputs {
             let event = QueryHardeningTests.record(String(decoding: bytes, as: UTF8.self))
             #expect(!EventJSON.full(event).encoded().isEmpty, "\(name)")
-            _ = EventHTML.render(event)
+            _ = DashboardTemplates.render("event", EventView.context(event, org: "acme", issueID: 1))
         }
     }
 

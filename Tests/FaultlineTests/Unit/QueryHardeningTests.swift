@@ -89,7 +89,7 @@ import Testing
         #expect(Saturating.int64("12.5") == nil)
         #expect(Saturating.int64("") == nil)
         #expect(Saturating.int64("1e5") == nil)
-        #expect(HTML.sparkline([.max, .max / 2, 0, -5, 1]).contains("height=\"18\""))
+        #expect(SVGChart.sparkline([.max, .max / 2, 0, -5, 1], label: "events").contains("height=\"18\""))
     }
 
     @Test func statsSumsOfRowsWithDifferentReasonsSaturate() throws {
@@ -163,7 +163,7 @@ import Testing
         #expect(frames[1]["context"] == [[.int(.min), "x"], [.int(.min), "y"], [.int(.min), "z"], [.int(.min + 1), "w"]])
         #expect(frames[0]["lineNo"] == .int(.max))
         #expect(try JSON.parse(json.encoded()) == json)
-        #expect(EventHTML.render(top).contains(":9223372036854775807"))
+        #expect(DashboardTemplates.render("event", EventView.context(top, org: "acme", issueID: 1)).contains(":9223372036854775807"))
     }
 
     @Test func breadcrumbTimesNoDateHoldsAreReturnedAsStored() {
@@ -188,7 +188,7 @@ import Testing
             let event = Self.record(payload)
             let json = EventJSON.full(event)
             #expect(try JSON.parse(json.encoded()) == json, "\(payload)")
-            _ = EventHTML.render(event)
+            _ = DashboardTemplates.render("event", EventView.context(event, org: "acme", issueID: 1))
         }
         let pairs = EventJSON.full(Self.record(payloads[2]))["tags"]
         #expect(pairs == [["key": "env", "value": "prod"]])
