@@ -51,7 +51,7 @@ struct EventRoutes {
     private func organizationEvents(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
         let grant = try context.require("event:read")
         let org = try context.parameters.require("org")
-        let query = (request.uri.queryParameters["query"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
+        let query = (SearchQueryParameter.value(request.uri) ?? "").trimmingCharacters(in: .whitespaces)
         guard query.hasPrefix("trace:"), let traceID = Self.traceID(String(query.dropFirst(6))) else {
             throw QueryError(.badRequest, "Only trace:<trace id> queries are supported by this endpoint.")
         }

@@ -61,7 +61,7 @@ struct IssueRoutes {
         let parameters = request.uri.queryParameters
         let limit = APIContext.limit(request, default: 100, maximum: 100)
         let cursor = try Cursor.parse(parameters["cursor"].map(String.init))
-        var listRequest = try listRequest(parameters, grant: grant)
+        var listRequest = try listRequest(parameters, query: SearchQueryParameter.value(request.uri), grant: grant)
         listRequest.limit = limit
         listRequest.offset = cursor.offset
         let pageRequest = listRequest
@@ -88,11 +88,11 @@ struct IssueRoutes {
 
     /// The list's filters from the query string: `query` (Sentry's search; `is:unresolved` when
     /// absent), `statsPeriod` or `start`/`end`, `environment`, `sort`.
-    private func listRequest(_ parameters: FlatDictionary<Substring, Substring>, grant: TokenGrant) throws -> IssueStore.ListRequest {
+    private func listRequest(_ parameters: FlatDictionary<Substring, Substring>, query: String?, grant: TokenGrant) throws -> IssueStore.ListRequest {
         var request = IssueStore.ListRequest(projectIDs: [])
         // `status=` (sentry-cli's `--status`) selects by status instead of the default `is:unresolved`.
         let status = parameters["status"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let query = parameters["query"].map(String.init) ?? (status == nil ? "is:unresolved" : "")
+        let query = query ?? (status == nil ? "is:unresolved" : "")
         request.filter = try SearchFilterSQL.compile(query, target: .issues, userEmail: grant.userEmail, builder: &request.builder)
         if let status {
             request.filter = [request.filter, "i.status = \(request.builder.bind(status == "muted" ? "ignored" : status))"]
@@ -142,7 +142,7 @@ struct IssueRoutes {
             guard ids.count == idTexts.count else { throw QueryError(.badRequest, "Group ids must be integers") }
             return (try store.issues(ids: ids, projectIDs: projects.map(\.id)), projects)
         }
-        var listRequest = try listRequest(request.uri.queryParameters, grant: grant)
+        var listRequest = try listRequest(request.uri.queryParameters, query: SearchQueryParameter.value(request.uri), grant: grant)
         listRequest.projectIDs = projects.map(\.id)
         listRequest.limit = Self.bulkLimit
         return (try store.list(listRequest).0, projects)

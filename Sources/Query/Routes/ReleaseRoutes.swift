@@ -33,7 +33,7 @@ struct ReleaseRoutes {
         let org = try context.parameters.require("org")
         let parameters = request.uri.queryParameters
         let (cursor, limit) = try Cursor.page(cursor: parameters["cursor"].map(String.init), perPage: parameters["per_page"].map(String.init))
-        let query = parameters["query"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let query = SearchQueryParameter.value(request.uri).flatMap { $0.isEmpty ? nil : $0 }
         let status = parameters["status"].map(String.init) ?? "open"
         guard status.isEmpty || ReleaseRequest.statuses.contains(status) else {
             throw QueryError(.badRequest, "invalid value for status")
@@ -61,7 +61,7 @@ struct ReleaseRoutes {
         let (org, slug) = (try context.parameters.require("org"), try context.parameters.require("project"))
         let parameters = request.uri.queryParameters
         let (cursor, limit) = try Cursor.page(cursor: parameters["cursor"].map(String.init), perPage: parameters["per_page"].map(String.init))
-        let query = parameters["query"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let query = SearchQueryParameter.value(request.uri).flatMap { $0.isEmpty ? nil : $0 }
         let (page, releases) = try await api.withConnection { [api] db in
             let project = try api.project(grant, organization: org, project: slug, db)
             let store = ReleaseStore(db: db)

@@ -97,6 +97,9 @@ import Web
 
                 let (_, text, _) = try await Self.get(client, "/api/0/projects/acme/web/issues/?query=Timeout", token: token)
                 #expect(text.array?.count == 1)
+                // A space sent as `+` (Python's `requests`, HTML forms) is a space, as Sentry's API reads it.
+                let (plusStatus, plus, _) = try await Self.get(client, "/api/0/projects/acme/web/issues/?query=is:unresolved+Timeout", token: token)
+                #expect(plusStatus == .ok && plus.array?.count == 1)
                 let (_, org, _) = try await Self.get(client, "/api/0/organizations/acme/issues/?environment=production", token: token)
                 #expect(org.array?.count == 0)
                 let (_, orgAll, _) = try await Self.get(client, "/api/0/organizations/acme/issues/?project=-1&groupStatsPeriod=14d", token: token)
