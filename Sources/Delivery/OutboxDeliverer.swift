@@ -150,7 +150,7 @@ public final class OutboxDeliverer: @unchecked Sendable {
         var requests: [(Int64, HTTPNotification)] = []
         var results: [Int64: String?] = [:]
         for message in messages {
-            let app = message.channel.hasPrefix("sentry_app") ? try integrations.sentryApp(installationUUID: message.target) : nil
+            let app = message.channel.hasPrefix("sentry_app") ? try integrations.sentryApp(installationUUID: message.target, projectID: message.projectID) : nil
             do {
                 requests.append((message.id, try OutboxRendering.request(message, baseURL: settings.baseURL, app: app, now: Date())))
             } catch .unusable(let reason) {

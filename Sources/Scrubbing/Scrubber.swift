@@ -151,12 +151,17 @@ public struct Scrubber: Sendable {
     func keptAfterEarlierRedactions(_ text: String, _ recorder: Recorder, keyed: Bool,
                                     _ scrubRest: (String) -> String) -> String? {
         guard recorder.earlierRemarks else { return nil }
-        let ranges = recorder.meta[recorder.path].entry.remarks.compactMap { $0.ruleID.hasPrefix("!") ? nil : $0.range }
+        let ranges = PiiProcessor.merged(recorder.meta[recorder.path].entry.remarks.compactMap {
+            $0.ruleID.hasPrefix("!") ? nil : $0.range
+        }.filter { !$0.isEmpty })
         guard !ranges.isEmpty else { return nil }
         var rest = String.UnicodeScalarView()
         var covered = 0
+        // One cursor over the sorted, disjoint ranges: linear in the text and the remarks.
+        var next = 0
         for (offset, scalar) in text.unicodeScalars.enumerated() {
-            if ranges.contains(where: { $0.contains(offset) }) {
+            while next < ranges.count, ranges[next].upperBound <= offset { next += 1 }
+            if next < ranges.count, ranges[next].contains(offset) {
                 rest.append(" ")
                 covered += 1
             } else {
@@ -198,7 +203,7 @@ public struct Scrubber: Sendable {
         guard !remarks.isEmpty, remarks.allSatisfy({ $0.range != nil && $0.kind == .substituted }),
               !text.unicodeScalars.contains("\u{0}") else { return nil }
         var scalars = Array(text.unicodeScalars)
-        var seeded = TextChanges()
+        var recorded: [TextChanges.Change] = []
         var contents: [[UInt8]] = []
         var utf8Offset = 0
         var utf8Starts: [Int] = []
@@ -210,9 +215,11 @@ public struct Scrubber: Sendable {
                   scalars[range].allSatisfy(\.isASCII) else { return nil }
             contents.append(scalars[range].map { UInt8($0.value) })
             let bytes = utf8Starts[range.lowerBound]..<utf8Starts[range.upperBound]
-            seeded.apply([TextChanges.Edit(input: bytes, output: bytes)], rule: "\u{0}\(index)")
+            recorded.append(TextChanges.Change(range: bytes, rule: "\u{0}\(index)"))
             for position in range { scalars[position] = "\u{0}" }
         }
+        recorded.sort { $0.range.lowerBound < $1.range.lowerBound }
+        guard let seeded = TextChanges(recorded: recorded) else { return nil }
         let searched = String(String.UnicodeScalarView(scalars))
         var changes = seeded
         let scanned = scan(searched, &changes)

@@ -23,6 +23,18 @@ struct TextChanges: Sendable, Equatable {
 
     /// Records a scanner's `edits` (in text order), made by `rule`. An earlier change inside a
     /// replaced part is gone with it.
+    init() {}
+
+    /// Changes already made (an earlier pass's redactions), in text order and disjoint, carried
+    /// through later passes as `apply` carries its own: seeding them one `apply` at a time would
+    /// walk all earlier ones for each.
+    init?(recorded: [Change]) {
+        for (previous, next) in zip(recorded, recorded.dropFirst()) where next.range.lowerBound < previous.range.upperBound {
+            return nil
+        }
+        changes = recorded
+    }
+
     mutating func apply(_ edits: [Edit], rule: String) {
         guard !edits.isEmpty else { return }
         var merged: [Change] = []

@@ -181,6 +181,9 @@ public enum SentryJSON {
     }
 
     /// Sentry sends ids as decimal strings (numbers in a few places): a positive 64-bit number either way.
+    /// The largest id an import accepts (2⁵³, the largest integer JavaScript clients read exactly).
+    static let maximumID: Int64 = 1 << 53
+
     static func id(_ json: JSON?, _ what: String) throws(ImportError) -> Int64 {
         let parsed: Int64?
         switch json {
@@ -189,6 +192,9 @@ public enum SentryJSON {
         default: parsed = nil
         }
         guard let id = parsed, id > 0 else { throw ImportError("\(what) is not a positive 64-bit number") }
+        // The id sequences are moved past imported ids: one near Int64.max would leave no room for
+        // another organization, team or project on the whole installation. Sentry's ids are far below.
+        guard id <= maximumID else { throw ImportError("\(what) is larger than \(maximumID)") }
         return id
     }
 

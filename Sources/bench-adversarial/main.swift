@@ -59,8 +59,8 @@ func scrubDefaults(_ text: String) {
 }
 
 /// A project's advanced rule (compiled once, as the processor's settings cache does).
-func piiRule(_ config: String) -> (String) -> Void {
-    let scrubber = EventScrubber(ScrubbingSettings(scrubData: false, piiConfigs: [config]))
+func piiRule(_ config: String, defaults: Bool = false) -> (String) -> Void {
+    let scrubber = EventScrubber(ScrubbingSettings(scrubData: defaults, piiConfigs: [config]))
     return { text in
         var event: [String: JSON] = ["extra": .object(["value": .string(text)])]
         var meta = EventMeta()
@@ -118,6 +118,8 @@ let steps: [Step] = [
          run: piiRule(#"{"applications":{"$string":["@email:mask"]}}"#)),
     Step(name: "pii @email:mask then @ip:replace on \"a@b.co 10.0.0.1 …\"", adversarial: repeated("a@b.co 10.0.0.1 "),
          run: piiRule(#"{"applications":{"$string":["@email:mask","@ip:replace"]}}"#)),
+    Step(name: "pii @ip:replace, then the default scrubbing, on \"1.1.1.1 …\"", adversarial: repeated("1.1.1.1 "),
+         run: piiRule(#"{"applications":{"$string":["@ip:replace"]}}"#, defaults: true)),
     Step(name: "pii @common on \"1 1 1 …\"", adversarial: repeated("1 "),
          run: piiRule(#"{"applications":{"$string":["@common"]}}"#)),
     Step(name: "scrub: IBAN-like words", adversarial: repeated("DE89370400440532013001 "), run: scrub),

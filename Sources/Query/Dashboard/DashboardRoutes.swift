@@ -30,7 +30,7 @@ public struct DashboardRoutes: Sendable {
         InvitationRoutes(api: api, session: session, account: account).add(to: ui)
         let stream = IssueStreamPage(api: api), issue = IssuePage(api: api), actions = IssueActions(api: api)
         ui.get("") { request, context in try await projects(request, context) }
-        ui.get(":org/members") { request, context in try await members(request, context) }
+        MembersPage(api: api).add(to: ui)
         ui.get(":org/issues") { request, context in try await stream.render(request, context) }
         ui.post(":org/issues/bulk") { request, context in try await actions.bulk(request, context) }
         AlertSettingsPage(api: api).add(to: ui)
@@ -81,30 +81,6 @@ public struct DashboardRoutes: Sendable {
             return (nav, rows)
         }
         return HTML.page(nav.org, template: "projects", ["org": nav.org, "rows": rows], csrf: Self.csrf(request), nav: nav)
-    }
-
-    /// The organization's members with their roles, and its teams with the projects they own.
-    private func members(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
-        let grant = try context.require("member:read")
-        let slug = try context.parameters.require("org")
-        let user = context.user
-        let (nav, members, teams, projects) = try await api.withConnection { [api] db in
-            let organization = try api.organization(grant, slug: slug, db)
-            let all = try api.projects(of: organization, db)
-            let nav = try Self.navigation(user: user, organization: organization, projects: all, project: nil, section: .membersPage, db)
-            let projects = Dictionary(all.map { ($0.id, $0.slug) }, uniquingKeysWith: { first, _ in first })
-            return (nav, try UserRepository(db).members(organizationID: organization.id),
-                    try TeamRepository(db).teams(organizationID: organization.id), projects)
-        }
-        let context: [String: Any] = [
-            "org": slug,
-            "members": members.map { ["email": $0.user.email, "role": $0.role.name, "joined": Timestamp.format($0.createdAt)] },
-            "teams": teams.map { team in
-                ["slug": team.slug, "count": team.memberCount,
-                 "projects": team.projectIDs.compactMap { projects[$0] }.joined(separator: ", ")] as [String: Any]
-            },
-        ]
-        return HTML.page("\(slug) members", template: "members", context, csrf: Self.csrf(request), nav: nav)
     }
 
     /// The most a dashboard form's body may hold.

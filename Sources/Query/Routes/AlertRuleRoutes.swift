@@ -65,6 +65,7 @@ struct AlertRuleRoutes {
         let json = try await api.withConnection { [api] db -> JSON in
             try db.transaction { tx in
                 let project = try api.project(grant, organization: org, project: slug, tx)
+                try Self.checkIntegrations(rule, organizationID: project.organizationID, tx)
                 let row = try AlertRuleRepository(tx).create(projectID: project.id, name: rule.name, definition: RuleCodec.encode(rule),
                                                              createdBy: grant.userID)
                 try AuditLogRepository(tx).record(organizationID: project.organizationID, actor,
@@ -92,6 +93,7 @@ struct AlertRuleRoutes {
                 guard let row = try rules.rule(projectID: project.id, id: id) else { throw QueryError.notFound }
                 // Sentry's PUT replaces the rule; fields left out keep their stored values.
                 let rule = try Self.decode(.object(body), existing: try? RuleCodec.decode(row.definition))
+                try Self.checkIntegrations(rule, organizationID: project.organizationID, tx)
                 guard let updated = try rules.update(projectID: project.id, id: id, name: rule.name, definition: RuleCodec.encode(rule), status: status) else {
                     throw QueryError.notFound
                 }
@@ -147,6 +149,15 @@ struct AlertRuleRoutes {
             }
         }
         return Response(status: on ? .created : .noContent)
+    }
+
+    /// An integration action must name an installation of the rule's own organization: another
+    /// organization's would receive this one's events signed with its own secret.
+    private static func checkIntegrations(_ rule: IssueAlertRule, organizationID: Int64, _ db: PGConnection) throws {
+        let installed = Set(try IntegrationRepository(db).sentryApps(organizationID: organizationID).map { $0.installationUUID.lowercased() })
+        for case .sentryApp(let installation) in rule.actions where !installed.contains(installation.lowercased()) {
+            throw QueryError.invalid("actions", "Unknown sentryAppInstallationUuid.")
+        }
     }
 
     private static func decode(_ body: JSON, existing: IssueAlertRule?) throws -> IssueAlertRule {

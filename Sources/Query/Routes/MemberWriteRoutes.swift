@@ -19,9 +19,16 @@ struct MemberWriteRoutes {
     let api: APIContext
 
     func add(to group: RouterGroup<FaultlineRequestContext>) {
-        group.post("organizations/:org/members") { request, context in try await invite(request, context) }
-        group.put("organizations/:org/members/:member") { request, context in try await update(request, context) }
-        group.delete("organizations/:org/members/:member") { _, context in try await remove(context) }
+        group.post("organizations/:org/members") { request, context in
+            JSONResponse.make(.created, try await invite(try await RequestBody.object(request), context))
+        }
+        group.put("organizations/:org/members/:member") { request, context in
+            JSONResponse.make(.ok, try await update(try await RequestBody.object(request), context))
+        }
+        group.delete("organizations/:org/members/:member") { _, context in
+            try await remove(context)
+            return Response(status: .noContent)
+        }
     }
 
     /// The role and teams a request body asks for (nil: not given).
@@ -62,10 +69,12 @@ struct MemberWriteRoutes {
         }
     }
 
-    private func invite(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+    // The API and the dashboard's members page (`MembersPage`) both call these with a body in
+    // Sentry's shape and the request's context (`org`, `member` path parameters, the grant).
+
+    func invite(_ body: [String: JSON], _ context: FaultlineRequestContext) async throws -> MemberJSON {
         let grant = try context.require(anyOf: ["member:write", "member:admin"])
         let slug = try context.parameters.require("org")
-        let body = try await RequestBody.object(request)
         guard let email = body["email"]?.string?.trimmingCharacters(in: .whitespaces), !email.isEmpty else {
             throw QueryError.invalid("email", "This field is required.")
         }
@@ -101,14 +110,14 @@ struct MemberWriteRoutes {
                 return directory.json(invitation, link: link)
             }
         }
-        return JSONResponse.make(.created, answer)
+        return answer
     }
 
-    private func update(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+    func update(_ body: [String: JSON], _ context: FaultlineRequestContext) async throws -> MemberJSON {
         let grant = try context.require(anyOf: ["member:write", "member:admin"])
         let slug = try context.parameters.require("org")
         let reference = try context.parameters.require("member")
-        let change = try Change.parse(try await RequestBody.object(request))
+        let change = try Change.parse(body)
         let actor = AuditActor.caller(grant, ipAddress: context.clientIP)
         let answer = try await api.withConnection { [api] db in
             try db.transaction { tx -> MemberJSON in
@@ -156,10 +165,10 @@ struct MemberWriteRoutes {
                 return updated
             }
         }
-        return JSONResponse.make(.ok, answer)
+        return answer
     }
 
-    private func remove(_ context: FaultlineRequestContext) async throws -> Response {
+    func remove(_ context: FaultlineRequestContext) async throws {
         guard let grant = context.grant else { throw QueryError.notAuthenticated }
         let slug = try context.parameters.require("org")
         let reference = try context.parameters.require("member")
@@ -197,6 +206,5 @@ struct MemberWriteRoutes {
                 }
             }
         }
-        return Response(status: .noContent)
     }
 }

@@ -20,7 +20,9 @@ struct TeamWriteRoutes {
     let api: APIContext
 
     func add(to group: RouterGroup<FaultlineRequestContext>) {
-        group.post("organizations/:org/teams") { request, context in try await create(request, context) }
+        group.post("organizations/:org/teams") { request, context in
+            JSONResponse.make(.created, try await create(try await RequestBody.object(request), context))
+        }
         group.get("teams/:org/:team") { _, context in try await team(context) }
         group.put("teams/:org/:team") { request, context in try await update(request, context) }
         group.delete("teams/:org/:team") { _, context in try await delete(context) }
@@ -47,10 +49,10 @@ struct TeamWriteRoutes {
         return slug
     }
 
-    private func create(_ request: Request, _ context: FaultlineRequestContext) async throws -> Response {
+    /// Also the dashboard's members page's *New team* form.
+    func create(_ body: [String: JSON], _ context: FaultlineRequestContext) async throws -> TeamJSON {
         let grant = try context.require(anyOf: ["team:write", "team:admin"])
         let org = try context.parameters.require("org")
-        let body = try await RequestBody.object(request)
         let name = body["name"]?.string.map { String($0.prefix(64)) }
         guard let slug = body["slug"]?.string ?? name.map(Self.slug(fromName:)), !slug.isEmpty else {
             throw QueryError.invalid("slug", "This field is required.")
@@ -77,7 +79,7 @@ struct TeamWriteRoutes {
                 return TeamJSON(team, isMember: grant.userID != nil, projects: [])
             }
         }
-        return JSONResponse.make(.created, answer)
+        return answer
     }
 
     /// The team the path names, in the caller's organization.

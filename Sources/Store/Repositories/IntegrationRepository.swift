@@ -91,8 +91,13 @@ public struct IntegrationRepository {
     }
 
     /// An installation by uuid (not a uuid: none).
-    public func sentryApp(installationUUID: String) throws -> SentryApp? {
+    /// The installation, if it belongs to the organization of `projectID` (a notification of one
+    /// organization never goes to, or is signed by, another's integration).
+    public func sentryApp(installationUUID: String, projectID: Int64) throws -> SentryApp? {
         guard UUID(uuidString: installationUUID) != nil else { return nil }
-        return try db.query("SELECT \(Self.appColumns) FROM sentry_apps WHERE installation_uuid = $1::uuid", [installationUUID]).first.map(app)
+        return try db.query("""
+            SELECT \(Self.appColumns) FROM sentry_apps
+            WHERE installation_uuid = $1::uuid AND organization_id = (SELECT organization_id FROM projects WHERE id = $2)
+            """, [installationUUID, projectID]).first.map(app)
     }
 }

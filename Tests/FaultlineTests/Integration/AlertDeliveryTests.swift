@@ -138,6 +138,10 @@ import Testing
             let db = try database.connect()
             defer { db.close() }
             let reader = try AdminStore(db).createToken(organization: "acme", label: "reader", scopes: ["project:read"]).0
+            let other = try AdminStore(db).createOrganization(slug: "rival")
+            let foreignUUID = try #require(try IntegrationRepository(db).createSentryApp(
+                organizationID: other.id, slug: "theirs", name: "theirs", webhookURL: "http://127.0.0.1:9/", events: ["issue"], clientSecret: "s")).installationUUID
+            let webID = try #require(try AdminStore(db).project(organization: "acme", slug: "web")).id
             try await stack.app.test(.router) { client in
                 func send(_ method: HTTPRequest.Method, _ path: String, _ body: String, token: String) async throws -> (HTTPResponse.Status, JSON) {
                     let response = try await client.execute(uri: path, method: method, headers: [.authorization: "Bearer \(token)"],
@@ -164,7 +168,13 @@ import Testing
                 #expect(try await send(.delete, "/api/0/projects/acme/web/rules/\(id)/", "", token: stack.token).0 == .accepted)
                 #expect(try await send(.get, "/api/0/projects/acme/web/rules/\(id)/", "", token: stack.token).0 == .notFound)
                 #expect(try await send(.put, "/api/0/projects/acme/web/plugins/webhooks/", #"{"urls": "file:///etc/passwd"}"#, token: stack.token).0 == .badRequest)
+                // Another organization's integration is refused (it would get this one's events, signed with its secret).
+                let stolen = #"{"name": "n", "conditions": [{"id": "\#(RuleIDs.firstSeen)"}], "actions": [{"id": "\#(RuleIDs.notifySentryApp)", "sentryAppInstallationUuid": "\#(foreignUUID)"}]}"#
+                let (refused, refusal) = try await send(.post, "/api/0/projects/acme/web/rules/", stolen, token: stack.token)
+                #expect(refused == .badRequest && refusal["actions"] != nil)
             }
+            // Delivery looks an installation up only within the project's organization.
+            #expect(try IntegrationRepository(db).sentryApp(installationUUID: foreignUUID, projectID: webID) == nil)
             await stack.shutdown()
         }
     }

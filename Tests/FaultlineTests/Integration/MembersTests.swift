@@ -73,6 +73,46 @@ import Web
         }
     }
 
+    /// The dashboard's members page manages what the API does, with the API's rules: a manager
+    /// invites (the link is shown once and works), creates a team, puts a member in it and
+    /// changes their role, removes them; a member sees the page without its forms, and a forged
+    /// form from them is refused.
+    @Test func theMembersPageInvitesEditsAndRemoves() async throws {
+        try await Self.withHarness { h in
+            var manager = DashboardBrowser(h.client)
+            try await manager.signIn("manager@acme.test", TestUsers.password)
+            let page = try await manager.get("/ui/acme/members")
+            #expect(page.status == .ok && String(buffer: page.body).contains("id=\"invite\""))
+
+            let invited = try await manager.post("/ui/acme/members/invite", [("email", "new@acme.test"), ("role", "admin")])
+            let html = String(buffer: invited.body)
+            #expect(invited.status == .ok && html.contains("/ui/accept/"))
+            let pending = try #require(try await h.members().first { $0["email"] as? String == "new@acme.test" })
+            #expect(pending["pending"] as? Bool == true && pending["orgRole"] as? String == "admin")
+            // A manager may not invite an owner (MemberPolicy, as the API).
+            #expect(try await manager.post("/ui/acme/members/invite", [("email", "boss@acme.test"), ("role", "owner")]).status == .forbidden)
+
+            #expect(try await manager.post("/ui/acme/teams/new", [("slug", "billing")]).status == .seeOther)
+            let memberID = try #require(try await h.members().first { $0["email"] as? String == "member@acme.test" }?["id"] as? String)
+            let edited = try await manager.post("/ui/acme/members/\(memberID)/edit", [("role", "admin"), ("teams", "billing")])
+            #expect(edited.status == .seeOther)
+            let member = try #require(try await h.members().first { $0["id"] as? String == memberID })
+            #expect(member["orgRole"] as? String == "admin" && member["teams"] as? [String] == ["billing"])
+
+            let pendingID = try #require(pending["id"] as? String)
+            #expect(try await manager.post("/ui/acme/members/\(pendingID)/remove", []).status == .seeOther)
+            #expect(try await manager.post("/ui/acme/members/\(memberID)/remove", []).status == .seeOther)
+            #expect(try await h.members().allSatisfy { $0["id"] as? String != memberID && $0["id"] as? String != pendingID })
+
+            var plain = DashboardBrowser(h.client)
+            try await plain.signIn("admin@acme.test", TestUsers.password)
+            let readOnly = String(buffer: try await plain.get("/ui/acme/members").body)
+            #expect(readOnly.contains("manager@acme.test") && !readOnly.contains("id=\"invite\""))
+            #expect(try await plain.post("/ui/acme/members/invite", [("email", "x@acme.test"), ("role", "member")]).status == .forbidden)
+            #expect(Array(try h.auditEvents().suffix(5)) == ["member.invite", "team.create", "member.edit", "member.remove", "member.remove"])
+        }
+    }
+
     static func path(of link: String) throws -> String {
         let range = try #require(link.range(of: "/ui/accept/"))
         return String(link[range.lowerBound...])

@@ -54,16 +54,31 @@ extension DashboardTemplates {
 }
 
 extension DashboardTemplates {
-    /// The organization's members and teams (read-only).
+    /// The organization's members, invitations and teams, with the forms of those who may change them.
     static let members = #"""
 <h1>Members of {{org}}</h1>
-<div class="scroll"><table id="members"><thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Joined</th></tr></thead><tbody>
-{{#members}}<tr><td>{{email}}</td><td>{{role}}</td><td class="muted">{{joined}}</td></tr>{{/members}}
+{{#inviteLink}}<p class="notice" role="status" id="invite-link">Invitation link (shown once; send it to them): <code>{{inviteLink}}</code></p>{{/inviteLink}}
+<div class="scroll"><table id="members"><thead><tr><th scope="col">Email</th><th scope="col">Role and teams</th><th scope="col">Since</th><th scope="col">Actions</th></tr></thead><tbody>
+{{#members}}<tr><td>{{email}}{{#pending}} <span class="muted">(invited{{#expired}}, expired{{/expired}})</span>{{/pending}}</td>
+<td>{{#canEdit}}<form class="inline" method="post" action="/ui/{{org}}/members/{{id}}/edit"><input type="hidden" name="csrf" value="{{csrf}}">
+<select name="role" aria-label="Role of {{email}}">{{#roles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/roles}}</select>
+{{#hasTeams}}<select name="teams" multiple aria-label="Teams of {{email}}">{{#teamOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>#{{value}}</option>{{/teamOptions}}</select>{{/hasTeams}}
+<button type="submit">Save</button></form>{{/canEdit}}{{^canEdit}}{{role}} <span class="muted">{{teams}}</span>{{/canEdit}}</td>
+<td class="muted">{{joined}}</td>
+<td>{{#canRemove}}<form class="inline" method="post" action="/ui/{{org}}/members/{{id}}/remove"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" aria-label="Remove {{email}}">{{#pending}}Withdraw{{/pending}}{{^pending}}Remove{{/pending}}</button></form>{{/canRemove}}</td></tr>{{/members}}
 </tbody></table></div>
+{{#canEdit}}<h2>Invite</h2>
+<form method="post" action="/ui/{{org}}/members/invite" id="invite"><input type="hidden" name="csrf" value="{{csrf}}">
+<label>Email <input type="email" name="email" required maxlength="254"></label>
+<label>Role <select name="role">{{#inviteRoles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/inviteRoles}}</select></label>
+{{#hasTeams}}<label>Teams <select name="teams" multiple>{{#inviteTeams}}<option value="{{value}}">#{{value}}</option>{{/inviteTeams}}</select></label>{{/hasTeams}}
+<button type="submit">Invite</button></form>{{/canEdit}}
 <h2>Teams</h2>
 <div class="scroll"><table id="teams"><thead><tr><th scope="col">Team</th><th scope="col" class="num">Members</th><th scope="col">Projects</th></tr></thead><tbody>
 {{#teams}}<tr><td>#{{slug}}</td><td class="num">{{count}}</td><td>{{projects}}</td></tr>{{/teams}}
-{{^teams}}<tr><td colspan="3" class="muted">No teams yet (faultline admin create-team).</td></tr>{{/teams}}
+{{^teams}}<tr><td colspan="3" class="muted">No teams yet.</td></tr>{{/teams}}
 </tbody></table></div>
+{{#canTeams}}<form method="post" action="/ui/{{org}}/teams/new" id="new-team"><input type="hidden" name="csrf" value="{{csrf}}">
+<label>New team <input name="slug" required maxlength="50" pattern="[a-z0-9_-]+"></label> <button type="submit">Create</button></form>{{/canTeams}}
 """#
 }
