@@ -2,7 +2,7 @@
 selenium and axe-selenium-python from PyPI), after dashboard_events.py sent errors with the real
 sentry-sdk: sign in with email and password, type a multi-term search into the stream's own box
 (and a bad one: the error keeps the box), open the issue, read its stack trace, breadcrumbs,
-user and contexts, page to another event, assign it to the signed-in user, resolve it, check that
+user and contexts, page to another event, assign it to a team and then to the signed-in user, resolve it, check that
 the hostile event renders inert and inside the layout, sign out. At each page: no horizontal
 overflow at 1280 and 390 px, and axe-core reports no serious or critical violation.
 
@@ -121,7 +121,11 @@ def main():
         wait.until(lambda d: d.find_element(By.ID, "event-id").text != first)
         assert "event=" in driver.current_url
 
-        # Assign, then resolve.
+        # Assign to a team, then to oneself, then resolve.
+        assign = wait.until(ec.presence_of_element_located((By.NAME, "assignee")))
+        Select(assign).select_by_visible_text("#backend")
+        driver.find_element(By.XPATH, "//form[@id='assign']//button").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "assignee"), "backend"))
         assign = wait.until(ec.presence_of_element_located((By.NAME, "assignee")))
         Select(assign).select_by_visible_text(email)
         driver.find_element(By.XPATH, "//form[@id='assign']//button").click()

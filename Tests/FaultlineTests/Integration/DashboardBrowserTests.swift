@@ -25,6 +25,7 @@ import Testing
             defer { db.close() }
             let tenant = try TestTenant.create(db)
             let owner = try TestUsers.create(db, email: "owner@acme.test")
+            _ = try TeamRepository(db).create(organizationID: tenant.project.organizationID, slug: "backend")
             let spool = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-spool-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: spool) }
 
@@ -57,7 +58,8 @@ import Testing
             #expect(try zero?.string("status") == "resolved")
             #expect(try zero?.optionalString("assigned_to") == owner.email)
             #expect(try db.query("SELECT count(*) AS n FROM issues WHERE status = 'resolved'").first?.int("n") == 1)
-            #expect(try db.query("SELECT count(*) AS n FROM issue_activities WHERE type = 'assigned'").first?.int("n") == 1)
+            // To the team, then to the owner: one activity each.
+            #expect(try db.query("SELECT count(*) AS n FROM issue_activities WHERE type = 'assigned'").first?.int("n") == 2)
             #expect(try SessionRepository(db).count(userID: owner.id) == 0)
         }
     }

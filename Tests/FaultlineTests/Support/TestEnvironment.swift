@@ -75,7 +75,12 @@ struct TestDatabase {
         let admin = try PGConnection(url: try TestEnvironment.adminDatabaseURL)
         defer { admin.close() }
         _ = try admin.execute("ALTER DATABASE \(name) WITH ALLOW_CONNECTIONS false")
-        try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name])
+        // Client connections only: an autovacuum worker on the database is the server's own (and
+        // a superuser's, which this role may not end).
+        try admin.query("""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+            """, [name])
     }
 
     func allowConnections() throws {
