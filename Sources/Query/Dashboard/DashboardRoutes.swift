@@ -31,6 +31,7 @@ public struct DashboardRoutes: Sendable {
         let stream = IssueStreamPage(api: api), issue = IssuePage(api: api), actions = IssueActions(api: api)
         ui.get("") { request, context in try await projects(request, context) }
         MembersPage(api: api).add(to: ui)
+        AuditLogPage(api: api).add(to: ui)
         ui.get(":org/issues") { request, context in try await stream.render(request, context) }
         ui.post(":org/issues/bulk") { request, context in try await actions.bulk(request, context) }
         AlertSettingsPage(api: api).add(to: ui)

@@ -43,7 +43,7 @@ struct MembersPage {
             teams.map { ["value": $0.slug, "selected": selected.contains($0.slug)] }
         }
         var page: [String: Any] = [
-            "org": slug, "csrf": csrf, "hasTeams": !teams.isEmpty, "canEdit": canEdit, "canTeams": grant.scopes.contains("team:write") || grant.scopes.contains("team:admin"),
+            "org": slug, "csrf": csrf, "hasTeams": !teams.isEmpty, "canAudit": grant.scopes.contains("org:write"), "canEdit": canEdit, "canTeams": grant.scopes.contains("team:write") || grant.scopes.contains("team:admin"),
             "inviteRoles": roleOptions("member"), "inviteTeams": teamOptions([]),
             "members": members.map { member -> [String: Any] in
                 ["id": member.id, "email": member.email, "role": member.roleName, "pending": member.pending, "expired": member.expired,

@@ -110,6 +110,10 @@ import Web
             #expect(readOnly.contains("manager@acme.test") && !readOnly.contains("id=\"invite\""))
             #expect(try await plain.post("/ui/acme/members/invite", [("email", "x@acme.test"), ("role", "member")]).status == .forbidden)
             #expect(Array(try h.auditEvents().suffix(5)) == ["member.invite", "team.create", "member.edit", "member.remove", "member.remove"])
+            // The audit log page: the API's entries, for org:write only.
+            let log = try await manager.get("/ui/acme/audit-log")
+            #expect(log.status == .ok && String(buffer: log.body).contains("member.invite"))
+            #expect(try await plain.get("/ui/acme/audit-log").status == .forbidden)
         }
     }
 

@@ -7,7 +7,7 @@ import Mustache
 enum DashboardTemplates {
     static let sources: [(name: String, text: String)] = [
         ("layout", layout), ("projects", projects), ("stream", stream), ("issue", issue), ("event", event),
-        ("events", events), ("frame", frame), ("members", members), ("message", message),
+        ("events", events), ("frame", frame), ("members", members), ("auditLog", auditLog), ("message", message),
     ]
 
     /// Every template, parsed; a template that does not parse is a bug of this file (a unit test

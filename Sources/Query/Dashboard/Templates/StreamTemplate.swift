@@ -80,5 +80,16 @@ extension DashboardTemplates {
 </tbody></table></div>
 {{#canTeams}}<form method="post" action="/ui/{{org}}/teams/new" id="new-team"><input type="hidden" name="csrf" value="{{csrf}}">
 <label>New team <input name="slug" required maxlength="50" pattern="[a-z0-9_-]+"></label> <button type="submit">Create</button></form>{{/canTeams}}
+{{#canAudit}}<p><a href="/ui/{{org}}/audit-log">Audit log</a></p>{{/canAudit}}
+"""#
+
+    /// The organization's audit log, newest first (`org:write`, as the API's).
+    static let auditLog = #"""
+<h1>Audit log of {{org}}</h1>
+<div class="scroll"><table id="audit-log"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Details</th></tr></thead><tbody>
+{{#entries}}<tr><td class="muted">{{when}}</td><td>{{actor}}{{#ip}} <span class="muted">{{ip}}</span>{{/ip}}</td><td>{{event}}</td><td><code>{{data}}</code></td></tr>{{/entries}}
+{{^entries}}<tr><td colspan="4" class="muted">Nothing recorded yet.</td></tr>{{/entries}}
+</tbody></table></div>
+{{#next}}<p><a href="/ui/{{org}}/audit-log?offset={{next}}">Older</a></p>{{/next}}
 """#
 }
